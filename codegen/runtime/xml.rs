@@ -1,0 +1,1151 @@
+//! A pull reader for awsQuery XML responses, on top of quick-xml's borrowed (zero-copy) events.
+//!
+//! Generated deserializers walk a document with [`XmlReader::next_child`] and read leaves with
+//! [`XmlReader::read`]; everything they do not know is [`skip`](XmlReader::skip)ped. The
+//! reader tracks the path of open elements (one `String` plus a stack of marks) so that every
+//! [`XmlError`] names where it happened, e.g. `/CopySnapshotResponse/CopySnapshotResult/Port`.
+//!
+//! Security: a DOCTYPE is skipped and never expanded; only the five predefined entities and
+//! character references are decoded, any other `&name;` is an error; nesting is limited to
+//! [`XmlReader::MAX_DEPTH`] levels.
+
+use super::{Blob, DateTime};
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::{BytesRef, BytesStart, BytesText, Event};
+use quick_xml::Reader;
+use std::borrow::Cow;
+use std::fmt;
+
+/// Why an XML document could not be read, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlError {
+    path: String,
+    message: String,
+}
+
+impl XmlError {
+    /// An error at `path` (element names joined by `/`, starting with `/`).
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The path of the element where the error happened, e.g. `/OpResponse/OpResult/Port`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What went wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for XmlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "at {}: {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for XmlError {}
+
+/// A start tag: the element's local name (any namespace prefix stripped) and its attributes.
+#[derive(Debug, Clone)]
+pub struct Start<'a> {
+    tag: BytesStart<'a>,
+}
+
+impl<'a> Start<'a> {
+    /// The local name: `Foo` for both `<Foo>` and `<a:Foo>`.
+    pub fn local_name(&self) -> &[u8] {
+        self.tag.local_name().into_inner()
+    }
+
+    /// The unescaped value of the attribute whose local name is `local_name`, if present.
+    /// Errors (malformed attributes, unknown entities) carry the path `<element>/@<attribute>`.
+    pub fn attr(&self, local_name: &str) -> Result<Option<String>, XmlError> {
+        let err = |message: String| {
+            let element = String::from_utf8_lossy(self.local_name());
+            XmlError::new(format!("{element}/@{local_name}"), message)
+        };
+        for attr in self.tag.attributes() {
+            let attr = attr.map_err(|e| err(format!("malformed attribute: {e}")))?;
+            if attr.key.local_name().as_ref() == local_name.as_bytes() {
+                let value = attr
+                    .decode_and_unescape_value(self.tag.decoder())
+                    .map_err(|e| err(format!("invalid attribute value: {e}")))?;
+                return Ok(Some(value.into_owned()));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// A pull reader over one XML document held in memory.
+pub struct XmlReader<'a> {
+    reader: Reader<&'a [u8]>,
+    /// `/Root/Child/…` for the open elements, as raw bytes: it only becomes a `String` (lossy
+    /// UTF-8) when an error is reported.
+    path: Vec<u8>,
+    /// Length of `path` before each open element was pushed; its length is the depth.
+    marks: Vec<usize>,
+    /// The innermost open element was self-closing (`<X/>`): its end is still to be consumed.
+    pending_empty: bool,
+    root_read: bool,
+}
+
+impl fmt::Debug for XmlReader<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("XmlReader")
+            .field("path", &String::from_utf8_lossy(&self.path))
+            .field("position", &self.reader.buffer_position())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> XmlReader<'a> {
+    /// The deepest element nesting accepted (the root is depth 1); deeper is an error.
+    pub const MAX_DEPTH: usize = 64;
+
+    /// A reader over `body`. Nothing is read until [`root`](Self::root).
+    pub fn new(body: &'a [u8]) -> Self {
+        let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+        let mut reader = Reader::from_reader(body);
+        let config = reader.config_mut();
+        config.trim_text(false);
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        Self {
+            reader,
+            path: Vec::with_capacity(128),
+            marks: Vec::with_capacity(16),
+            pending_empty: false,
+            root_read: false,
+        }
+    }
+
+    /// Skips the prolog (XML declaration, comments, whitespace, processing instructions, and a
+    /// DOCTYPE, which is never expanded) and reads the root start tag; the reader is then
+    /// inside the root. An empty body, text before the root, or malformed markup is an error.
+    pub fn root(&mut self) -> Result<Start<'a>, XmlError> {
+        if self.root_read {
+            return Err(self.error("the root element was already read"));
+        }
+        loop {
+            match self.reader.read_event() {
+                Ok(Event::Start(tag)) => return self.enter_root(tag, false),
+                Ok(Event::Empty(tag)) => return self.enter_root(tag, true),
+                Ok(Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_)) => {}
+                Ok(Event::Text(text)) if is_whitespace(&text) => {}
+                Ok(Event::Eof) => return Err(self.error("no root element: the document is empty")),
+                Ok(Event::End(_)) => return Err(self.error("end tag before the root element")),
+                Ok(_) => {
+                    return Err(self.error("not an XML document: text before the root element"))
+                }
+                Err(e) => return Err(self.malformed(&e)),
+            }
+        }
+    }
+
+    /// Inside the current element: skips text, comments and processing instructions and
+    /// returns the next child's start tag (the reader is then inside that child), or `None`
+    /// when the current element's end tag is reached (the reader is then back in the parent).
+    /// A self-closing `<X/>` child is returned like any other and reads as empty.
+    pub fn next_child(&mut self) -> Result<Option<Start<'a>>, XmlError> {
+        let child = self.advance()?;
+        if child.is_none() {
+            self.leave();
+        }
+        Ok(child)
+    }
+
+    /// Consumes the rest of the current element, whatever it contains, through its end tag.
+    pub fn skip(&mut self) -> Result<(), XmlError> {
+        self.check_open()?;
+        if !std::mem::take(&mut self.pending_empty) {
+            let mut nested = 0usize;
+            loop {
+                match self.reader.read_event() {
+                    Ok(Event::Start(_)) => {
+                        nested += 1;
+                        if self.marks.len() + nested > Self::MAX_DEPTH {
+                            return Err(self.too_deep());
+                        }
+                    }
+                    Ok(Event::End(_)) if nested == 0 => break,
+                    Ok(Event::End(_)) => nested -= 1,
+                    Ok(Event::Eof) => return Err(self.unexpected_eof()),
+                    Ok(Event::Decl(_) | Event::DocType(_)) => return Err(self.misplaced_prolog()),
+                    Ok(_) => {}
+                    Err(e) => return Err(self.malformed(&e)),
+                }
+            }
+        }
+        self.leave();
+        Ok(())
+    }
+
+    /// Reads the current element's text content and consumes it through its end tag.
+    /// Entities and character references are decoded, CDATA sections included and comments
+    /// dropped; whitespace is kept exactly. A child element is an error. `<X/>` and `<X></X>`
+    /// give `""`. Borrows from the document unless decoding was needed.
+    pub fn text(&mut self) -> Result<Cow<'a, str>, XmlError> {
+        let text = self.text_inside()?;
+        self.leave();
+        Ok(text)
+    }
+
+    /// [`text`](Self::text), then [`XmlValue::parse_xml`]; a parse failure becomes an error at
+    /// this element's path.
+    pub fn read<T: XmlValue>(&mut self) -> Result<T, XmlError> {
+        let text = self.text_inside()?;
+        let value = T::parse_xml_owned(text).map_err(|message| self.error(message));
+        self.leave();
+        value
+    }
+
+    /// Like [`read`](Self::read), with a custom parser for the text (timestamps in a
+    /// non-default format); its error becomes an error at this element's path.
+    pub fn read_with<T>(
+        &mut self,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<T, XmlError> {
+        let text = self.text_inside()?;
+        let value = parse(&text).map_err(|message| self.error(message));
+        self.leave();
+        value
+    }
+
+    /// Reads a structure from the current element's children, through its end tag.
+    pub fn structure<T: XmlDeserialize>(&mut self) -> Result<T, XmlError> {
+        T::deserialize(self)
+    }
+
+    /// A wrapped list: every child element of the current element (its name is not checked)
+    /// is one item, read by `f` (which must consume it). Consumes through the end tag; `<L/>`
+    /// or whitespace-only content gives an empty `Vec`.
+    pub fn list<T>(
+        &mut self,
+        mut f: impl FnMut(&mut Self) -> Result<T, XmlError>,
+    ) -> Result<Vec<T>, XmlError> {
+        let mut items = Vec::new();
+        while self.next_child()?.is_some() {
+            items.push(f(self)?);
+        }
+        Ok(items)
+    }
+
+    /// A wrapped map: each child of the current element is an entry (its name, normally
+    /// `entry`, is not checked) holding a `key_name` and a `value_name` element, read by `fk`
+    /// and `fv`; other children are skipped. An entry missing either is an error.
+    pub fn map<K, V>(
+        &mut self,
+        key_name: &str,
+        value_name: &str,
+        mut fk: impl FnMut(&mut Self) -> Result<K, XmlError>,
+        mut fv: impl FnMut(&mut Self) -> Result<V, XmlError>,
+    ) -> Result<Vec<(K, V)>, XmlError> {
+        let mut entries = Vec::new();
+        while self.next_child()?.is_some() {
+            entries.push(self.map_entry(key_name, value_name, &mut fk, &mut fv)?);
+        }
+        Ok(entries)
+    }
+
+    /// One map entry: the current element holds a `key_name` and a `value_name` child (others
+    /// are skipped). Used directly for flattened maps, whose entries are repeated elements.
+    pub fn map_entry<K, V>(
+        &mut self,
+        key_name: &str,
+        value_name: &str,
+        mut fk: impl FnMut(&mut Self) -> Result<K, XmlError>,
+        mut fv: impl FnMut(&mut Self) -> Result<V, XmlError>,
+    ) -> Result<(K, V), XmlError> {
+        let (mut key, mut value) = (None, None);
+        while let Some(child) = self.advance()? {
+            let name = child.local_name();
+            if name == key_name.as_bytes() {
+                key = Some(fk(self)?);
+            } else if name == value_name.as_bytes() {
+                value = Some(fv(self)?);
+            } else {
+                self.skip()?;
+            }
+        }
+        // Checked before leaving, so the error names the entry.
+        let entry = match (key, value) {
+            (Some(k), Some(v)) => Ok((k, v)),
+            (None, _) => Err(self.error(format!("map entry without a <{key_name}> element"))),
+            (_, None) => Err(self.error(format!("map entry without a <{value_name}> element"))),
+        };
+        self.leave();
+        entry
+    }
+
+    /// Completes the document: consumes whatever is left of the open elements, then checks
+    /// that only whitespace, comments and processing instructions follow the root.
+    pub fn finish(&mut self) -> Result<(), XmlError> {
+        if !self.root_read {
+            return Err(self.error("no root element was read"));
+        }
+        while !self.marks.is_empty() {
+            self.skip()?;
+        }
+        loop {
+            match self.reader.read_event() {
+                Ok(Event::Eof) => return Ok(()),
+                Ok(Event::Comment(_) | Event::PI(_)) => {}
+                Ok(Event::Text(text)) if is_whitespace(&text) => {}
+                Ok(Event::Start(_) | Event::Empty(_)) => {
+                    return Err(self.error("a second root element"))
+                }
+                Ok(_) => return Err(self.error("content after the root element")),
+                Err(e) => return Err(self.malformed(&e)),
+            }
+        }
+    }
+
+    /// An error at the current path (`/` outside the root).
+    pub fn error(&self, message: impl Into<String>) -> XmlError {
+        let path = if self.path.is_empty() {
+            Cow::Borrowed("/")
+        } else {
+            String::from_utf8_lossy(&self.path)
+        };
+        XmlError::new(path, message)
+    }
+
+    /// Checks the root's local name; the error names the root found.
+    fn expect_root(&mut self, name: &str) -> Result<(), XmlError> {
+        let root = self.root()?;
+        if root.local_name() == name.as_bytes() {
+            return Ok(());
+        }
+        let found = String::from_utf8_lossy(root.local_name()).into_owned();
+        Err(self.error(format!(
+            "expected the root element <{name}>, found <{found}>"
+        )))
+    }
+
+    /// Like `next_child`, but on reaching the end tag does not leave the element.
+    fn advance(&mut self) -> Result<Option<Start<'a>>, XmlError> {
+        self.check_open()?;
+        if std::mem::take(&mut self.pending_empty) {
+            return Ok(None);
+        }
+        loop {
+            match self.reader.read_event() {
+                Ok(Event::Start(tag)) => return self.enter(tag, false).map(Some),
+                Ok(Event::Empty(tag)) => return self.enter(tag, true).map(Some),
+                Ok(Event::End(_)) => return Ok(None),
+                Ok(Event::Eof) => return Err(self.unexpected_eof()),
+                Ok(Event::Decl(_) | Event::DocType(_)) => return Err(self.misplaced_prolog()),
+                // Text (mixed content), CDATA, references, comments and PIs between children.
+                Ok(_) => {}
+                Err(e) => return Err(self.malformed(&e)),
+            }
+        }
+    }
+
+    /// Like `text`, but does not leave the element (so errors can still name it).
+    fn text_inside(&mut self) -> Result<Cow<'a, str>, XmlError> {
+        self.check_open()?;
+        if std::mem::take(&mut self.pending_empty) {
+            return Ok(Cow::Borrowed(""));
+        }
+        let mut text = Cow::Borrowed("");
+        loop {
+            let piece = match self.reader.read_event() {
+                Ok(Event::Text(t)) => t.decode().map_err(|e| self.error(e.to_string()))?,
+                Ok(Event::CData(t)) => t.decode().map_err(|e| self.error(e.to_string()))?,
+                Ok(Event::GeneralRef(r)) => match self.resolve_reference(&r)? {
+                    Reference::Char(c) => {
+                        text.to_mut().push(c);
+                        continue;
+                    }
+                    Reference::Entity(s) => Cow::Borrowed(s),
+                },
+                Ok(Event::End(_)) => return Ok(text),
+                Ok(Event::Comment(_) | Event::PI(_)) => continue,
+                Ok(Event::Start(tag) | Event::Empty(tag)) => {
+                    let name = String::from_utf8_lossy(tag.local_name().into_inner()).into_owned();
+                    return Err(self.error(format!("unexpected element <{name}> in text content")));
+                }
+                Ok(Event::Decl(_) | Event::DocType(_)) => return Err(self.misplaced_prolog()),
+                Ok(Event::Eof) => return Err(self.unexpected_eof()),
+                Err(e) => return Err(self.malformed(&e)),
+            };
+            if text.is_empty() {
+                text = piece;
+            } else {
+                text.to_mut().push_str(&piece);
+            }
+        }
+    }
+
+    fn resolve_reference(&self, r: &BytesRef<'_>) -> Result<Reference, XmlError> {
+        let name = String::from_utf8_lossy(r);
+        match r.resolve_char_ref() {
+            Ok(Some(c)) => Ok(Reference::Char(c)),
+            Ok(None) => resolve_predefined_entity(&name)
+                .map(Reference::Entity)
+                .ok_or_else(|| self.error(format!("unknown entity &{name};"))),
+            Err(e) => Err(self.error(format!("invalid character reference &{name};: {e}"))),
+        }
+    }
+
+    fn enter_root(&mut self, tag: BytesStart<'a>, empty: bool) -> Result<Start<'a>, XmlError> {
+        self.root_read = true;
+        self.enter(tag, empty)
+    }
+
+    fn enter(&mut self, tag: BytesStart<'a>, empty: bool) -> Result<Start<'a>, XmlError> {
+        if self.marks.len() >= Self::MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        self.marks.push(self.path.len());
+        self.path.push(b'/');
+        self.path.extend_from_slice(tag.local_name().into_inner());
+        self.pending_empty = empty;
+        Ok(Start { tag })
+    }
+
+    fn leave(&mut self) {
+        if let Some(mark) = self.marks.pop() {
+            self.path.truncate(mark);
+        }
+    }
+
+    fn check_open(&self) -> Result<(), XmlError> {
+        if self.marks.is_empty() {
+            return Err(self.error("not inside an element"));
+        }
+        Ok(())
+    }
+
+    fn malformed(&self, e: &quick_xml::Error) -> XmlError {
+        self.error(format!("malformed XML: {e}"))
+    }
+
+    fn unexpected_eof(&self) -> XmlError {
+        self.error("unexpected end of document")
+    }
+
+    fn too_deep(&self) -> XmlError {
+        self.error(format!(
+            "elements nested more than {} deep",
+            Self::MAX_DEPTH
+        ))
+    }
+
+    fn misplaced_prolog(&self) -> XmlError {
+        self.error("XML declaration or DOCTYPE inside an element")
+    }
+}
+
+enum Reference {
+    Char(char),
+    Entity(&'static str),
+}
+
+fn is_whitespace(text: &BytesText<'_>) -> bool {
+    text.iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// A scalar read from an element's text.
+pub trait XmlValue: Sized {
+    /// Parses the element's text; the error message becomes an [`XmlError`] at the element.
+    fn parse_xml(text: &str) -> Result<Self, String>;
+
+    /// Parses text the reader has already decoded. The default borrows it for
+    /// [`parse_xml`](Self::parse_xml); `String` overrides it to reuse an owned buffer.
+    fn parse_xml_owned(text: Cow<'_, str>) -> Result<Self, String> {
+        Self::parse_xml(&text)
+    }
+}
+
+impl XmlValue for String {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        Ok(text.to_owned())
+    }
+
+    fn parse_xml_owned(text: Cow<'_, str>) -> Result<Self, String> {
+        Ok(text.into_owned())
+    }
+}
+
+fn trim(text: &str) -> &str {
+    text.trim_matches(|c: char| c.is_ascii_whitespace())
+}
+
+impl XmlValue for bool {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        match trim(text) {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(format!(
+                "expected true or false, found {}",
+                super::error::excerpt(text)
+            )),
+        }
+    }
+}
+
+macro_rules! parse_number {
+    ($what:literal: $($t:ty),*) => {$(
+        impl XmlValue for $t {
+            fn parse_xml(text: &str) -> Result<Self, String> {
+                trim(text).parse().map_err(|e| {
+                    let text = super::error::excerpt(text);
+                    format!(concat!("invalid ", $what, " (", stringify!($t), ") {}: {}"), text, e)
+                })
+            }
+        }
+    )*};
+}
+parse_number!("integer": i8, i16, i32, i64, u8, u16, u32, u64);
+// Rust's float syntax also accepts `NaN`, `inf`, `-inf`, `Infinity` and `-Infinity`.
+parse_number!("number": f32, f64);
+
+impl XmlValue for DateTime {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        DateTime::parse_date_time(trim(text)).map_err(|e| e.to_string())
+    }
+}
+
+impl XmlValue for Blob {
+    fn parse_xml(text: &str) -> Result<Self, String> {
+        Blob::from_base64(text).map_err(|e| e.to_string())
+    }
+}
+
+/// A structure read from the children of the current element.
+pub trait XmlDeserialize: Sized {
+    /// Reads the current element's children through its end tag (unknown ones skipped).
+    fn deserialize(r: &mut XmlReader<'_>) -> Result<Self, XmlError>;
+}
+
+/// Parses an awsQuery success body `<{response}><{result}>…</{result}>…</{response}>`.
+///
+/// The root's local name must be `response`; `T` is read from its child `result` (other
+/// children, such as `ResponseMetadata`, are skipped). A missing `result` is an error at
+/// `/{response}/{result}`.
+pub fn parse_response<T: XmlDeserialize>(
+    body: &[u8],
+    response: &str,
+    result: &str,
+) -> Result<T, XmlError> {
+    let mut r = XmlReader::new(body);
+    r.expect_root(response)?;
+    let mut output = None;
+    while let Some(child) = r.next_child()? {
+        if output.is_none() && child.local_name() == result.as_bytes() {
+            output = Some(T::deserialize(&mut r)?);
+        } else {
+            r.skip()?;
+        }
+    }
+    r.finish()?;
+    output.ok_or_else(|| {
+        XmlError::new(
+            format!("/{response}/{result}"),
+            format!("missing <{result}> element"),
+        )
+    })
+}
+
+/// Parses the body of an operation without output: checks the root's local name and that
+/// the document is well formed.
+pub fn parse_empty_response(body: &[u8], response: &str) -> Result<(), XmlError> {
+    let mut r = XmlReader::new(body);
+    r.expect_root(response)?;
+    r.skip()?;
+    r.finish()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Snapshot {
+        name: Option<String>,
+        port: Option<i32>,
+        created: Option<DateTime>,
+        tags: Option<Vec<String>>,
+        attrs: Option<Vec<(String, i64)>>,
+        flat: Vec<(String, String)>,
+        nested: Option<Box<Snapshot>>,
+    }
+
+    impl XmlDeserialize for Snapshot {
+        fn deserialize(r: &mut XmlReader<'_>) -> Result<Self, XmlError> {
+            let mut s = Snapshot::default();
+            while let Some(child) = r.next_child()? {
+                match child.local_name() {
+                    b"SnapshotName" => s.name = Some(r.read()?),
+                    b"Port" => s.port = Some(r.read()?),
+                    b"Created" => s.created = Some(r.read()?),
+                    b"Tags" => s.tags = Some(r.list(|r| r.read())?),
+                    b"Attrs" => {
+                        s.attrs = Some(r.map("key", "value", |r| r.read(), |r| r.read())?)
+                    }
+                    b"Flat" => s
+                        .flat
+                        .push(r.map_entry("K", "V", |r| r.read(), |r| r.read())?),
+                    b"Nested" => s.nested = Some(Box::new(r.structure()?)),
+                    _ => r.skip()?,
+                }
+            }
+            Ok(s)
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct CopySnapshotResult {
+        snapshot: Option<Snapshot>,
+    }
+
+    impl XmlDeserialize for CopySnapshotResult {
+        fn deserialize(r: &mut XmlReader<'_>) -> Result<Self, XmlError> {
+            let mut snapshot = None;
+            while let Some(child) = r.next_child()? {
+                match child.local_name() {
+                    b"Snapshot" => snapshot = Some(r.structure()?),
+                    _ => r.skip()?,
+                }
+            }
+            Ok(Self { snapshot })
+        }
+    }
+
+    fn parse(body: &str) -> Result<CopySnapshotResult, XmlError> {
+        parse_response(
+            body.as_bytes(),
+            "CopySnapshotResponse",
+            "CopySnapshotResult",
+        )
+    }
+
+    fn parse_snapshot(inner: &str) -> Result<Snapshot, XmlError> {
+        let body = format!(
+            "<CopySnapshotResponse><CopySnapshotResult><Snapshot>{inner}</Snapshot>\
+             </CopySnapshotResult></CopySnapshotResponse>"
+        );
+        parse(&body).map(|r| r.snapshot.unwrap())
+    }
+
+    fn err_of<T: fmt::Debug>(r: Result<T, XmlError>) -> (String, String) {
+        let e = r.unwrap_err();
+        (e.path().to_owned(), e.message().to_owned())
+    }
+
+    fn text_of(doc: &str) -> Result<String, XmlError> {
+        let mut r = XmlReader::new(doc.as_bytes());
+        r.root()?;
+        let text = r.text()?.into_owned();
+        r.finish()?;
+        Ok(text)
+    }
+
+    const FULL: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<CopySnapshotResponse xmlns="http://elasticache.amazonaws.com/doc/2015-02-02/">
+  <CopySnapshotResult>
+    <Snapshot>
+      <SnapshotName>my-snapshot</SnapshotName>
+      <Port>6379</Port>
+      <Created>2024-01-02T03:04:05.123Z</Created>
+      <Unknown><Deep><Deeper a="1">x</Deeper></Deep></Unknown>
+      <Tags><member>a</member><member>b &amp; c</member></Tags>
+      <Attrs><entry><key>k1</key><value>1</value></entry><entry><value>2</value><key>k2</key></entry></Attrs>
+      <Flat><K>a</K><V>b</V></Flat>
+      <Flat><V>d</V><Extra/><K>c</K></Flat>
+      <Nested><Port>1</Port></Nested>
+    </Snapshot>
+  </CopySnapshotResult>
+  <ResponseMetadata><RequestId>abc-123</RequestId></ResponseMetadata>
+</CopySnapshotResponse>
+"#;
+
+    #[test]
+    fn parses_a_full_response() {
+        let s = parse(FULL).unwrap().snapshot.unwrap();
+        assert_eq!(s.name.as_deref(), Some("my-snapshot"));
+        assert_eq!(s.port, Some(6379));
+        assert_eq!(s.created, Some(DateTime::from_millis(1_704_164_645_123)));
+        assert_eq!(s.tags, Some(vec!["a".to_owned(), "b & c".to_owned()]));
+        assert_eq!(
+            s.attrs,
+            Some(vec![("k1".to_owned(), 1), ("k2".to_owned(), 2)])
+        );
+        assert_eq!(
+            s.flat,
+            vec![
+                ("a".to_owned(), "b".to_owned()),
+                ("c".to_owned(), "d".to_owned())
+            ]
+        );
+        assert_eq!(s.nested.unwrap().port, Some(1));
+    }
+
+    #[test]
+    fn wrong_root() {
+        let e = parse("<OtherResponse><CopySnapshotResult/></OtherResponse>").unwrap_err();
+        assert_eq!(e.path(), "/OtherResponse");
+        assert_eq!(
+            e.to_string(),
+            "at /OtherResponse: expected the root element <CopySnapshotResponse>, found <OtherResponse>"
+        );
+    }
+
+    #[test]
+    fn missing_result_wrapper() {
+        let e =
+            parse("<CopySnapshotResponse><ResponseMetadata/></CopySnapshotResponse>").unwrap_err();
+        assert_eq!(e.path(), "/CopySnapshotResponse/CopySnapshotResult");
+        assert_eq!(e.message(), "missing <CopySnapshotResult> element");
+        let e = parse("<CopySnapshotResponse/>").unwrap_err();
+        assert_eq!(e.path(), "/CopySnapshotResponse/CopySnapshotResult");
+    }
+
+    #[test]
+    fn empty_result_elements() {
+        let r =
+            parse("<CopySnapshotResponse><CopySnapshotResult/></CopySnapshotResponse>").unwrap();
+        assert_eq!(r, CopySnapshotResult { snapshot: None });
+        let s = parse_snapshot("<SnapshotName/><Tags/><Attrs></Attrs><Nested/>").unwrap();
+        assert_eq!(s.name.as_deref(), Some(""));
+        assert_eq!(s.tags, Some(vec![]));
+        assert_eq!(s.attrs, Some(vec![]));
+        assert_eq!(s.nested, Some(Box::default()));
+        let s = parse_snapshot("<Tags>\n   \n</Tags><Flat><K/><V/></Flat>").unwrap();
+        assert_eq!(s.tags, Some(vec![]));
+        assert_eq!(s.flat, vec![(String::new(), String::new())]);
+    }
+
+    #[test]
+    fn truncated_at_each_depth() {
+        let cases = [
+            ("<CopySnapshotResponse>", "/CopySnapshotResponse"),
+            (
+                "<CopySnapshotResponse><CopySnapshotResult>",
+                "/CopySnapshotResponse/CopySnapshotResult",
+            ),
+            (
+                "<CopySnapshotResponse><CopySnapshotResult><Snapshot>",
+                "/CopySnapshotResponse/CopySnapshotResult/Snapshot",
+            ),
+            (
+                "<CopySnapshotResponse><CopySnapshotResult><Snapshot><Port>63",
+                "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Port",
+            ),
+            (
+                "<CopySnapshotResponse><CopySnapshotResult><Snapshot><Unknown><a><b>",
+                "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Unknown",
+            ),
+            (
+                "<CopySnapshotResponse><CopySnapshotResult><Snapshot></Snapshot>",
+                "/CopySnapshotResponse/CopySnapshotResult",
+            ),
+            (
+                "<CopySnapshotResponse><CopySnapshotResult></CopySnapshotResult>",
+                "/CopySnapshotResponse",
+            ),
+        ];
+        for (doc, path) in cases {
+            assert_eq!(
+                err_of(parse(doc)),
+                (path.to_owned(), "unexpected end of document".to_owned()),
+                "{doc}"
+            );
+        }
+        // Cut inside a tag: malformed rather than EOF, still with the path.
+        let (path, message) = err_of(parse("<CopySnapshotResponse><CopySnapshotResult><Snap"));
+        assert_eq!(path, "/CopySnapshotResponse/CopySnapshotResult");
+        assert!(message.starts_with("malformed XML: "), "{message}");
+    }
+
+    #[test]
+    fn non_xml_bodies() {
+        let html = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body>oops</body></html>";
+        assert_eq!(
+            err_of(parse(html)),
+            (
+                "/html".to_owned(),
+                "expected the root element <CopySnapshotResponse>, found <html>".to_owned()
+            )
+        );
+        let lower = "<!doctype html><html><body><br></body></html>";
+        assert_eq!(err_of(parse(lower)).0, "/html");
+        assert_eq!(
+            err_of(parse("Service Unavailable")),
+            (
+                "/".to_owned(),
+                "not an XML document: text before the root element".to_owned()
+            )
+        );
+        assert_eq!(
+            err_of(parse("")),
+            (
+                "/".to_owned(),
+                "no root element: the document is empty".to_owned()
+            )
+        );
+        assert_eq!(
+            err_of(parse("  \n ")).1,
+            "no root element: the document is empty"
+        );
+        assert_eq!(err_of(parse("{\"message\":\"nope\"}")).0, "/");
+        assert!(err_of(parse("\u{0}\u{1}<<>>"))
+            .1
+            .starts_with("not an XML document"));
+        assert!(parse_empty_response(b"\xff\xfe<", "X").is_err());
+    }
+
+    #[test]
+    fn mismatched_end_tag() {
+        let (path, message) = err_of(parse_snapshot("<Port>1</Prt>"));
+        assert_eq!(
+            path,
+            "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Port"
+        );
+        assert!(message.starts_with("malformed XML: "), "{message}");
+        assert!(message.contains("Prt"), "{message}");
+        let (path, _) = err_of(parse_snapshot("<Unknown><a></b></Unknown>"));
+        assert_eq!(
+            path,
+            "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Unknown"
+        );
+    }
+
+    #[test]
+    fn depth_limit() {
+        let doc = |depth: usize| "<a>".repeat(depth) + &"</a>".repeat(depth);
+        let read_all = |doc: &str| {
+            let mut r = XmlReader::new(doc.as_bytes());
+            r.root()?;
+            while r.next_child()?.is_some() {}
+            r.finish()
+        };
+        assert!(read_all(&doc(XmlReader::MAX_DEPTH)).is_ok());
+        let e = read_all(&doc(XmlReader::MAX_DEPTH + 1)).unwrap_err();
+        assert_eq!(e.message(), "elements nested more than 64 deep");
+        assert_eq!(e.path(), "/a".repeat(64));
+        // The limit also holds inside skipped subtrees.
+        let e = parse_snapshot(&doc(70)).unwrap_err();
+        assert_eq!(e.message(), "elements nested more than 64 deep");
+        assert_eq!(
+            e.path(),
+            "/CopySnapshotResponse/CopySnapshotResult/Snapshot/a"
+        );
+        // Descending one level at a time with next_child hits the limit at the 65th element.
+        let deep = doc(100);
+        let mut r = XmlReader::new(deep.as_bytes());
+        r.root().unwrap();
+        let mut depth = 1;
+        let e = loop {
+            match r.next_child() {
+                Ok(Some(_)) => depth += 1,
+                Ok(None) => panic!("ended early"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(depth, 64);
+        assert_eq!(e.message(), "elements nested more than 64 deep");
+    }
+
+    #[test]
+    fn unknown_entity_is_an_error() {
+        let (path, message) = err_of(parse_snapshot("<SnapshotName>a&foo;b</SnapshotName>"));
+        assert_eq!(
+            path,
+            "/CopySnapshotResponse/CopySnapshotResult/Snapshot/SnapshotName"
+        );
+        assert_eq!(message, "unknown entity &foo;");
+    }
+
+    #[test]
+    fn doctype_entities_are_never_expanded() {
+        let doc = r#"<?xml version="1.0"?>
+<!DOCTYPE CopySnapshotResponse [
+  <!ENTITY xxe SYSTEM "file:///etc/passwd">
+  <!ENTITY boom "boom">
+]>
+<CopySnapshotResponse><CopySnapshotResult><Snapshot><SnapshotName>&boom;</SnapshotName></Snapshot></CopySnapshotResult></CopySnapshotResponse>"#;
+        assert_eq!(
+            err_of(parse(doc)),
+            (
+                "/CopySnapshotResponse/CopySnapshotResult/Snapshot/SnapshotName".to_owned(),
+                "unknown entity &boom;".to_owned()
+            )
+        );
+        let doc = doc.replace("&boom;", "&xxe;");
+        assert_eq!(err_of(parse(&doc)).1, "unknown entity &xxe;");
+        // Without references the DOCTYPE is simply skipped.
+        let doc = doc.replace("&xxe;", "ok");
+        assert_eq!(
+            parse(&doc).unwrap().snapshot.unwrap().name.as_deref(),
+            Some("ok")
+        );
+    }
+
+    #[test]
+    fn text_decoding() {
+        assert_eq!(text_of("<a>plain</a>").unwrap(), "plain");
+        assert_eq!(
+            text_of("<a>&lt;&gt;&amp;&quot;&apos;</a>").unwrap(),
+            "<>&\"'"
+        );
+        assert_eq!(
+            text_of("<a>caf&#xE9; &#233;t&#xe9;</a>").unwrap(),
+            "café été"
+        );
+        assert_eq!(
+            text_of("<a><![CDATA[<not> &amp; markup]]></a>").unwrap(),
+            "<not> &amp; markup"
+        );
+        assert_eq!(text_of("<a>x<![CDATA[y]]>z</a>").unwrap(), "xyz");
+        assert_eq!(
+            text_of("<a>x<!-- note -->y<?pi data?>z</a>").unwrap(),
+            "xyz"
+        );
+        assert_eq!(
+            text_of("<a>  two\n\tlines \r\n </a>").unwrap(),
+            "  two\n\tlines \r\n "
+        );
+        assert_eq!(text_of("<a></a>").unwrap(), "");
+        assert_eq!(text_of("<a/>").unwrap(), "");
+        assert_eq!(text_of("\u{feff}<a>bom</a>").unwrap(), "bom");
+        assert!(text_of("<a>&#0;</a>").is_err());
+        assert!(text_of("<a>&#xZZ;</a>").is_err());
+        assert!(text_of("<a>dangling & amp</a>").is_err());
+        let e = text_of("<a>x<b>y</b></a>").unwrap_err();
+        assert_eq!(
+            (e.path(), e.message()),
+            ("/a", "unexpected element <b> in text content")
+        );
+    }
+
+    #[test]
+    fn text_borrows_when_nothing_to_decode() {
+        let mut r = XmlReader::new(b"<a><b>plain</b><c>a&amp;b</c><d/></a>");
+        r.root().unwrap();
+        r.next_child().unwrap();
+        assert!(matches!(r.text().unwrap(), Cow::Borrowed("plain")));
+        r.next_child().unwrap();
+        assert!(matches!(r.text().unwrap(), Cow::Owned(s) if s == "a&b"));
+        r.next_child().unwrap();
+        assert!(matches!(r.text().unwrap(), Cow::Borrowed("")));
+        assert!(r.next_child().unwrap().is_none());
+        r.finish().unwrap();
+    }
+
+    #[test]
+    fn namespace_prefixes_are_stripped() {
+        let doc = r#"<a:CopySnapshotResponse xmlns:a="urn:x"><a:CopySnapshotResult><b:Snapshot xmlns:b="urn:y"><b:Port>7</b:Port></b:Snapshot></a:CopySnapshotResult></a:CopySnapshotResponse>"#;
+        assert_eq!(parse(doc).unwrap().snapshot.unwrap().port, Some(7));
+        let (path, _) = err_of(parse(&doc.replace(">7<", ">x<")));
+        assert_eq!(
+            path,
+            "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Port"
+        );
+    }
+
+    #[test]
+    fn self_closing_elements() {
+        let mut r = XmlReader::new(b"<r><a/><b x='1'/><c><d/></c></r>");
+        assert_eq!(r.root().unwrap().local_name(), b"r");
+        assert_eq!(r.next_child().unwrap().unwrap().local_name(), b"a");
+        assert!(r.next_child().unwrap().is_none());
+        let b = r.next_child().unwrap().unwrap();
+        assert_eq!(b.attr("x").unwrap().as_deref(), Some("1"));
+        r.skip().unwrap();
+        assert_eq!(r.next_child().unwrap().unwrap().local_name(), b"c");
+        assert_eq!(r.next_child().unwrap().unwrap().local_name(), b"d");
+        assert_eq!(r.error("here").path(), "/r/c/d");
+        assert!(r.next_child().unwrap().is_none());
+        assert!(r.next_child().unwrap().is_none());
+        assert!(r.next_child().unwrap().is_none());
+        r.finish().unwrap();
+        // A self-closing root.
+        assert!(parse_empty_response(b"<DeleteResponse/>", "DeleteResponse").is_ok());
+    }
+
+    #[test]
+    fn value_parse_errors_name_the_element() {
+        let e = parse_snapshot("<Port>not-a-port</Port>").unwrap_err();
+        assert_eq!(
+            e.path(),
+            "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Port"
+        );
+        assert_eq!(
+            e.message(),
+            "invalid integer (i32) \"not-a-port\": invalid digit found in string"
+        );
+        let e = parse_snapshot("<Nested><Port>99999999999</Port></Nested>").unwrap_err();
+        assert_eq!(
+            e.path(),
+            "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Nested/Port"
+        );
+        assert!(e.message().contains("too large"), "{e}");
+        let e = parse_snapshot("<Created>yesterday</Created>").unwrap_err();
+        assert_eq!(
+            e.path(),
+            "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Created"
+        );
+        let e = parse_snapshot("<Tags><member>a</member><member><x/></member></Tags>").unwrap_err();
+        assert_eq!(
+            e.path(),
+            "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Tags/member"
+        );
+    }
+
+    #[test]
+    fn map_entry_errors() {
+        let e = parse_snapshot("<Attrs><entry><key>k</key></entry></Attrs>").unwrap_err();
+        assert_eq!(
+            e.path(),
+            "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Attrs/entry"
+        );
+        assert_eq!(e.message(), "map entry without a <value> element");
+        let e = parse_snapshot("<Attrs><entry><value>1</value></entry></Attrs>").unwrap_err();
+        assert_eq!(e.message(), "map entry without a <key> element");
+        let e = parse_snapshot("<Flat/>").unwrap_err();
+        assert_eq!(
+            e.path(),
+            "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Flat"
+        );
+        assert_eq!(e.message(), "map entry without a <K> element");
+    }
+
+    #[test]
+    fn trailing_content() {
+        let ok = "<CopySnapshotResponse><CopySnapshotResult/></CopySnapshotResponse>\n<!-- c --><?pi?>\n";
+        assert!(parse(ok).is_ok());
+        let e = parse("<CopySnapshotResponse><CopySnapshotResult/></CopySnapshotResponse><x/>")
+            .unwrap_err();
+        assert_eq!((e.path(), e.message()), ("/", "a second root element"));
+        let e = parse("<CopySnapshotResponse><CopySnapshotResult/></CopySnapshotResponse>junk")
+            .unwrap_err();
+        assert_eq!(e.message(), "content after the root element");
+        assert!(
+            parse("<CopySnapshotResponse><CopySnapshotResult/></CopySnapshotResponse></x>")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn misuse_is_an_error_not_a_panic() {
+        let mut r = XmlReader::new(b"<a/>");
+        assert_eq!(
+            r.next_child().unwrap_err().message(),
+            "not inside an element"
+        );
+        assert_eq!(
+            r.finish().unwrap_err().message(),
+            "no root element was read"
+        );
+        r.root().unwrap();
+        assert_eq!(
+            r.root().unwrap_err().message(),
+            "the root element was already read"
+        );
+        assert!(r.next_child().unwrap().is_none());
+        assert!(r.skip().is_err());
+        assert!(r.text().is_err());
+        r.finish().unwrap();
+        r.finish().unwrap();
+    }
+
+    #[test]
+    fn finish_consumes_unread_elements() {
+        let mut r = XmlReader::new(b"<a><b><c>1</c></b><d/></a>");
+        r.root().unwrap();
+        r.next_child().unwrap();
+        r.finish().unwrap();
+        let mut r = XmlReader::new(b"<a><b><c>1</c></b><d>");
+        r.root().unwrap();
+        r.next_child().unwrap();
+        assert_eq!(r.finish().unwrap_err().path(), "/a");
+    }
+
+    #[test]
+    fn attributes() {
+        let mut r = XmlReader::new(br#"<a x:id="1 &amp; 2" plain='v' bad="&nope;"/>"#);
+        let a = r.root().unwrap();
+        assert_eq!(a.attr("id").unwrap().as_deref(), Some("1 & 2"));
+        assert_eq!(a.attr("plain").unwrap().as_deref(), Some("v"));
+        assert_eq!(a.attr("missing").unwrap(), None);
+        assert_eq!(a.attr("bad").unwrap_err().path(), "a/@bad");
+        let mut r = XmlReader::new(br#"<a x="1" x="2"/>"#);
+        assert!(r.root().unwrap().attr("y").is_err());
+    }
+
+    #[test]
+    fn scalar_values() {
+        assert_eq!(bool::parse_xml(" true\n"), Ok(true));
+        assert_eq!(bool::parse_xml("false"), Ok(false));
+        assert_eq!(
+            bool::parse_xml("True"),
+            Err("expected true or false, found \"True\"".to_owned())
+        );
+        assert_eq!(i8::parse_xml("-128"), Ok(-128));
+        assert!(i8::parse_xml("128").is_err());
+        assert!(u8::parse_xml("-1").is_err());
+        assert_eq!(u64::parse_xml(" 18446744073709551615 "), Ok(u64::MAX));
+        assert!(u64::parse_xml("18446744073709551616").is_err());
+        assert_eq!(i64::parse_xml("\t-9223372036854775808"), Ok(i64::MIN));
+        assert_eq!(i16::parse_xml("7"), Ok(7));
+        assert_eq!(u16::parse_xml("65535"), Ok(65535));
+        assert_eq!(u32::parse_xml("42"), Ok(42));
+        assert!(i32::parse_xml("").is_err());
+        assert!(i32::parse_xml("1.0").is_err());
+        assert_eq!(f64::parse_xml(" 1.5 "), Ok(1.5));
+        assert_eq!(f64::parse_xml("1e3"), Ok(1000.0));
+        assert!(f64::parse_xml("NaN").unwrap().is_nan());
+        assert_eq!(f64::parse_xml("Infinity"), Ok(f64::INFINITY));
+        assert_eq!(f64::parse_xml("-Infinity"), Ok(f64::NEG_INFINITY));
+        assert_eq!(f64::parse_xml("inf"), Ok(f64::INFINITY));
+        assert_eq!(f64::parse_xml("-inf"), Ok(f64::NEG_INFINITY));
+        assert_eq!(f32::parse_xml("0.1"), Ok(0.1f32));
+        assert!(f32::parse_xml("Infinity").unwrap().is_infinite());
+        assert!(f64::parse_xml("one").is_err());
+        assert_eq!(String::parse_xml(" keep "), Ok(" keep ".to_owned()));
+        assert_eq!(
+            DateTime::parse_xml(" 1970-01-01T00:00:01Z\n"),
+            Ok(DateTime::from_secs(1))
+        );
+        assert_eq!(Blob::parse_xml("Zm9v\n"), Ok(Blob::from("foo")));
+        assert!(Blob::parse_xml("Zm9").is_err());
+        let long = "9".repeat(10_000);
+        assert!(i32::parse_xml(&long).unwrap_err().len() < 200);
+    }
+
+    #[test]
+    fn empty_response() {
+        let body = b"<DeleteResponse xmlns=\"urn:x\"><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DeleteResponse>";
+        assert!(parse_empty_response(body, "DeleteResponse").is_ok());
+        assert_eq!(
+            parse_empty_response(body, "OtherResponse")
+                .unwrap_err()
+                .path(),
+            "/DeleteResponse"
+        );
+        let e = parse_empty_response(b"<DeleteResponse><x>", "DeleteResponse").unwrap_err();
+        assert_eq!(
+            (e.path(), e.message()),
+            ("/DeleteResponse", "unexpected end of document")
+        );
+    }
+
+    #[test]
+    fn error_display() {
+        let e = XmlError::new("/A/B", "bad");
+        assert_eq!(e.to_string(), "at /A/B: bad");
+        assert_eq!(XmlReader::new(b"").error("x").to_string(), "at /: x");
+    }
+}
