@@ -1,0 +1,201 @@
+//! The crate around the operations: `Cargo.toml`, `lib.rs`, `types.rs`,
+//! `error.rs`, `operation/mod.rs`, and the runtime copied into `rt/`.
+
+use super::{doc_attrs, inner_doc_attrs, shapes, structures_in, Scope};
+use crate::ir::{Ir, Placement};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The hand-written runtime, copied into `src/rt/` of every generated crate.
+pub const RUNTIME: &[(&str, &str)] = &[
+    ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("query.rs", include_str!("../../runtime/query.rs")),
+    ("xml.rs", include_str!("../../runtime/xml.rs")),
+    ("time.rs", include_str!("../../runtime/time.rs")),
+    ("blob.rs", include_str!("../../runtime/blob.rs")),
+    ("error.rs", include_str!("../../runtime/error.rs")),
+    ("operation.rs", include_str!("../../runtime/operation.rs")),
+];
+
+/// `Cargo.toml` of the generated crate. It names its own dependency versions so
+/// that it builds outside this workspace too.
+pub fn cargo_toml(ir: &Ir, header: &str, standalone: bool) -> String {
+    let name = &ir.service.crate_name;
+    let sdk = &ir.service.sdk_id;
+    let workspace = if standalone { "\n[workspace]\n" } else { "" };
+    format!(
+        r#"{header}
+[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2021"
+rust-version = "1.85"
+description = "Typed {sdk} requests, responses and errors for the awsQuery protocol (generated from its Smithy model)"
+license = "Apache-2.0"
+publish = false
+
+[features]
+default = []
+# Serialize / Deserialize with the model's member names.
+serde = ["dep:serde"]
+
+[dependencies]
+base64 = "0.22"
+http = "1"
+percent-encoding = "2"
+quick-xml = "0.38"
+serde = {{ version = "1", features = ["derive"], optional = true }}
+time = {{ version = "0.3", features = ["formatting", "parsing", "macros"] }}
+
+[dev-dependencies]
+serde_json = "1"
+
+[package.metadata.docs.rs]
+all-features = true
+{workspace}"#
+    )
+}
+
+/// `src/lib.rs`.
+pub fn lib_rs(ir: &Ir) -> TokenStream {
+    let mut docs = format!("# {}\n\n", ir.service.sdk_id);
+    if let Some(d) = &ir.service.docs {
+        docs.push_str(d);
+        docs.push_str("\n\n");
+    }
+    let first = ir.operations.first();
+    docs.push_str(&format!(
+        "## Layout\n\n\
+         - [`operation`]: one module per operation with its input, output, request serializer \
+         (`serialize_request`), response parser (`parse_response`) and error enum.\n\
+         - [`types`]: structures and enums shared between operations.\n\
+         - [`error`]: the modelled errors and [`Error`], which every operation error converts into.\n\
+         - [`rt`]: the small runtime the generated code is built on (form writer, XML reader, timestamps).\n\n\
+         Required input members are constructor arguments, optional ones chained setters. Output \
+         members are all `Option`s: a server may leave anything out, and parsing never invents \
+         a value. Lists keep absent (`None`) apart from empty (`Some(vec![])`).\n\n\
+         Every operation implements [`Operation`]: `build_request` gives an [`http::Request`](rt::http) \
+         (`POST /`, form body) and `parse_response` turns a status and body into the typed output or error, \
+         so any HTTP stack can carry the calls.{}\n\n\
+         Generated from the Smithy model of `{}` by `cargo xtask codegen`.",
+        first.map_or(String::new(), |op| format!(
+            " See [`{}`](operation::{}::{}) for an example.",
+            op.name,
+            op.module.source(),
+            op.type_name.source()
+        )),
+        ir.service.id
+    ));
+    let doc_tokens = inner_doc_attrs(&docs);
+    let version = &ir.service.version;
+    let namespace = ir.service.xml_namespace.clone().unwrap_or_default();
+    quote! {
+        #doc_tokens
+        #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
+
+        pub mod error;
+        pub mod operation;
+        pub mod rt;
+        pub mod types;
+
+        pub use error::Error;
+        pub use rt::{Blob, DateTime, Operation};
+
+        /// The API version every request sends as `Version`.
+        pub const API_VERSION: &str = #version;
+
+        /// The XML namespace of the service's responses.
+        pub const XML_NAMESPACE: &str = #namespace;
+    }
+}
+
+/// `src/types.rs`.
+pub fn types_rs(ir: &Ir) -> TokenStream {
+    let scope = Scope::new(ir, Placement::Types);
+    let structs = structures_in(ir, &Placement::Types).map(|s| shapes::structure(&scope, s));
+    let enums = ir.enums.iter().map(|e| shapes::enumeration(&scope, e));
+    quote! {
+        //! Structures and enums shared by the operations.
+        #(#structs)*
+        #(#enums)*
+    }
+}
+
+/// `src/error.rs`: the modelled error structures and the crate-wide `Error`.
+pub fn error_rs(ir: &Ir) -> TokenStream {
+    let scope = Scope::new(ir, Placement::Errors);
+    let errors: Vec<_> = structures_in(ir, &Placement::Errors).collect();
+    let structs = errors.iter().map(|s| shapes::structure(&scope, s));
+    let names: Vec<_> = errors.iter().map(|s| s.name.ident()).collect();
+    let variant_docs = errors.iter().map(|s| {
+        let code = s.error.as_ref().map_or("", |e| e.code.as_str());
+        doc_attrs(&format!("Code `{code}`: see [`{}`].", s.name.text))
+    });
+    quote! {
+        //! The errors the service models, and [`Error`], which every operation's
+        //! error enum converts into.
+
+        pub use crate::rt::{ErrorMeta, ResponseError};
+
+        #(#structs)*
+
+        /// Any error of any operation of this crate.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Error {
+            #(#variant_docs #names(#names),)*
+            /// An error code no operation models, kept with its code, message, request id and status.
+            Unhandled(ErrorMeta),
+            /// A response that could not be parsed.
+            Unparseable(ResponseError),
+        }
+
+        impl Error {
+            /// The error response's metadata, unless the response could not be parsed.
+            pub fn meta(&self) -> Option<&ErrorMeta> {
+                match self {
+                    #(Self::#names(e) => Some(&*e.meta),)*
+                    Self::Unhandled(meta) => Some(meta),
+                    Self::Unparseable(_) => None,
+                }
+            }
+
+            /// The error code the service sent.
+            pub fn code(&self) -> Option<&str> {
+                self.meta().map(|m| m.code.as_str())
+            }
+        }
+
+        impl ::std::fmt::Display for Error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(Self::#names(e) => ::std::fmt::Display::fmt(e, f),)*
+                    Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
+                    Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl ::std::error::Error for Error {
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    Self::Unparseable(e) => Some(e),
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+/// `src/operation/mod.rs`.
+pub fn operation_mod_rs(ir: &Ir) -> TokenStream {
+    let mods = ir.operations.iter().map(|op| {
+        let m = op.module.ident();
+        let doc = format!(" The `{}` operation.", op.name);
+        quote!(#[doc = #doc] pub mod #m;)
+    });
+    quote! {
+        //! One module per operation.
+        #(#mods)*
+    }
+}

@@ -1,0 +1,99 @@
+//! XML deserializers: `XmlDeserialize` impls that read a structure's child
+//! elements by wire name, skip unknown ones, and keep absent apart from empty.
+
+use super::{ts_format, Scope};
+use crate::ir::{Structure, TimestampFormat, Ty};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+/// `impl XmlDeserialize for S`.
+pub fn structure_impl(scope: &Scope<'_>, s: &Structure) -> TokenStream {
+    let name = s.name.ident();
+    let result = scope.std("Result");
+    let arms = s.members.iter().filter(|m| !m.xml_attribute).map(|m| {
+        let field = m.field.ident();
+        let tag = Literal::byte_string(m.xml_name.as_bytes());
+        let some = scope.std("Some");
+        let assign = match &m.ty {
+            Ty::List(l) if l.flattened => {
+                let item = here(&l.item);
+                quote!(out.#field.get_or_insert_with(Default::default).push(#item?);)
+            }
+            Ty::Map(map) if map.flattened => {
+                let (k, v) = (&map.key_name, &map.value_name);
+                let fk = here(&map.key);
+                let fv = here(&map.value);
+                quote! {
+                    let (k, v) = r.map_entry(#k, #v, |r| #fk, |r| #fv)?;
+                    out.#field.get_or_insert_with(Default::default).insert(k, v);
+                }
+            }
+            ty => {
+                let value = here(ty);
+                let value = quote!(#value?);
+                let value = if m.boxed {
+                    let boxed = scope.std("Box");
+                    quote!(#boxed::new(#value))
+                } else {
+                    value
+                };
+                quote!(out.#field = #some(#value);)
+            }
+        };
+        quote!(#tag => { #assign })
+    });
+    let allow = s
+        .members
+        .iter()
+        .any(|m| m.deprecated.is_some())
+        .then(|| quote!(#[allow(deprecated)]));
+    let (out_decl, r) = if s.members.is_empty() {
+        (quote!(let out = Self::default();), quote!(r))
+    } else {
+        (quote!(let mut out = Self::default();), quote!(r))
+    };
+    quote! {
+        #allow
+        impl crate::rt::xml::XmlDeserialize for #name {
+            fn deserialize(#r: &mut crate::rt::xml::XmlReader<'_>) -> #result<Self, crate::rt::xml::XmlError> {
+                #out_decl
+                while let Some(start) = r.next_child()? {
+                    match start.local_name() {
+                        #(#arms)*
+                        _ => r.skip()?,
+                    }
+                }
+                Ok(out)
+            }
+        }
+    }
+}
+
+/// An expression of type `Result<T, XmlError>` reading a value of `ty` from
+/// the current element.
+fn here(ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::Structure(_) => quote!(r.structure()),
+        Ty::List(l) => {
+            let item = here(&l.item);
+            quote!(r.list(|r| #item))
+        }
+        Ty::Map(m) => {
+            let (k, v) = (&m.key_name, &m.value_name);
+            let fk = here(&m.key);
+            let fv = here(&m.value);
+            quote!(r.map(#k, #v, |r| #fk, |r| #fv).map(|entries| entries.into_iter().collect()))
+        }
+        _ => match ts_format(ty) {
+            Some(f) => {
+                let parse = match f {
+                    TimestampFormat::EpochSeconds => quote!(parse_epoch_seconds),
+                    TimestampFormat::HttpDate => quote!(parse_http_date),
+                    TimestampFormat::DateTime => quote!(parse_date_time),
+                };
+                quote!(r.read_with(|text| crate::rt::DateTime::#parse(text.trim()).map_err(|e| e.to_string())))
+            }
+            None => quote!(r.read()),
+        },
+    }
+}

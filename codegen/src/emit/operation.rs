@@ -1,0 +1,223 @@
+//! One file per operation: the marker type with its sans-IO `Operation` impl,
+//! the input and output structures, the request serializer, the response
+//! parser and the operation's error enum.
+
+use super::{examples, item_docs, shapes, structures_in, Scope};
+use crate::ir::{Ir, Operation, Placement};
+use crate::smithy;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The tokens of `operation/<module>.rs`.
+pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
+    let here = Placement::Operation(op.module.clone());
+    let scope = Scope::new(ir, here.clone());
+    let op_name = op.type_name.ident();
+    let error_name = op.error_name.ident();
+    let wire = &op.name;
+    let response = format!("{wire}Response");
+    let result_el = format!("{wire}Result");
+    let result = scope.std("Result");
+    let string = scope.std("String");
+    let vec = scope.std("Vec");
+
+    let input_ty = op
+        .input
+        .as_ref()
+        .map_or(quote!(()), |id| scope.type_path(id));
+    let output_ty = op
+        .output
+        .as_ref()
+        .map_or(quote!(()), |id| scope.type_path(id));
+    let capacity = 64
+        + 48 * op
+            .input
+            .as_ref()
+            .and_then(|i| ir.structure(i))
+            .map_or(0, |s| s.members.len());
+    let capacity_lit = proc_macro2::Literal::usize_unsuffixed(capacity);
+    let serialize_body = if op.input.is_some() {
+        quote!(crate::rt::query::QuerySerialize::serialize(input, &mut w);)
+    } else {
+        quote!(let _ = input;)
+    };
+    let parse_ok = if op.output.is_some() {
+        quote!(crate::rt::xml::parse_response(body, #response, #result_el))
+    } else {
+        quote!(crate::rt::xml::parse_empty_response(body, #response))
+    };
+
+    let mut op_docs = op
+        .docs
+        .clone()
+        .unwrap_or_else(|| format!("The `{wire}` operation."));
+    let example_docs = examples::doctests(ir, op);
+    if !example_docs.is_empty() {
+        op_docs.push_str("\n\n");
+        op_docs.push_str(&example_docs);
+    }
+    let docs = item_docs(Some(&op_docs), "", &op.id);
+    let module_doc = format!(
+        " The `{wire}` operation: its input and output, the request serializer, the response parser and its errors."
+    );
+
+    let variants = op.errors.iter().map(|id| {
+        let s = ir.structure(id);
+        let name = s.map(|s| s.name.ident());
+        let path = scope.type_path(id);
+        let code = s
+            .and_then(|s| s.error.as_ref())
+            .map_or(String::new(), |e| e.code.clone());
+        let link = s.map_or(String::new(), |s| super::doc_link(&s.placement, &s.name));
+        let doc = format!(
+            " The service answered with code `{code}`: see [`{}`]({link}).",
+            smithy::shape_name(id)
+        );
+        quote!(#[doc = #doc] #name(#path),)
+    });
+    let names: Vec<_> = op
+        .errors
+        .iter()
+        .filter_map(|id| ir.structure(id))
+        .map(|s| s.name.ident())
+        .collect();
+    let dispatch = op.errors.iter().filter_map(|id| ir.structure(id)).map(|s| {
+        let name = s.name.ident();
+        let path = scope.type_path(&s.id);
+        let code = s.error.as_ref().map_or(String::new(), |e| e.code.clone());
+        quote! {
+            #code => #path::from_raw(raw).map_or_else(#error_name::Unparseable, #error_name::#name),
+        }
+    });
+    let error_doc = format!(" The errors `{wire}` can return.");
+    let dispatch_body = if op.errors.is_empty() {
+        quote!(#error_name::Unhandled(raw.into_meta()))
+    } else {
+        quote! {
+            match raw.code() {
+                #(#dispatch)*
+                _ => #error_name::Unhandled(raw.into_meta()),
+            }
+        }
+    };
+
+    let structs = structures_in(ir, &here).map(|s| shapes::structure(&scope, s));
+    let request_doc =
+        format!(" Serializes a `{wire}` request body (`application/x-www-form-urlencoded`).");
+    let parse_doc = format!(
+        " Parses the HTTP status and body of a `{wire}` response: `<{response}><{result_el}>…` on success, `<ErrorResponse>` otherwise."
+    );
+
+    quote! {
+        #![doc = #module_doc]
+
+        #docs
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        pub struct #op_name;
+
+        impl crate::rt::Operation for #op_name {
+            const NAME: &'static str = #wire;
+            type Input = #input_ty;
+            type Output = #output_ty;
+            type Error = #error_name;
+
+            fn build_request(input: &Self::Input) -> crate::rt::http::Request<#vec<u8>> {
+                crate::rt::operation::form_request(serialize_request(input))
+            }
+
+            fn parse_response(status: u16, body: &[u8]) -> #result<Self::Output, Self::Error> {
+                parse_response(status, body)
+            }
+        }
+
+        #[doc = #request_doc]
+        pub fn serialize_request(input: &#input_ty) -> #string {
+            let mut w = crate::rt::query::QueryWriter::new(#wire, crate::API_VERSION, #capacity_lit);
+            #serialize_body
+            w.finish()
+        }
+
+        #[doc = #parse_doc]
+        pub fn parse_response(status: u16, body: &[u8]) -> #result<#output_ty, #error_name> {
+            if !(200..300).contains(&status) {
+                return Err(parse_error(status, body));
+            }
+            #parse_ok.map_err(|e| #error_name::Unparseable(crate::rt::ResponseError::new(status, body, e)))
+        }
+
+        fn parse_error(status: u16, body: &[u8]) -> #error_name {
+            let raw = match crate::rt::error::parse_error_response(status, body) {
+                Ok(raw) => raw,
+                Err(e) => return #error_name::Unparseable(e),
+            };
+            #dispatch_body
+        }
+
+        #(#structs)*
+
+        #[doc = #error_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #error_name {
+            #(#variants)*
+            /// An error code this operation does not model, kept with its code, message, request id and status.
+            Unhandled(crate::rt::ErrorMeta),
+            /// A response that could not be parsed (not XML, wrong root, truncated …).
+            Unparseable(crate::rt::ResponseError),
+        }
+
+        impl #error_name {
+            /// The error response's metadata, unless the response could not be parsed.
+            pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
+                match self {
+                    #(Self::#names(e) => Some(&*e.meta),)*
+                    Self::Unhandled(meta) => Some(meta),
+                    Self::Unparseable(_) => None,
+                }
+            }
+
+            /// The error code the service sent.
+            pub fn code(&self) -> Option<&str> {
+                self.meta().map(|m| m.code.as_str())
+            }
+
+            /// The error message the service sent.
+            pub fn message(&self) -> Option<&str> {
+                self.meta().and_then(|m| m.message.as_deref())
+            }
+
+            /// The request id the service sent.
+            pub fn request_id(&self) -> Option<&str> {
+                self.meta().and_then(|m| m.request_id.as_deref())
+            }
+        }
+
+        impl ::std::fmt::Display for #error_name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(Self::#names(e) => ::std::fmt::Display::fmt(e, f),)*
+                    Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
+                    Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl ::std::error::Error for #error_name {
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    Self::Unparseable(e) => Some(e),
+                    _ => None,
+                }
+            }
+        }
+
+        impl From<#error_name> for crate::Error {
+            fn from(e: #error_name) -> Self {
+                match e {
+                    #(#error_name::#names(e) => crate::Error::#names(e),)*
+                    #error_name::Unhandled(meta) => crate::Error::Unhandled(meta),
+                    #error_name::Unparseable(e) => crate::Error::Unparseable(e),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! awsQuery serializers: `QuerySerialize` impls that write each member under
+//! its form key, in model order, through the runtime's `QueryWriter`.
+
+use super::{is_copy, ts_format, Scope};
+use crate::ir::{Structure, TimestampFormat, Ty};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `impl QuerySerialize for S`.
+pub fn structure_impl(scope: &Scope<'_>, s: &Structure) -> TokenStream {
+    let name = s.name.ident();
+    let body = s.members.iter().map(|m| {
+        let field = m.field.ident();
+        let value = if m.boxed { quote!(&**v) } else { quote!(v) };
+        let write = member(scope, &m.query_name, &m.ty, &value);
+        if m.optional {
+            let some = scope.std("Some");
+            quote!(if let #some(v) = &self.#field { #write })
+        } else {
+            quote!({ let v = &self.#field; #write })
+        }
+    });
+    let w = if s.members.is_empty() {
+        quote!(_w)
+    } else {
+        quote!(w)
+    };
+    let allow = s
+        .members
+        .iter()
+        .any(|m| m.deprecated.is_some())
+        .then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #allow
+        impl crate::rt::query::QuerySerialize for #name {
+            fn serialize(&self, #w: &mut crate::rt::query::QueryWriter) {
+                #(#body)*
+            }
+        }
+    }
+}
+
+/// Writes the value `v` (a reference) of type `ty` under the key segment `seg`.
+fn member(scope: &Scope<'_>, seg: &str, ty: &Ty, v: &TokenStream) -> TokenStream {
+    match ty {
+        Ty::Structure(_) => quote!(w.structure(#seg, #v);),
+        Ty::List(_) | Ty::Map(_) => collection(scope, seg, ty, v),
+        _ if ts_format(ty).is_some() => {
+            let text = timestamp_text(ty, v);
+            quote!(w.value(#seg, #text.as_str());)
+        }
+        _ => quote!(w.value(#seg, #v);),
+    }
+}
+
+/// Writes `v` at the writer's current key.
+fn here(scope: &Scope<'_>, ty: &Ty, v: &TokenStream) -> TokenStream {
+    match ty {
+        Ty::Structure(_) => quote!(crate::rt::query::QuerySerialize::serialize(#v, w);),
+        Ty::List(_) | Ty::Map(_) => collection(scope, "", ty, v),
+        _ if ts_format(ty).is_some() => {
+            let text = timestamp_text(ty, v);
+            quote!(w.write(#text.as_str());)
+        }
+        _ => quote!(w.write(#v);),
+    }
+}
+
+fn timestamp_text(ty: &Ty, v: &TokenStream) -> TokenStream {
+    match ts_format(ty) {
+        Some(TimestampFormat::EpochSeconds) => quote!(#v.fmt_epoch_seconds()),
+        Some(TimestampFormat::HttpDate) => quote!(#v.fmt_http_date()),
+        _ => quote!(#v.fmt_date_time()),
+    }
+}
+
+fn collection(scope: &Scope<'_>, seg: &str, ty: &Ty, v: &TokenStream) -> TokenStream {
+    match ty {
+        Ty::List(l) => {
+            let member = if l.flattened {
+                let none = scope.std("None");
+                quote!(#none)
+            } else {
+                let some = scope.std("Some");
+                let name = &l.item_name;
+                quote!(#some(#name))
+            };
+            let item = quote!(item);
+            let write = here(scope, &l.item, &item);
+            let _ = is_copy(&l.item);
+            quote!(w.list(#seg, #member, #v, |w, item| { #write });)
+        }
+        Ty::Map(m) => {
+            let flattened = m.flattened;
+            let (k, val) = (&m.key_name, &m.value_name);
+            let key = quote!(key);
+            let value = quote!(value);
+            let write_key = here(scope, &m.key, &key);
+            let write_value = here(scope, &m.value, &value);
+            quote!(w.map(#seg, #flattened, #k, #val, #v, |w, key| { #write_key }, |w, value| { #write_value });)
+        }
+        _ => quote!(),
+    }
+}

@@ -1,0 +1,390 @@
+//! Structure and enum definitions: fields in model order, constructors taking
+//! the required members, chained setters for the optional ones, conversions.
+
+use super::{de, item_docs, ser, Scope};
+use crate::ir::{Enum, Member, Structure, Ty};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+const SERDE_DERIVE: &str = "crate::rt::serde";
+
+/// The `cfg_attr` that derives serde for a type.
+fn serde_derive() -> TokenStream {
+    quote! {
+        #[cfg_attr(
+            feature = "serde",
+            derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+            serde(crate = #SERDE_DERIVE)
+        )]
+    }
+}
+
+/// The field's full type (with `Option` and `Box`).
+pub fn field_ty(scope: &Scope<'_>, m: &Member) -> TokenStream {
+    let mut ty = scope.rust_ty(&m.ty);
+    if m.boxed {
+        let boxed = scope.std("Box");
+        ty = quote!(#boxed<#ty>);
+    }
+    if m.optional {
+        let option = scope.std("Option");
+        ty = quote!(#option<#ty>);
+    }
+    ty
+}
+
+/// How a constructor or setter takes a value of this member, and how it turns
+/// the argument `v` into the stored (unwrapped, unboxed) value.
+fn param(scope: &Scope<'_>, m: &Member, v: &TokenStream) -> (TokenStream, TokenStream) {
+    let ty = scope.rust_ty(&m.ty);
+    let (param, conv) = match &m.ty {
+        Ty::String | Ty::Enum(_) | Ty::Blob => (quote!(impl Into<#ty>), quote!(#v.into())),
+        Ty::List(l) => {
+            let item = scope.rust_ty(&l.item);
+            (
+                quote!(impl IntoIterator<Item = #item>),
+                quote!(#v.into_iter().collect()),
+            )
+        }
+        Ty::Map(map) => {
+            let k = scope.rust_ty(&map.key);
+            let val = scope.rust_ty(&map.value);
+            (
+                quote!(impl IntoIterator<Item = (#k, #val)>),
+                quote!(#v.into_iter().collect()),
+            )
+        }
+        _ => (ty, quote!(#v)),
+    };
+    let conv = if m.boxed {
+        let boxed = scope.std("Box");
+        quote!(#boxed::new(#conv))
+    } else {
+        conv
+    };
+    (param, conv)
+}
+
+/// Whether `param` stores the argument unchanged.
+fn takes_as_is(m: &Member) -> bool {
+    !m.boxed
+        && !matches!(
+            m.ty,
+            Ty::String | Ty::Enum(_) | Ty::Blob | Ty::List(_) | Ty::Map(_)
+        )
+}
+
+/// A structure: definition, constructor, setters, and its wire impls.
+pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
+    let name = s.name.ident();
+    let docs = item_docs(
+        s.docs.as_deref(),
+        &format!("The `{}` structure.", s.name.text),
+        &s.id,
+    );
+    let serde = serde_derive();
+    let default = if s.has_required() {
+        quote!()
+    } else {
+        quote!(Default,)
+    };
+    let fields = s.members.iter().map(|m| {
+        let field = m.field.ident();
+        let ty = field_ty(scope, m);
+        let docs = item_docs(m.docs.as_deref(), &format!("The `{}` member.", m.name), &format!("{}${}", s.id, m.name));
+        let wire = &m.name;
+        let serde = if m.optional {
+            quote!(#[cfg_attr(feature = "serde", serde(rename = #wire, default, skip_serializing_if = "::core::option::Option::is_none"))])
+        } else {
+            quote!(#[cfg_attr(feature = "serde", serde(rename = #wire))])
+        };
+        let deprecated = m.deprecated.as_ref().map(|msg| quote!(#[deprecated(note = #msg)]));
+        quote! { #docs #deprecated #serde pub #field: #ty, }
+    });
+    let meta_field = s.error.as_ref().map(|_| {
+        quote! {
+            /// What the error response said: code, message, request id and HTTP status.
+            #[cfg_attr(feature = "serde", serde(skip))]
+            pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+        }
+    });
+
+    let required: Vec<&Member> = s.members.iter().filter(|m| !m.optional).collect();
+    let ctor_params = required.iter().map(|m| {
+        let field = m.field.ident();
+        let (p, _) = param(scope, m, &quote!(#field));
+        quote!(#field: #p)
+    });
+    let ctor_fields = s.members.iter().map(|m| {
+        let field = m.field.ident();
+        if m.optional {
+            let none = scope.std("None");
+            quote!(#field: #none)
+        } else {
+            let (_, conv) = param(scope, m, &quote!(#field));
+            if takes_as_is(m) {
+                quote!(#field)
+            } else {
+                quote!(#field: #conv)
+            }
+        }
+    });
+    let ctor_meta = s.error.as_ref().map(|_| quote!(meta: Default::default(),));
+    let ctor_doc = if required.is_empty() {
+        format!(" A `{}` with every member unset.", s.name.text)
+    } else {
+        format!(
+            " A `{}` with its required members: {}.",
+            s.name.text,
+            required
+                .iter()
+                .map(|m| format!("`{}`", m.field.source()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let setters = s.members.iter().filter(|m| m.optional).map(|m| {
+        let field = m.field.ident();
+        let (p, conv) = param(scope, m, &quote!(v));
+        let some = scope.std("Some");
+        let doc = format!(" Sets the `{}` field.", m.field.source());
+        let deprecated = m
+            .deprecated
+            .as_ref()
+            .map(|msg| quote!(#[deprecated(note = #msg)]));
+        quote! {
+            #[doc = #doc]
+            #deprecated
+            #[must_use]
+            pub fn #field(mut self, v: #p) -> Self {
+                self.#field = #some(#conv);
+                self
+            }
+        }
+    });
+    let allow_deprecated = s
+        .members
+        .iter()
+        .any(|m| m.deprecated.is_some())
+        .then(|| quote!(#[allow(deprecated)]));
+    let new_allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let error_impls = s.error.as_ref().map(|e| {
+        let shape = &s.name.text;
+        let code = &e.code;
+        // awsQuery sends the message as `<Message>`, while models name the member
+        // `message`: fill it from the envelope when the body had no such element.
+        let fill_message = s
+            .members
+            .iter()
+            .find(|m| m.name.eq_ignore_ascii_case("message") && m.ty == Ty::String && m.optional && m.xml_name != "Message")
+            .map(|m| {
+                let field = m.field.ident();
+                quote! {
+                    if e.#field.is_none() {
+                        e.#field = e.meta.message.clone();
+                    }
+                }
+            });
+        quote! {
+            impl #name {
+                /// The code the service sends for this error.
+                pub const CODE: &'static str = #code;
+
+                /// Reads the modelled members from an error response and keeps its metadata.
+                pub(crate) fn from_raw(raw: crate::rt::RawError<'_>) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+                    let mut e: Self = raw.deserialize()?;
+                    e.meta = ::std::boxed::Box::new(raw.into_meta());
+                    #fill_message
+                    Ok(e)
+                }
+            }
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    if self.meta.code.is_empty() {
+                        f.write_str(#shape)
+                    } else {
+                        ::std::fmt::Display::fmt(&self.meta, f)
+                    }
+                }
+            }
+            impl ::std::error::Error for #name {}
+        }
+    });
+    let ser = s.directions.input.then(|| ser::structure_impl(scope, s));
+    let de = s.directions.output.then(|| de::structure_impl(scope, s));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default)]
+        #serde
+        pub struct #name {
+            #(#fields)*
+            #meta_field
+        }
+
+        #allow_deprecated
+        impl #name {
+            #[doc = #ctor_doc]
+            #new_allow
+            pub fn new(#(#ctor_params),*) -> Self {
+                Self { #(#ctor_fields,)* #ctor_meta }
+            }
+            #(#setters)*
+        }
+        #error_impls
+        #ser
+        #de
+    }
+}
+
+/// An enum: a variant per member plus a catch-all that keeps unknown values.
+pub fn enumeration(scope: &Scope<'_>, e: &Enum) -> TokenStream {
+    let name = e.name.ident();
+    let unknown = e.unknown.ident();
+    let docs = item_docs(
+        e.docs.as_deref(),
+        &format!("The `{}` enum.", e.name.text),
+        &e.id,
+    );
+    let string = scope.std("String");
+    let variants = e.variants.iter().map(|v| {
+        let ident = v.name.ident();
+        let value = &v.value;
+        let body = v
+            .docs
+            .as_deref()
+            .map_or_else(|| format!("`{value}`"), |d| format!("`{value}`: {d}"));
+        let docs = super::doc_attrs(&body);
+        quote!(#docs #ident,)
+    });
+    let (raw_ty, unknown_doc) = if e.int {
+        (
+            quote!(i32),
+            " A value this version of the model does not know.",
+        )
+    } else {
+        (
+            quote!(#string),
+            " A value this version of the model does not know, kept as sent.",
+        )
+    };
+    let idents: Vec<_> = e.variants.iter().map(|v| v.name.ident()).collect();
+    let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
+    let values_doc = format!(" Every value `{}` knows, in model order.", e.name.text);
+    let body = if e.int {
+        let ints: Vec<i32> = values
+            .iter()
+            .map(|v| v.parse().unwrap_or_default())
+            .collect();
+        quote! {
+            impl #name {
+                /// The wire value.
+                pub fn value(&self) -> i32 {
+                    match self { #(Self::#idents => #ints,)* Self::#unknown(v) => *v }
+                }
+                #[doc = #values_doc]
+                pub const VALUES: &'static [i32] = &[#(#ints),*];
+            }
+            impl From<i32> for #name {
+                fn from(v: i32) -> Self {
+                    match v { #(#ints => Self::#idents,)* other => Self::#unknown(other) }
+                }
+            }
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::std::fmt::Display::fmt(&self.value(), f)
+                }
+            }
+            impl crate::rt::query::QueryValue for #name {
+                fn write_value(&self, out: &mut #string) {
+                    crate::rt::query::QueryValue::write_value(&self.value(), out)
+                }
+            }
+            impl crate::rt::xml::XmlValue for #name {
+                fn parse_xml(text: &str) -> ::core::result::Result<Self, #string> {
+                    <i32 as crate::rt::xml::XmlValue>::parse_xml(text).map(Self::from)
+                }
+            }
+            #[cfg(feature = "serde")]
+            impl crate::rt::serde::Serialize for #name {
+                fn serialize<S: crate::rt::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    s.serialize_i32(self.value())
+                }
+            }
+            #[cfg(feature = "serde")]
+            impl<'de> crate::rt::serde::Deserialize<'de> for #name {
+                fn deserialize<D: crate::rt::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                    <i32 as crate::rt::serde::Deserialize>::deserialize(d).map(Self::from)
+                }
+            }
+        }
+    } else {
+        quote! {
+            impl #name {
+                /// The wire value.
+                pub fn as_str(&self) -> &str {
+                    match self { #(Self::#idents => #values,)* Self::#unknown(v) => v.as_str() }
+                }
+                #[doc = #values_doc]
+                pub const VALUES: &'static [&'static str] = &[#(#values),*];
+            }
+            impl From<&str> for #name {
+                fn from(v: &str) -> Self {
+                    match v { #(#values => Self::#idents,)* other => Self::#unknown(other.to_owned()) }
+                }
+            }
+            impl From<#string> for #name {
+                fn from(v: #string) -> Self {
+                    match v.as_str() { #(#values => Self::#idents,)* _ => Self::#unknown(v) }
+                }
+            }
+            impl ::std::str::FromStr for #name {
+                type Err = ::std::convert::Infallible;
+                fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+                    Ok(Self::from(s))
+                }
+            }
+            impl AsRef<str> for #name {
+                fn as_ref(&self) -> &str {
+                    self.as_str()
+                }
+            }
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+            impl crate::rt::query::QueryValue for #name {
+                fn write_value(&self, out: &mut #string) {
+                    crate::rt::query::encode_into(self.as_str(), out)
+                }
+            }
+            impl crate::rt::xml::XmlValue for #name {
+                fn parse_xml(text: &str) -> ::core::result::Result<Self, #string> {
+                    Ok(Self::from(text))
+                }
+            }
+            #[cfg(feature = "serde")]
+            impl crate::rt::serde::Serialize for #name {
+                fn serialize<S: crate::rt::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    s.serialize_str(self.as_str())
+                }
+            }
+            #[cfg(feature = "serde")]
+            impl<'de> crate::rt::serde::Deserialize<'de> for #name {
+                fn deserialize<D: crate::rt::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                    <#string as crate::rt::serde::Deserialize>::deserialize(d).map(Self::from)
+                }
+            }
+        }
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = #unknown_doc]
+            #unknown(#raw_ty),
+        }
+        #body
+    }
+}

@@ -1,0 +1,798 @@
+//! Lowering a resolved model into the IR.
+
+use super::*;
+use crate::error::{Error, Result};
+use crate::naming::{self, RustName};
+use crate::smithy::{self, traits, Model, Shape, ShapeType, Traits};
+use crate::Options;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Lowers `model` for the operations `options` selects.
+pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
+    let (service_id, service) = find_service(model, options)?;
+    if !service.has(traits::AWS_QUERY) {
+        let protocols: Vec<&str> = service
+            .traits
+            .keys()
+            .filter(|k| k.starts_with("aws.protocols#"))
+            .map(String::as_str)
+            .collect();
+        return Err(Error::new(
+            service_id,
+            format!(
+                "only the aws.protocols#awsQuery protocol is supported; this service has {}",
+                if protocols.is_empty() {
+                    "none".to_owned()
+                } else {
+                    protocols.join(", ")
+                }
+            ),
+        ));
+    }
+    let version = service
+        .version
+        .clone()
+        .ok_or_else(|| Error::new(service_id, "an awsQuery service needs a `version`"))?;
+    let sdk_id = service
+        .trait_field(traits::AWS_SERVICE, "sdkId")
+        .and_then(Value::as_str)
+        .unwrap_or(smithy::shape_name(service_id))
+        .to_owned();
+    let crate_name = options.crate_name.clone().unwrap_or_else(|| {
+        sdk_id
+            .to_lowercase()
+            .replace([' ', '-'], "")
+            .replace('.', "_")
+    });
+
+    let mut cx = Lowering {
+        model,
+        options,
+        dirs: BTreeMap::new(),
+        referenced: BTreeSet::new(),
+        io_owner: BTreeMap::new(),
+        enums: BTreeSet::new(),
+    };
+
+    let all_ops = service_operations(model, service_id)?;
+    let selected: Vec<String> = match &options.operations {
+        None => all_ops.clone(),
+        Some(names) => {
+            let mut out = Vec::new();
+            for name in names {
+                let found = all_ops
+                    .iter()
+                    .find(|id| smithy::shape_name(id) == name || *id == name)
+                    .ok_or_else(|| {
+                        Error::new(
+                            service_id,
+                            format!(
+                                "has no operation `{name}` (it has: {})",
+                                all_ops
+                                    .iter()
+                                    .map(|o| smithy::shape_name(o))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        )
+                    })?;
+                if !out.contains(found) {
+                    out.push(found.clone());
+                }
+            }
+            // Keep the service's order.
+            all_ops
+                .iter()
+                .filter(|o| out.contains(o))
+                .cloned()
+                .collect()
+        }
+    };
+
+    let mut operations = Vec::new();
+    for op_id in &selected {
+        operations.push(cx.operation(op_id)?);
+    }
+    check_unique(
+        operations
+            .iter()
+            .map(|o| (o.module.text.clone(), o.id.clone())),
+        "operation module",
+    )?;
+
+    let mut structures = Vec::new();
+    let ids: Vec<String> = cx.dirs.keys().cloned().collect();
+    for id in &ids {
+        structures.push(cx.structure(id, &operations)?);
+    }
+    let mut enums = Vec::new();
+    for id in cx.enums.clone() {
+        enums.push(cx.enumeration(&id)?);
+    }
+
+    mark_boxed(&mut structures);
+    check_names(&operations, &structures, &enums)?;
+
+    let service_docs = service
+        .string_trait(traits::DOCUMENTATION)
+        .map(crate::docs::to_markdown);
+    Ok(Ir {
+        service: Service {
+            id: service_id.to_owned(),
+            crate_name,
+            sdk_id,
+            version,
+            xml_namespace: service
+                .trait_field(traits::XML_NAMESPACE, "uri")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            signing_name: service
+                .trait_field(traits::SIGV4, "name")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            endpoint_prefix: service
+                .trait_field(traits::AWS_SERVICE, "endpointPrefix")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            docs: service_docs,
+        },
+        operations,
+        structures,
+        enums,
+    })
+}
+
+fn find_service<'m>(model: &'m Model, options: &Options) -> Result<(&'m str, &'m Shape)> {
+    let services: Vec<_> = model.services().collect();
+    match (services.as_slice(), &options.service) {
+        (_, Some(want)) => services
+            .iter()
+            .find(|(id, _)| *id == want || smithy::shape_name(id) == want)
+            .map(|(id, s)| (id.as_str(), *s))
+            .ok_or_else(|| Error::new(want, "no such service shape in the model")),
+        ([(id, s)], None) => Ok((id.as_str(), s)),
+        ([], None) => Err(Error::new("model", "has no service shape")),
+        (many, None) => Err(Error::new(
+            "model",
+            format!(
+                "has {} service shapes ({}); choose one with the `service` option",
+                many.len(),
+                many.iter()
+                    .map(|(id, _)| id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
+}
+
+/// The service's operations, including those bound through resources.
+fn service_operations(model: &Model, service_id: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stack = vec![service_id.to_owned()];
+    let mut seen = BTreeSet::new();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let shape = model.shape(&id, service_id)?;
+        for op in &shape.operations {
+            model.shape(&op.target, &id)?;
+            if !out.contains(&op.target) {
+                out.push(op.target.clone());
+            }
+        }
+        for key in ["create", "put", "read", "update", "delete", "list"] {
+            if let Some(t) = shape
+                .other
+                .get(key)
+                .and_then(|v| v.get("target"))
+                .and_then(Value::as_str)
+            {
+                if !out.iter().any(|o| o == t) {
+                    out.push(t.to_owned());
+                }
+            }
+        }
+        if let Some(ops) = shape
+            .other
+            .get("collectionOperations")
+            .and_then(Value::as_array)
+        {
+            for t in ops
+                .iter()
+                .filter_map(|v| v.get("target"))
+                .filter_map(Value::as_str)
+            {
+                if !out.iter().any(|o| o == t) {
+                    out.push(t.to_owned());
+                }
+            }
+        }
+        for r in shape.resources.iter().rev() {
+            stack.push(r.target.clone());
+        }
+    }
+    Ok(out)
+}
+
+struct Lowering<'m> {
+    model: &'m Model,
+    options: &'m Options,
+    /// Structures of the closure, with the directions they travel.
+    dirs: BTreeMap<String, Directions>,
+    /// Structures some member refers to.
+    referenced: BTreeSet<String>,
+    /// For input/output structures: the operations using them.
+    io_owner: BTreeMap<String, Vec<RustName>>,
+    /// Enums of the closure.
+    enums: BTreeSet<String>,
+}
+
+impl<'m> Lowering<'m> {
+    fn operation(&mut self, id: &str) -> Result<Operation> {
+        let shape = self.model.shape(id, "service")?;
+        if shape.kind != ShapeType::Operation {
+            return Err(Error::new(id, "is bound as an operation but is not one"));
+        }
+        let name = smithy::shape_name(id).to_owned();
+        let module = naming::snake(&name);
+        let input = shape
+            .input
+            .as_ref()
+            .map(|t| t.target.clone())
+            .filter(|t| t != "smithy.api#Unit");
+        let output = shape
+            .output
+            .as_ref()
+            .map(|t| t.target.clone())
+            .filter(|t| t != "smithy.api#Unit");
+        for (io, dir) in [
+            (
+                &input,
+                Directions {
+                    input: true,
+                    output: false,
+                },
+            ),
+            (
+                &output,
+                Directions {
+                    input: false,
+                    output: true,
+                },
+            ),
+        ] {
+            if let Some(t) = io {
+                let s = self.model.shape(t, id)?;
+                if s.kind != ShapeType::Structure {
+                    return Err(Error::new(
+                        id,
+                        format!("input/output `{t}` must be a structure"),
+                    ));
+                }
+                self.io_owner
+                    .entry(t.clone())
+                    .or_default()
+                    .push(module.clone());
+                self.visit_structure(t, dir)?;
+            }
+        }
+        let mut errors = Vec::new();
+        let service_errors: Vec<String> = self
+            .model
+            .services()
+            .flat_map(|(_, s)| s.errors.iter().map(|e| e.target.clone()))
+            .collect();
+        for e in shape
+            .errors
+            .iter()
+            .map(|e| e.target.clone())
+            .chain(service_errors)
+        {
+            let s = self.model.shape(&e, id)?;
+            if s.kind != ShapeType::Structure || !s.has(traits::ERROR) {
+                return Err(Error::new(
+                    id,
+                    format!("error `{e}` is not a structure with the `smithy.api#error` trait"),
+                ));
+            }
+            self.visit_structure(
+                &e,
+                Directions {
+                    input: false,
+                    output: true,
+                },
+            )?;
+            if !errors.contains(&e) {
+                errors.push(e);
+            }
+        }
+        let examples = match shape.traits.get(traits::EXAMPLES) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|ex| Example {
+                    title: ex
+                        .get("title")
+                        .and_then(Value::as_str)
+                        .unwrap_or("Example")
+                        .to_owned(),
+                    docs: ex
+                        .get("documentation")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                    input: ex.get("input").cloned(),
+                    output: ex.get("output").cloned(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok(Operation {
+            id: id.to_owned(),
+            type_name: naming::camel(&name),
+            error_name: naming::camel(&format!("{name}Error")),
+            module,
+            name,
+            input,
+            output,
+            errors,
+            docs: shape
+                .string_trait(traits::DOCUMENTATION)
+                .map(crate::docs::to_markdown),
+            examples,
+        })
+    }
+
+    /// Adds `id` and what it reaches to the closure, in direction `dir`.
+    fn visit_structure(&mut self, id: &str, dir: Directions) -> Result<()> {
+        let entry = self.dirs.entry(id.to_owned()).or_default();
+        let before = *entry;
+        entry.input |= dir.input;
+        entry.output |= dir.output;
+        if *entry == before && before != Directions::default() {
+            return Ok(());
+        }
+        let shape = self.model.shape(id, id)?;
+        for (name, m) in &shape.members {
+            self.visit_target(&m.target, &format!("{id}${name}"), dir)?;
+        }
+        Ok(())
+    }
+
+    fn visit_target(&mut self, target: &str, at: &str, dir: Directions) -> Result<()> {
+        if is_prelude_simple(target) {
+            return Ok(());
+        }
+        let shape = self.model.shape(target, at)?;
+        match shape.kind {
+            ShapeType::Structure => {
+                self.referenced.insert(target.to_owned());
+                self.visit_structure(target, dir)
+            }
+            ShapeType::List | ShapeType::Set => {
+                let m = shape
+                    .member
+                    .as_ref()
+                    .ok_or_else(|| Error::new(target, "list has no member"))?;
+                self.visit_target(&m.target, &format!("{target}$member"), dir)
+            }
+            ShapeType::Map => {
+                let k = shape
+                    .key
+                    .as_ref()
+                    .ok_or_else(|| Error::new(target, "map has no key"))?;
+                let v = shape
+                    .value
+                    .as_ref()
+                    .ok_or_else(|| Error::new(target, "map has no value"))?;
+                self.visit_target(&k.target, &format!("{target}$key"), dir)?;
+                self.visit_target(&v.target, &format!("{target}$value"), dir)
+            }
+            ShapeType::Enum | ShapeType::IntEnum => {
+                self.enums.insert(target.to_owned());
+                Ok(())
+            }
+            ShapeType::String if shape.has("smithy.api#enum") => {
+                self.enums.insert(target.to_owned());
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn structure(&self, id: &str, operations: &[Operation]) -> Result<Structure> {
+        let shape = self.model.shape(id, id)?;
+        let directions = self.dirs.get(id).copied().unwrap_or_default();
+        let error = if shape.has(traits::ERROR) {
+            let fault = shape
+                .string_trait(traits::ERROR)
+                .unwrap_or("client")
+                .to_owned();
+            let code = shape
+                .trait_field(traits::AWS_QUERY_ERROR, "code")
+                .and_then(Value::as_str)
+                .unwrap_or(smithy::shape_name(id))
+                .to_owned();
+            let status = shape
+                .trait_field(traits::AWS_QUERY_ERROR, "httpResponseCode")
+                .and_then(Value::as_u64)
+                .or_else(|| shape.traits.get(traits::HTTP_ERROR).and_then(Value::as_u64))
+                .unwrap_or(if fault == "server" { 500 } else { 400 });
+            Some(ErrorInfo {
+                code,
+                status: u16::try_from(status)
+                    .map_err(|_| Error::new(id, "HTTP status out of range"))?,
+                fault,
+            })
+        } else {
+            None
+        };
+        let owners = self.io_owner.get(id).map(Vec::as_slice).unwrap_or_default();
+        let placement = if error.is_some() {
+            Placement::Errors
+        } else if owners.len() == 1
+            && !self.referenced.contains(id)
+            && operations.iter().any(|o| o.module == owners[0])
+        {
+            Placement::Operation(owners[0].clone())
+        } else {
+            Placement::Types
+        };
+        // A plain (non-Option) field is only possible where we never parse the
+        // structure: a server may leave out anything it likes.
+        let input_only = directions.input && !directions.output;
+        let mut members = Vec::new();
+        for (name, m) in &shape.members {
+            let at = format!("{id}${name}");
+            let target = self.model.shape(&m.target, &at).ok();
+            let ty = self.ty(&m.target, m, &at)?;
+            let required = m.has(traits::REQUIRED);
+            let client_optional = m.has(traits::CLIENT_OPTIONAL);
+            let optional = !(required
+                && input_only
+                && !(self.options.nullability == Nullability::ClientOptional && client_optional));
+            let xml_name = m.string_trait(traits::XML_NAME).unwrap_or(name).to_owned();
+            let mut docs = m
+                .string_trait(traits::DOCUMENTATION)
+                .or_else(|| {
+                    target
+                        .and_then(|t| t.string_trait(traits::DOCUMENTATION))
+                        .filter(|_| false)
+                })
+                .map(crate::docs::to_markdown);
+            if required && optional && directions.input {
+                let note = "This member is required by the service.";
+                docs = Some(match docs {
+                    Some(d) => format!("{d}\n\n{note}"),
+                    None => note.to_owned(),
+                });
+            }
+            let deprecated = m.traits.get(traits::DEPRECATED).map(|d| {
+                d.get("message")
+                    .and_then(Value::as_str)
+                    .unwrap_or("deprecated")
+                    .to_owned()
+            });
+            members.push(Member {
+                name: name.clone(),
+                field: naming::snake(name),
+                query_name: naming::url_encode(&xml_name),
+                xml_attribute: m.has(traits::XML_ATTRIBUTE),
+                xml_name,
+                optional,
+                boxed: false,
+                ty,
+                docs,
+                deprecated,
+            });
+        }
+        Ok(Structure {
+            id: id.to_owned(),
+            name: naming::camel(smithy::shape_name(id)),
+            placement,
+            directions,
+            members,
+            error,
+            docs: shape
+                .string_trait(traits::DOCUMENTATION)
+                .map(crate::docs::to_markdown),
+        })
+    }
+
+    /// The type of a member targeting `target`. `m` carries member traits.
+    fn ty(&self, target: &str, m: &smithy::Member, at: &str) -> Result<Ty> {
+        let shape = match target.strip_prefix("smithy.api#") {
+            Some(prelude) if is_prelude_simple(target) => return prelude_ty(prelude, m, at),
+            _ => self.model.shape(target, at)?,
+        };
+        let ts_format = || {
+            let f = m
+                .string_trait(traits::TIMESTAMP_FORMAT)
+                .or_else(|| shape.string_trait(traits::TIMESTAMP_FORMAT));
+            match f {
+                None | Some("date-time") => Ok(TimestampFormat::DateTime),
+                Some("epoch-seconds") => Ok(TimestampFormat::EpochSeconds),
+                Some("http-date") => Ok(TimestampFormat::HttpDate),
+                Some(other) => Err(Error::new(at, format!("unknown timestampFormat {other:?}"))),
+            }
+        };
+        Ok(match shape.kind {
+            ShapeType::String if shape.has("smithy.api#enum") => Ty::Enum(target.to_owned()),
+            ShapeType::String => Ty::String,
+            ShapeType::Boolean => Ty::Boolean,
+            ShapeType::Byte => Ty::Byte,
+            ShapeType::Short => Ty::Short,
+            ShapeType::Integer => Ty::Integer,
+            ShapeType::Long => Ty::Long,
+            ShapeType::Float => Ty::Float,
+            ShapeType::Double => Ty::Double,
+            ShapeType::Timestamp => Ty::Timestamp(ts_format()?),
+            ShapeType::Blob => Ty::Blob,
+            ShapeType::Enum | ShapeType::IntEnum => Ty::Enum(target.to_owned()),
+            ShapeType::Structure => Ty::Structure(target.to_owned()),
+            ShapeType::List | ShapeType::Set => {
+                let item = shape.member.as_ref().ok_or_else(|| Error::new(target, "list has no member"))?;
+                Ty::List(Box::new(List {
+                    item: self.ty(&item.target, item, &format!("{target}$member"))?,
+                    item_name: naming::url_encode(item.string_trait(traits::XML_NAME).unwrap_or("member")),
+                    flattened: m.has(traits::XML_FLATTENED),
+                }))
+            }
+            ShapeType::Map => {
+                let k = shape.key.as_ref().ok_or_else(|| Error::new(target, "map has no key"))?;
+                let v = shape.value.as_ref().ok_or_else(|| Error::new(target, "map has no value"))?;
+                let key = self.ty(&k.target, k, &format!("{target}$key"))?;
+                if !matches!(key, Ty::String | Ty::Enum(_)) {
+                    return Err(Error::new(format!("{target}$key"), "map keys must be strings or string enums"));
+                }
+                Ty::Map(Box::new(Map {
+                    key,
+                    value: self.ty(&v.target, v, &format!("{target}$value"))?,
+                    key_name: naming::url_encode(k.string_trait(traits::XML_NAME).unwrap_or("key")),
+                    value_name: naming::url_encode(v.string_trait(traits::XML_NAME).unwrap_or("value")),
+                    flattened: m.has(traits::XML_FLATTENED),
+                }))
+            }
+            other => {
+                return Err(Error::new(
+                    at,
+                    format!(
+                        "targets `{target}`, a {other:?} shape, which the awsQuery emitter does not support yet"
+                    ),
+                ))
+            }
+        })
+    }
+
+    fn enumeration(&self, id: &str) -> Result<Enum> {
+        let shape = self.model.shape(id, id)?;
+        let int = shape.kind == ShapeType::IntEnum;
+        let mut variants = Vec::new();
+        if let Some(Value::Array(defs)) = shape.traits.get("smithy.api#enum") {
+            // Smithy 1.0 style enum trait on a string shape.
+            for d in defs {
+                let value = d
+                    .get("value")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let member = d
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or(&value)
+                    .to_owned();
+                variants.push(Variant {
+                    name: naming::camel(&member),
+                    member,
+                    value,
+                    docs: d
+                        .get("documentation")
+                        .and_then(Value::as_str)
+                        .map(crate::docs::to_markdown),
+                });
+            }
+        } else {
+            for (name, m) in &shape.members {
+                let value = match m.traits.get(traits::ENUM_VALUE) {
+                    Some(Value::String(s)) if !int => s.clone(),
+                    Some(Value::Number(n)) if int => n.to_string(),
+                    None if !int => name.clone(),
+                    _ => return Err(Error::new(
+                        format!("{id}${name}"),
+                        "enumValue has the wrong type for this enum (or is missing on an intEnum)",
+                    )),
+                };
+                variants.push(Variant {
+                    member: name.clone(),
+                    name: naming::camel(name),
+                    value,
+                    docs: m
+                        .string_trait(traits::DOCUMENTATION)
+                        .map(crate::docs::to_markdown),
+                });
+            }
+        }
+        let unknown = if variants.iter().any(|v| v.name.text == "Unknown") {
+            naming::camel("UnknownValue")
+        } else {
+            naming::camel("Unknown")
+        };
+        check_unique(
+            variants
+                .iter()
+                .map(|v| (v.name.text.clone(), format!("{id}${}", v.member))),
+            "enum variant",
+        )?;
+        if variants.iter().any(|v| v.name == unknown) {
+            return Err(Error::new(
+                id,
+                "has members named both `Unknown` and `UnknownValue`; one of them must be renamed",
+            ));
+        }
+        Ok(Enum {
+            id: id.to_owned(),
+            name: naming::camel(smithy::shape_name(id)),
+            int,
+            variants,
+            unknown,
+            docs: shape
+                .string_trait(traits::DOCUMENTATION)
+                .map(crate::docs::to_markdown),
+        })
+    }
+}
+
+fn is_prelude_simple(target: &str) -> bool {
+    target.starts_with("smithy.api#") && target != "smithy.api#Unit"
+}
+
+fn prelude_ty(name: &str, m: &smithy::Member, at: &str) -> Result<Ty> {
+    let ts = || match m.string_trait(traits::TIMESTAMP_FORMAT) {
+        Some("epoch-seconds") => TimestampFormat::EpochSeconds,
+        Some("http-date") => TimestampFormat::HttpDate,
+        _ => TimestampFormat::DateTime,
+    };
+    Ok(match name {
+        "String" => Ty::String,
+        "Boolean" | "PrimitiveBoolean" => Ty::Boolean,
+        "Byte" | "PrimitiveByte" => Ty::Byte,
+        "Short" | "PrimitiveShort" => Ty::Short,
+        "Integer" | "PrimitiveInteger" => Ty::Integer,
+        "Long" | "PrimitiveLong" => Ty::Long,
+        "Float" | "PrimitiveFloat" => Ty::Float,
+        "Double" | "PrimitiveDouble" => Ty::Double,
+        "Timestamp" => Ty::Timestamp(ts()),
+        "Blob" => Ty::Blob,
+        other => {
+            return Err(Error::new(
+                at,
+                format!(
+                    "targets `smithy.api#{other}`, which the awsQuery emitter does not support yet"
+                ),
+            ))
+        }
+    })
+}
+
+/// Boxes every structure member through which its own structure can be reached
+/// again without passing a list or map (those already allocate).
+fn mark_boxed(structures: &mut [Structure]) {
+    let edges: BTreeMap<String, Vec<String>> = structures
+        .iter()
+        .map(|s| {
+            let direct = s
+                .members
+                .iter()
+                .filter_map(|m| match &m.ty {
+                    Ty::Structure(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect();
+            (s.id.clone(), direct)
+        })
+        .collect();
+    let reaches = |from: &str, to: &str| {
+        let mut stack = vec![from.to_owned()];
+        let mut seen = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if seen.insert(n.clone()) {
+                stack.extend(edges.get(&n).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    for s in structures.iter_mut() {
+        let id = s.id.clone();
+        for m in &mut s.members {
+            if let Ty::Structure(t) = &m.ty {
+                if reaches(t, &id) {
+                    m.boxed = true;
+                }
+            }
+        }
+    }
+}
+
+/// Fails on the first duplicate name.
+fn check_unique(items: impl IntoIterator<Item = (String, String)>, what: &str) -> Result<()> {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for (name, at) in items {
+        if let Some(first) = seen.get(&name) {
+            return Err(Error::new(
+                at,
+                format!(
+                    "its Rust {what} name `{name}` is also the name of `{first}`; rename one of them in the model (for example with an `apply` of a different name, or by renaming the shape)"
+                ),
+            ));
+        }
+        seen.insert(name, at);
+    }
+    Ok(())
+}
+
+/// Checks that no two items share a Rust name where they would meet.
+fn check_names(operations: &[Operation], structures: &[Structure], enums: &[Enum]) -> Result<()> {
+    for s in structures {
+        let mut names: Vec<(String, String)> = s
+            .members
+            .iter()
+            .map(|m| (m.field.text.clone(), format!("{}${}", s.id, m.name)))
+            .collect();
+        // Methods the emitter adds beside the fields.
+        names.push(("new".to_owned(), "the constructor `new`".to_owned()));
+        if s.error.is_some() {
+            names.push((
+                "meta".to_owned(),
+                "the error metadata field `meta`".to_owned(),
+            ));
+        }
+        check_unique(names, "field or method")?;
+    }
+    // Types in `types`.
+    let types = structures
+        .iter()
+        .filter(|s| s.placement == Placement::Types)
+        .map(|s| (s.name.text.clone(), s.id.clone()))
+        .chain(enums.iter().map(|e| (e.name.text.clone(), e.id.clone())));
+    check_unique(types, "type")?;
+    // Types in `error`, beside the crate-wide `Error`.
+    let errors = structures
+        .iter()
+        .filter(|s| s.placement == Placement::Errors)
+        .map(|s| (s.name.text.clone(), s.id.clone()))
+        .chain([("Error".to_owned(), "the crate-wide `Error` enum".to_owned())]);
+    check_unique(errors, "type")?;
+    for op in operations {
+        let items = structures
+            .iter()
+            .filter(|s| s.placement == Placement::Operation(op.module.clone()))
+            .map(|s| (s.name.text.clone(), s.id.clone()))
+            .chain([
+                (
+                    op.type_name.text.clone(),
+                    format!("the operation type of `{}`", op.id),
+                ),
+                (
+                    op.error_name.text.clone(),
+                    format!("the error enum of `{}`", op.id),
+                ),
+            ]);
+        check_unique(items, "type")?;
+        let variants = op
+            .errors
+            .iter()
+            .map(|e| (naming::camel(smithy::shape_name(e)).text, e.clone()))
+            .chain([
+                ("Unhandled".to_owned(), "the `Unhandled` variant".to_owned()),
+                (
+                    "Unparseable".to_owned(),
+                    "the `Unparseable` variant".to_owned(),
+                ),
+            ]);
+        check_unique(variants, "error variant")?;
+    }
+    Ok(())
+}

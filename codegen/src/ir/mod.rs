@@ -1,0 +1,299 @@
+//! Stage 2: the validated intermediate representation.
+//!
+//! [`lower`] takes a resolved [`Model`](crate::smithy::Model) and the selected
+//! operations, and decides everything once: the closure of shapes, Rust names
+//! beside wire names, nullability, where each type lives, error codes, boxing of
+//! recursive members, and name collisions (which are errors). No tokens here.
+
+mod lower;
+
+pub use lower::lower;
+
+use crate::naming::RustName;
+use serde::Serialize;
+use serde_json::Value;
+
+/// How required members become Rust types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum Nullability {
+    /// Required members of input-only structures are plain fields, taken by the
+    /// constructor; `clientOptional` is not honoured. Everything else is `Option`.
+    #[default]
+    Strict,
+    /// As `Strict`, but a member with `clientOptional` is an `Option` too (as
+    /// AWS SDKs generate it).
+    ClientOptional,
+}
+
+/// The whole generated crate, decided.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ir {
+    /// The service.
+    pub service: Service,
+    /// The selected operations, in the order of the service's `operations`.
+    pub operations: Vec<Operation>,
+    /// Every structure in the closure, sorted by shape id.
+    pub structures: Vec<Structure>,
+    /// Every enum and intEnum in the closure, sorted by shape id.
+    pub enums: Vec<Enum>,
+}
+
+/// The service shape.
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    /// Shape id.
+    pub id: String,
+    /// Crate (package) name.
+    pub crate_name: String,
+    /// `aws.api#service` sdkId, or the shape name.
+    pub sdk_id: String,
+    /// API version sent as `Version`.
+    pub version: String,
+    /// The XML namespace of responses.
+    pub xml_namespace: Option<String>,
+    /// SigV4 signing name.
+    pub signing_name: Option<String>,
+    /// Endpoint prefix.
+    pub endpoint_prefix: Option<String>,
+    /// Documentation as Markdown.
+    pub docs: Option<String>,
+}
+
+/// One operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// Shape id.
+    pub id: String,
+    /// Wire name (`Action=`).
+    pub name: String,
+    /// Module name (`copy_snapshot`).
+    pub module: RustName,
+    /// The operation's marker type (`CopySnapshot`).
+    pub type_name: RustName,
+    /// The error enum (`CopySnapshotError`).
+    pub error_name: RustName,
+    /// Input structure id.
+    pub input: Option<String>,
+    /// Output structure id.
+    pub output: Option<String>,
+    /// Modelled error structure ids, in model order.
+    pub errors: Vec<String>,
+    /// Documentation as Markdown.
+    pub docs: Option<String>,
+    /// `smithy.api#examples`.
+    pub examples: Vec<Example>,
+}
+
+/// One `smithy.api#examples` entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct Example {
+    /// Title.
+    pub title: String,
+    /// Documentation (plain text).
+    pub docs: Option<String>,
+    /// Input document.
+    pub input: Option<Value>,
+    /// Output document.
+    pub output: Option<Value>,
+}
+
+/// Where a generated type lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Placement {
+    /// In `operation::<module>`: the input or output of that one operation.
+    Operation(RustName),
+    /// In `types`.
+    Types,
+    /// In `error`.
+    Errors,
+}
+
+/// Which way a structure travels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Directions {
+    /// Reached from an operation input: needs a serializer.
+    pub input: bool,
+    /// Reached from an output or error: needs a deserializer.
+    pub output: bool,
+}
+
+/// A structure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Structure {
+    /// Shape id.
+    pub id: String,
+    /// Rust type name.
+    pub name: RustName,
+    /// Where it lives.
+    pub placement: Placement,
+    /// Which way it travels.
+    pub directions: Directions,
+    /// Members in model order.
+    pub members: Vec<Member>,
+    /// Error details, for error structures.
+    pub error: Option<ErrorInfo>,
+    /// Documentation as Markdown.
+    pub docs: Option<String>,
+}
+
+impl Structure {
+    /// Whether any member is a plain (required) field.
+    pub fn has_required(&self) -> bool {
+        self.members.iter().any(|m| !m.optional)
+    }
+}
+
+/// Error traits of an error structure.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorInfo {
+    /// The awsQuery code (`awsQueryError.code`, else the shape name).
+    pub code: String,
+    /// HTTP status (`awsQueryError.httpResponseCode`, else `httpError`, else 400/500).
+    pub status: u16,
+    /// `client` or `server`.
+    pub fault: String,
+}
+
+/// A structure member.
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    /// Smithy member name.
+    pub name: String,
+    /// Rust field name.
+    pub field: RustName,
+    /// Form key segment, already URL-safe.
+    pub query_name: String,
+    /// XML element (or attribute) name.
+    pub xml_name: String,
+    /// Whether the member is an XML attribute.
+    pub xml_attribute: bool,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
+    /// Whether the value is boxed (recursion).
+    pub boxed: bool,
+    /// The type.
+    pub ty: Ty,
+    /// Documentation as Markdown.
+    pub docs: Option<String>,
+    /// Deprecation message, if deprecated.
+    pub deprecated: Option<String>,
+}
+
+/// Timestamp wire formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TimestampFormat {
+    /// RFC 3339 date-time.
+    DateTime,
+    /// Seconds since the epoch.
+    EpochSeconds,
+    /// IMF-fixdate.
+    HttpDate,
+}
+
+/// A member type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Ty {
+    /// `String`.
+    String,
+    /// `bool`.
+    Boolean,
+    /// `i8`.
+    Byte,
+    /// `i16`.
+    Short,
+    /// `i32`.
+    Integer,
+    /// `i64`.
+    Long,
+    /// `f32`.
+    Float,
+    /// `f64`.
+    Double,
+    /// A timestamp with its wire format.
+    Timestamp(TimestampFormat),
+    /// Bytes.
+    Blob,
+    /// An enum, by shape id.
+    Enum(String),
+    /// A structure, by shape id.
+    Structure(String),
+    /// A list.
+    List(Box<List>),
+    /// A map.
+    Map(Box<Map>),
+}
+
+/// A list type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct List {
+    /// Item type.
+    pub item: Ty,
+    /// Name of each item (`member` or the member's xmlName), URL-safe.
+    pub item_name: String,
+    /// Whether the list is flattened into its parent.
+    pub flattened: bool,
+}
+
+/// A map type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Map {
+    /// Key type.
+    pub key: Ty,
+    /// Value type.
+    pub value: Ty,
+    /// Key element name.
+    pub key_name: String,
+    /// Value element name.
+    pub value_name: String,
+    /// Whether the map is flattened into its parent.
+    pub flattened: bool,
+}
+
+/// An enum or intEnum.
+#[derive(Debug, Clone, Serialize)]
+pub struct Enum {
+    /// Shape id.
+    pub id: String,
+    /// Rust type name.
+    pub name: RustName,
+    /// Whether it is an intEnum.
+    pub int: bool,
+    /// Variants in model order.
+    pub variants: Vec<Variant>,
+    /// Name of the catch-all variant (`Unknown`, or `UnknownValue` when a
+    /// member already takes `Unknown`).
+    pub unknown: RustName,
+    /// Documentation as Markdown.
+    pub docs: Option<String>,
+}
+
+/// An enum variant.
+#[derive(Debug, Clone, Serialize)]
+pub struct Variant {
+    /// Smithy member name.
+    pub member: String,
+    /// Rust variant name.
+    pub name: RustName,
+    /// Wire value (string, or the integer as text for intEnums).
+    pub value: String,
+    /// Documentation as Markdown.
+    pub docs: Option<String>,
+}
+
+impl Serialize for RustName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.source())
+    }
+}
+
+impl Ir {
+    /// The structure with this id.
+    pub fn structure(&self, id: &str) -> Option<&Structure> {
+        self.structures.iter().find(|s| s.id == id)
+    }
+
+    /// The enum with this id.
+    pub fn enumeration(&self, id: &str) -> Option<&Enum> {
+        self.enums.iter().find(|e| e.id == id)
+    }
+}
