@@ -1005,6 +1005,35 @@ mod tests {
     }
 
     #[test]
+    fn read_with_a_custom_parser() {
+        let mut r = XmlReader::new(
+            b"<r><a> 1515531081.5 </a><b>Tue, 29 Apr 2014 18:30:38 GMT</b><c>x</c></r>",
+        );
+        r.root().unwrap();
+        let epoch = |t: &str| DateTime::parse_epoch_seconds(t.trim()).map_err(|e| e.to_string());
+        r.next_child().unwrap();
+        assert_eq!(
+            r.read_with(epoch).unwrap(),
+            DateTime::from_millis(1_515_531_081_500)
+        );
+        r.next_child().unwrap();
+        let http = |t: &str| DateTime::parse_http_date(t).map_err(|e| e.to_string());
+        assert_eq!(
+            r.read_with(http).unwrap(),
+            DateTime::from_secs(1_398_796_238)
+        );
+        r.next_child().unwrap();
+        let e = r.read_with(epoch).unwrap_err();
+        assert_eq!(e.path(), "/r/c");
+        assert_eq!(
+            e.message(),
+            "invalid epoch-seconds timestamp \"x\": expected digits"
+        );
+        assert!(r.next_child().unwrap().is_none());
+        r.finish().unwrap();
+    }
+
+    #[test]
     fn map_entry_errors() {
         let e = parse_snapshot("<Attrs><entry><key>k</key></entry></Attrs>").unwrap_err();
         assert_eq!(

@@ -42,10 +42,8 @@ serde = ["dep:serde"]
 [dependencies]
 base64 = "0.22"
 http = "1"
-percent-encoding = "2"
 quick-xml = "0.38"
 serde = {{ version = "1", features = ["derive"], optional = true }}
-time = {{ version = "0.3", features = ["formatting", "parsing", "macros"] }}
 
 [dev-dependencies]
 serde_json = "1"
