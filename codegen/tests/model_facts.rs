@@ -29,10 +29,20 @@ const SERVICE_TRAITS: &[&str] = &[
 const EXPECTED_OPERATIONS: &[&str] = &[
     "com.amazonaws.elasticache#CopyServerlessCacheSnapshot",
     "com.amazonaws.elasticache#CopySnapshot",
+    "com.amazonaws.elasticache#CreateCacheCluster",
+    "com.amazonaws.elasticache#CreateServerlessCacheSnapshot",
+    "com.amazonaws.elasticache#CreateSnapshot",
+    "com.amazonaws.elasticache#DeleteCacheCluster",
+    "com.amazonaws.elasticache#DeleteServerlessCacheSnapshot",
+    "com.amazonaws.elasticache#DeleteSnapshot",
+    "com.amazonaws.elasticache#DescribeCacheClusters",
+    "com.amazonaws.elasticache#DescribeServerlessCacheSnapshots",
+    "com.amazonaws.elasticache#DescribeSnapshots",
+    "com.amazonaws.elasticache#ExportServerlessCacheSnapshot",
 ];
 
 /// Number of shapes (including the operations, excluding the service) in the closure.
-const EXPECTED_CLOSURE_SIZE: usize = 37;
+const EXPECTED_CLOSURE_SIZE: usize = 125;
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
