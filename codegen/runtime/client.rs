@@ -1,0 +1,999 @@
+//! The async client core: configuration, sending, signing, retrying.
+//!
+//! The generated `client` module wraps a [`Handle`] in a typed `Client` with one method
+//! per operation; everything that does not depend on the model is here:
+//!
+//! - [`Config`] / [`ConfigBuilder`]: region, endpoint, credentials, timeouts, retries,
+//!   explicit or from the environment ([`ConfigBuilder::from_env`]);
+//! - [`Handle::call`]: builds the sans-IO request, points it at the endpoint, signs it
+//!   with SigV4, sends it over HTTP/1.1 (`hyper` with `rustls` on `tokio`), parses the
+//!   response and retries as the [`retry`] rules allow;
+//! - [`Error`]: what a call can fail with, keeping the operation's typed error apart from
+//!   responses that could not be parsed, transport failures and timeouts.
+
+use super::credentials::{self, Credentials, CredentialsError};
+use super::endpoint::Endpoint;
+use super::error::{ErrorMeta, ResponseError};
+use super::operation::{Operation, RequestOptions};
+use super::paginate::{Pages, Paginated};
+use super::retry::{self, Failure, RetryConfig, RetrySafety};
+use super::sigv4::{self, SigningParams};
+use http::header::{HeaderValue, USER_AGENT};
+use http_body_util::{BodyExt, Full};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client as HttpClient;
+use hyper_util::rt::TokioExecutor;
+use std::fmt;
+use std::io::Cursor;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// What the generated code knows about the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceInfo {
+    /// The endpoint prefix: the default endpoint is `https://{prefix}.{region}.amazonaws.com`.
+    pub endpoint_prefix: &'static str,
+    /// The SigV4 signing name.
+    pub signing_name: &'static str,
+}
+
+/// An operation the client can call: the sans-IO [`Operation`] plus whether it may be
+/// repeated after an attempt that may have reached the service.
+pub trait ClientOperation: Operation {
+    /// From the model's `@readonly` / `@idempotent` traits (see [`RetrySafety`]).
+    const RETRY_SAFETY: RetrySafety;
+}
+
+/// What the client needs from an operation's error enum.
+pub trait OperationError: Sized {
+    /// The error response's metadata, unless the response could not be parsed.
+    fn meta(&self) -> Option<&ErrorMeta>;
+    /// The parse failure, if this is the enum's `Unparseable` variant; otherwise `self`.
+    fn into_unparseable(self) -> Result<ResponseError, Self>;
+}
+
+// ---------------------------------------------------------------------------
+// Configuration
+// ---------------------------------------------------------------------------
+
+/// Client configuration: build it with [`Config::builder`] or [`Config::from_env`].
+#[derive(Debug, Clone)]
+pub struct Config {
+    region: String,
+    endpoint_url: Option<String>,
+    credentials: Credentials,
+    connect_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    retry: RetryConfig,
+}
+
+impl Config {
+    /// An empty builder.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// Region, endpoint and credentials from the environment and the shared AWS files
+    /// (see [`ConfigBuilder::from_env`]).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        ConfigBuilder::from_env()?.build()
+    }
+
+    /// The region.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The endpoint override, if any.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+
+    /// The credentials requests are signed with.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// Limit for establishing a connection.
+    pub fn connect_timeout(&self) -> Option<Duration> {
+        self.connect_timeout
+    }
+
+    /// Limit for one attempt (connect, send, receive the whole response).
+    pub fn attempt_timeout(&self) -> Option<Duration> {
+        self.attempt_timeout
+    }
+
+    /// Limit for a whole call, retries and waits included.
+    pub fn operation_timeout(&self) -> Option<Duration> {
+        self.operation_timeout
+    }
+
+    /// Retry settings.
+    pub fn retry(&self) -> &RetryConfig {
+        &self.retry
+    }
+}
+
+/// Builds a [`Config`].
+#[derive(Debug, Clone)]
+pub struct ConfigBuilder {
+    region: Option<String>,
+    endpoint_url: Option<String>,
+    credentials: Option<Credentials>,
+    /// Where the credentials search looked, for the error when none were found.
+    searched: Vec<String>,
+    connect_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    retry: RetryConfig,
+}
+
+impl Default for ConfigBuilder {
+    /// No region, endpoint or credentials; connect timeout 10 s, attempt timeout 60 s, no
+    /// operation timeout; [`RetryConfig::default`].
+    fn default() -> Self {
+        Self {
+            region: None,
+            endpoint_url: None,
+            credentials: None,
+            searched: Vec::new(),
+            connect_timeout: Some(Duration::from_secs(10)),
+            attempt_timeout: Some(Duration::from_secs(60)),
+            operation_timeout: None,
+            retry: RetryConfig::default(),
+        }
+    }
+}
+
+impl ConfigBuilder {
+    /// A builder filled from the process environment:
+    ///
+    /// - region: `AWS_REGION`, else `AWS_DEFAULT_REGION`, else `region` of the profile in
+    ///   the shared config file;
+    /// - endpoint: `AWS_ENDPOINT_URL`;
+    /// - credentials: `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`,
+    ///   else the profile's keys in the shared credentials file
+    ///   (`AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/credentials`), else in the shared
+    ///   config file (`AWS_CONFIG_FILE`, default `~/.aws/config`);
+    /// - profile: `AWS_PROFILE`, else `default` (a profile named by `AWS_PROFILE` must exist);
+    /// - attempts: `AWS_MAX_ATTEMPTS`.
+    ///
+    /// The files are only read when the variables leave something open. Setters called
+    /// afterwards override what was found.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_env_with(&|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env) with another source of environment variables.
+    pub fn from_env_with(env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        let mut builder = Self {
+            region: var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")),
+            endpoint_url: var("AWS_ENDPOINT_URL"),
+            credentials: credentials::from_env_vars(env).map_err(ConfigError::Credentials)?,
+            ..Self::default()
+        };
+        builder.searched.push("AWS_ACCESS_KEY_ID".to_owned());
+        if let Some(attempts) = var("AWS_MAX_ATTEMPTS") {
+            let attempts = attempts
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    ConfigError::Invalid(format!(
+                        "AWS_MAX_ATTEMPTS must be a positive integer, not {attempts:?}"
+                    ))
+                })?;
+            builder.retry = builder.retry.max_attempts(attempts);
+        }
+        let named = var("AWS_PROFILE");
+        if builder.region.is_none() || builder.credentials.is_none() || named.is_some() {
+            let profile = credentials::load_profile(env, None).map_err(ConfigError::Credentials)?;
+            if named.is_some() && !profile.found {
+                return Err(ConfigError::Credentials(CredentialsError::new(format!(
+                    "AWS_PROFILE names profile `{}`, which is in none of {}",
+                    profile.name,
+                    profile
+                        .searched
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))));
+            }
+            builder.region = builder.region.or(profile.region);
+            builder.credentials = builder.credentials.or(profile.credentials);
+            builder.searched.extend(
+                profile
+                    .searched
+                    .iter()
+                    .map(|p| format!("{} [{}]", p.display(), profile.name)),
+            );
+        }
+        Ok(builder)
+    }
+
+    /// The region, e.g. `us-east-1`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sends requests to `url` (`http://127.0.0.1:5000` for a local emulator, or a VPC
+    /// endpoint) instead of the service's regional endpoint. Requests are still signed for
+    /// the configured region.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// The credentials to sign with.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Credentials from a profile of the shared files (`AWS_SHARED_CREDENTIALS_FILE` /
+    /// `AWS_CONFIG_FILE` or their defaults under `~/.aws`).
+    pub fn profile(mut self, name: &str) -> Result<Self, ConfigError> {
+        let env = |k: &str| std::env::var(k).ok();
+        let profile =
+            credentials::load_profile(&env, Some(name)).map_err(ConfigError::Credentials)?;
+        if !profile.found {
+            return Err(ConfigError::Credentials(CredentialsError::new(format!(
+                "no profile `{name}` in {}",
+                profile
+                    .searched
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))));
+        }
+        self.searched = vec![format!("profile `{name}`")];
+        self.credentials = profile.credentials;
+        if self.region.is_none() {
+            self.region = profile.region;
+        }
+        Ok(self)
+    }
+
+    /// Limit for establishing a connection (`None`: no limit).
+    pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.connect_timeout = timeout.into();
+        self
+    }
+
+    /// Limit for one attempt: connecting, sending and reading the whole response.
+    pub fn attempt_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.attempt_timeout = timeout.into();
+        self
+    }
+
+    /// Limit for a whole call, including retries and the waits between them.
+    pub fn operation_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.operation_timeout = timeout.into();
+        self
+    }
+
+    /// Retry settings.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Checks the settings: a region that is a valid host label, credentials usable in
+    /// headers, and an endpoint URL with `http` or `https`, a host, and no query.
+    pub fn build(self) -> Result<Config, ConfigError> {
+        let region = self.region.ok_or(ConfigError::MissingRegion)?;
+        if !is_host_label(&region) {
+            return Err(ConfigError::Invalid(format!(
+                "region {region:?} is not a valid host name label"
+            )));
+        }
+        let credentials = self
+            .credentials
+            .ok_or_else(|| ConfigError::MissingCredentials {
+                searched: self.searched.clone(),
+            })?;
+        for (what, value) in [
+            ("access key id", Some(credentials.access_key_id())),
+            ("session token", credentials.session_token()),
+        ] {
+            if value.is_some_and(|v| v.is_empty() || HeaderValue::from_str(v).is_err()) {
+                return Err(ConfigError::Invalid(format!(
+                    "the {what} is empty or contains characters not allowed in an HTTP header"
+                )));
+            }
+        }
+        if let Some(url) = &self.endpoint_url {
+            endpoint(url)?;
+        }
+        Ok(Config {
+            region,
+            endpoint_url: self.endpoint_url,
+            credentials,
+            connect_timeout: self.connect_timeout,
+            attempt_timeout: self.attempt_timeout,
+            operation_timeout: self.operation_timeout,
+            retry: self.retry,
+        })
+    }
+}
+
+/// `^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`
+fn is_host_label(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        && b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// Parses and checks an endpoint URL.
+fn endpoint(url: &str) -> Result<Endpoint, ConfigError> {
+    Endpoint::parse(url).map_err(|e| ConfigError::InvalidEndpoint {
+        url: url.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+/// The regional endpoint of a service: `https://{prefix}.{region}.amazonaws.com`
+/// (`.amazonaws.com.cn` in the China regions).
+pub fn default_endpoint(endpoint_prefix: &str, region: &str) -> String {
+    let suffix = if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
+    format!("https://{endpoint_prefix}.{region}.{suffix}")
+}
+
+/// A configuration that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    /// No region was set or found.
+    MissingRegion,
+    /// No credentials were set or found; `searched` says where the search looked.
+    MissingCredentials {
+        /// The variables and files consulted.
+        searched: Vec<String>,
+    },
+    /// Credentials were found but could not be read.
+    Credentials(CredentialsError),
+    /// The endpoint override is not usable.
+    InvalidEndpoint {
+        /// The URL given.
+        url: String,
+        /// Why it is not usable.
+        reason: String,
+    },
+    /// Some other setting is invalid.
+    Invalid(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingRegion => f.write_str(
+                "no region: set one in the builder, AWS_REGION, or `region` in the shared config file",
+            ),
+            Self::MissingCredentials { searched } if searched.is_empty() => {
+                f.write_str("no credentials were given")
+            }
+            Self::MissingCredentials { searched } => {
+                write!(f, "no credentials found (looked at {})", searched.join(", "))
+            }
+            Self::Credentials(e) => write!(f, "cannot load credentials: {e}"),
+            Self::InvalidEndpoint { url, reason } => {
+                write!(f, "invalid endpoint URL {url:?}: {reason}")
+            }
+            Self::Invalid(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Credentials(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Errors of a call
+// ---------------------------------------------------------------------------
+
+/// Why a call failed. `E` is the operation's error enum.
+#[derive(Debug)]
+pub enum Error<E> {
+    /// The service answered with an error response: one of the operation's modelled
+    /// errors, or its `Unhandled` variant (code, message, request id and status of any
+    /// other error). Never the enum's `Unparseable` variant: that is [`Error::Unparseable`].
+    Service(E),
+    /// The response could not be parsed (an HTML error page, a truncated body …); it keeps
+    /// the status and the start of the body.
+    Unparseable(ResponseError),
+    /// The request could not be sent or the response not received.
+    Transport(TransportError),
+    /// A time limit ran out.
+    Timeout(TimeoutError),
+}
+
+impl<E> Error<E> {
+    /// The service's error, if the service answered with one.
+    pub fn service_error(&self) -> Option<&E> {
+        match self {
+            Self::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Turns this into the service's error, if the service answered with one.
+    pub fn into_service_error(self) -> Option<E> {
+        match self {
+            Self::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl<E: OperationError> Error<E> {
+    /// The error response's metadata (code, message, request id, status), if the service
+    /// answered with an error response.
+    pub fn meta(&self) -> Option<&ErrorMeta> {
+        self.service_error().and_then(OperationError::meta)
+    }
+
+    /// The error code, if the service answered with an error response.
+    pub fn code(&self) -> Option<&str> {
+        self.meta().map(|m| m.code.as_str())
+    }
+
+    /// The request id, if the service answered with an error response that has one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().and_then(|m| m.request_id.as_deref())
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Service(e) => write!(f, "service error: {e}"),
+            Self::Unparseable(e) => fmt::Display::fmt(e, f),
+            Self::Transport(e) => fmt::Display::fmt(e, f),
+            Self::Timeout(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Service(e) => Some(e),
+            Self::Unparseable(e) => Some(e),
+            Self::Transport(e) => Some(e),
+            Self::Timeout(e) => Some(e),
+        }
+    }
+}
+
+/// The connection failed.
+#[derive(Debug)]
+pub struct TransportError {
+    source: Box<dyn std::error::Error + Send + Sync>,
+    sent: bool,
+}
+
+impl TransportError {
+    /// Whether the request may have reached the service (the connection was established
+    /// before it failed).
+    pub fn may_have_reached_service(&self) -> bool {
+        self.sent
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.sent {
+            "the connection failed after the request was sent"
+        } else {
+            "could not send the request"
+        })?;
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&*self.source);
+        while let Some(e) = cause {
+            write!(f, ": {e}")?;
+            cause = e.source();
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// Which time limit ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutKind {
+    /// Establishing the connection (nothing was sent).
+    Connect,
+    /// One attempt (the request may have reached the service).
+    Attempt,
+    /// The whole call, retries included.
+    Operation,
+}
+
+/// A time limit ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeoutError {
+    kind: TimeoutKind,
+    limit: Option<Duration>,
+}
+
+impl TimeoutError {
+    /// Which limit.
+    pub fn kind(&self) -> TimeoutKind {
+        self.kind
+    }
+
+    /// The configured limit.
+    pub fn limit(&self) -> Option<Duration> {
+        self.limit
+    }
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TimeoutKind::Connect => "connecting",
+            TimeoutKind::Attempt => "the attempt",
+            TimeoutKind::Operation => "the call",
+        };
+        match self.limit {
+            Some(limit) => write!(f, "{what} timed out after {limit:?}"),
+            None => write!(f, "{what} timed out"),
+        }
+    }
+}
+
+impl std::error::Error for TimeoutError {}
+
+// ---------------------------------------------------------------------------
+// The handle
+// ---------------------------------------------------------------------------
+
+type Body = Full<Cursor<Vec<u8>>>;
+
+/// A configured connection to one service; cheap to clone (the connection pool is shared).
+#[derive(Clone)]
+pub struct Handle {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    signing_name: &'static str,
+    endpoint: Endpoint,
+    options: RequestOptions,
+    http: HttpClient<HttpsConnector<HttpConnector>, Body>,
+    user_agent: HeaderValue,
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle")
+            .field("endpoint", &self.inner.endpoint)
+            .field("signing_name", &self.inner.signing_name)
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Handle {
+    /// A handle for `service` with `config`. Needs no runtime; calls need a tokio runtime.
+    pub fn new(config: Config, service: &ServiceInfo) -> Result<Self, ConfigError> {
+        let url = config
+            .endpoint_url
+            .clone()
+            .unwrap_or_else(|| default_endpoint(service.endpoint_prefix, &config.region));
+        let endpoint = endpoint(&url)?;
+        let options = RequestOptions::new().endpoint(endpoint.clone());
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| ConfigError::Invalid(format!("TLS setup failed: {e}")))?
+            .with_root_certificates(rustls::RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            })
+            .with_no_client_auth();
+        let mut connector = HttpConnector::new();
+        connector.enforce_http(false);
+        connector.set_nodelay(true);
+        connector.set_connect_timeout(config.connect_timeout);
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(connector);
+        let http = HttpClient::builder(TokioExecutor::new()).build(https);
+        let user_agent = HeaderValue::from_static(concat!(
+            env!("CARGO_PKG_NAME"),
+            "/",
+            env!("CARGO_PKG_VERSION")
+        ));
+        Ok(Self {
+            inner: Arc::new(Inner {
+                config,
+                signing_name: service.signing_name,
+                endpoint,
+                options,
+                http,
+                user_agent,
+            }),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The endpoint requests go to.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.inner.endpoint
+    }
+
+    /// Calls operation `O`: at most [`RetryConfig::attempts`] attempts, within the
+    /// operation timeout. The request is built once (so every attempt carries the same
+    /// idempotency tokens) and signed again for each attempt.
+    pub async fn call<O>(&self, input: &O::Input) -> Result<O::Output, Error<O::Error>>
+    where
+        O: ClientOperation,
+        O::Error: OperationError,
+    {
+        let request = O::build_request_with(input, &self.inner.options).map_err(|e| {
+            Error::Transport(TransportError {
+                source: e.into(),
+                sent: false,
+            })
+        })?;
+        match self.inner.config.operation_timeout {
+            Some(limit) => tokio::time::timeout(limit, self.with_retries::<O>(&request))
+                .await
+                .unwrap_or(Err(Error::Timeout(TimeoutError {
+                    kind: TimeoutKind::Operation,
+                    limit: Some(limit),
+                }))),
+            None => self.with_retries::<O>(&request).await,
+        }
+    }
+
+    /// Pages of a paginated operation, starting with `input`.
+    pub fn pages<P>(&self, input: P::Input) -> Pages<P>
+    where
+        P: Paginated + 'static,
+        P::Input: Clone + Send + Sync + 'static,
+        P::Output: Send + 'static,
+        P::Error: OperationError + Send + 'static,
+    {
+        let handle = self.clone();
+        Pages::new(
+            input,
+            Box::new(move |input: P::Input| {
+                let handle = handle.clone();
+                Box::pin(async move { handle.call::<P>(&input).await })
+            }),
+        )
+    }
+
+    async fn with_retries<O>(
+        &self,
+        request: &http::Request<Vec<u8>>,
+    ) -> Result<O::Output, Error<O::Error>>
+    where
+        O: ClientOperation,
+        O::Error: OperationError,
+    {
+        let retry = self.inner.config.retry;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let error = match self.attempt::<O>(request).await {
+                Ok(output) => return Ok(output),
+                Err(Attempt::Unsendable(e)) => return Err(e),
+                Err(Attempt::Failed(e)) => e,
+            };
+            let failure = match &error {
+                Error::Service(e) => match e.meta() {
+                    Some(meta) => Failure::ErrorResponse {
+                        status: meta.status,
+                        code: &meta.code,
+                    },
+                    None => Failure::Unparseable { status: 0 },
+                },
+                Error::Unparseable(e) => Failure::Unparseable { status: e.status() },
+                Error::Transport(e) if e.sent => Failure::MaybeSent,
+                Error::Transport(_) => Failure::NotSent,
+                Error::Timeout(t) if t.kind == TimeoutKind::Connect => Failure::NotSent,
+                Error::Timeout(_) => Failure::MaybeSent,
+            };
+            if attempt >= retry.attempts() || !retry::should_retry(failure, O::RETRY_SAFETY) {
+                return Err(error);
+            }
+            tokio::time::sleep(retry.backoff(attempt, random_u64())).await;
+        }
+    }
+
+    /// One attempt: address, sign, send, read, parse.
+    async fn attempt<O>(
+        &self,
+        template: &http::Request<Vec<u8>>,
+    ) -> Result<O::Output, Attempt<O::Error>>
+    where
+        O: ClientOperation,
+        O::Error: OperationError,
+    {
+        let inner = &*self.inner;
+        let unsendable = |e: Box<dyn std::error::Error + Send + Sync>| {
+            Attempt::Unsendable(Error::Transport(TransportError {
+                source: e,
+                sent: false,
+            }))
+        };
+        let mut request = http::Request::new(template.body().clone());
+        *request.method_mut() = template.method().clone();
+        *request.uri_mut() = template.uri().clone();
+        *request.headers_mut() = template.headers().clone();
+        request
+            .headers_mut()
+            .insert(USER_AGENT, inner.user_agent.clone());
+        sigv4::sign(
+            &mut request,
+            &SigningParams {
+                credentials: &inner.config.credentials,
+                region: &inner.config.region,
+                service: inner.signing_name,
+                time: SystemTime::now(),
+            },
+        )
+        .map_err(|e| unsendable(e.into()))?;
+        let (parts, body) = request.into_parts();
+        let request = http::Request::from_parts(parts, Full::new(Cursor::new(body)));
+
+        let exchange = async {
+            let response = inner.http.request(request).await.map_err(|e| {
+                let connect_timeout = is_timeout(&e);
+                if e.is_connect() && connect_timeout {
+                    Error::Timeout(TimeoutError {
+                        kind: TimeoutKind::Connect,
+                        limit: inner.config.connect_timeout,
+                    })
+                } else {
+                    Error::Transport(TransportError {
+                        sent: !e.is_connect(),
+                        source: e.into(),
+                    })
+                }
+            })?;
+            let status = response.status().as_u16();
+            let body = response.into_body().collect().await.map_err(|e| {
+                Error::Transport(TransportError {
+                    source: e.into(),
+                    sent: true,
+                })
+            })?;
+            Ok((status, body.to_bytes()))
+        };
+        let (status, body) = match inner.config.attempt_timeout {
+            Some(limit) => {
+                tokio::time::timeout(limit, exchange)
+                    .await
+                    .unwrap_or(Err(Error::Timeout(TimeoutError {
+                        kind: TimeoutKind::Attempt,
+                        limit: Some(limit),
+                    })))
+            }
+            None => exchange.await,
+        }
+        .map_err(Attempt::Failed)?;
+        O::parse_response(status, &body).map_err(|e| {
+            Attempt::Failed(match e.into_unparseable() {
+                Ok(unparseable) => Error::Unparseable(unparseable),
+                Err(e) => Error::Service(e),
+            })
+        })
+    }
+}
+
+/// How an attempt failed.
+enum Attempt<E> {
+    /// It may be retried.
+    Failed(Error<E>),
+    /// The request could not even be built or signed: retrying cannot help.
+    Unsendable(Error<E>),
+}
+
+/// Whether an I/O timeout is somewhere in the error's chain.
+fn is_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(e) = cause {
+        if e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
+}
+
+/// A random number for backoff jitter.
+fn random_u64() -> u64 {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 8];
+    match ring::rand::SystemRandom::new().fill(&mut bytes) {
+        Ok(()) => u64::from_le_bytes(bytes),
+        // No system randomness: the clock's nanoseconds still spread clients apart.
+        Err(_) => SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| u64::from(d.subsec_nanos())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |k: &str| map.get(k).cloned()
+    }
+
+    /// An environment whose shared files do not exist.
+    const NO_FILES: [(&str, &str); 2] = [
+        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+        ("AWS_CONFIG_FILE", "/nonexistent/config"),
+    ];
+
+    #[test]
+    fn config_from_environment_variables() {
+        let mut vars = NO_FILES.to_vec();
+        vars.extend([
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_DEFAULT_REGION", "us-east-1"),
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "SECRET"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
+            ("AWS_MAX_ATTEMPTS", "5"),
+        ]);
+        let config = ConfigBuilder::from_env_with(&env_of(&vars))
+            .and_then(ConfigBuilder::build)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.region(), "eu-west-1");
+        assert_eq!(config.credentials().access_key_id(), "AKID");
+        assert_eq!(config.endpoint_url(), Some("http://127.0.0.1:5000"));
+        assert_eq!(config.retry().attempts(), 5);
+    }
+
+    #[test]
+    fn missing_pieces_are_reported() {
+        let e = ConfigBuilder::from_env_with(&env_of(&NO_FILES))
+            .and_then(ConfigBuilder::build)
+            .expect_err("nothing set");
+        assert_eq!(e, ConfigError::MissingRegion);
+        let mut vars = NO_FILES.to_vec();
+        vars.push(("AWS_DEFAULT_REGION", "us-east-1"));
+        let e = ConfigBuilder::from_env_with(&env_of(&vars))
+            .and_then(ConfigBuilder::build)
+            .expect_err("no credentials");
+        let text = e.to_string();
+        assert!(
+            text.contains("AWS_ACCESS_KEY_ID")
+                && text.contains("/nonexistent/credentials [default]"),
+            "{text}"
+        );
+        vars.push(("AWS_PROFILE", "nope"));
+        let e = ConfigBuilder::from_env_with(&env_of(&vars)).expect_err("unknown profile");
+        assert!(e.to_string().contains("`nope`"), "{e}");
+        vars.pop();
+        vars.push(("AWS_MAX_ATTEMPTS", "zero"));
+        assert!(ConfigBuilder::from_env_with(&env_of(&vars)).is_err());
+    }
+
+    #[test]
+    fn builder_checks_its_settings() {
+        let base = || {
+            Config::builder()
+                .region("us-east-1")
+                .credentials(Credentials::new("AKID", "SECRET", None))
+        };
+        assert!(base().build().is_ok());
+        assert!(base().region("us east").build().is_err());
+        assert!(base().region("-bad").build().is_err());
+        for url in [
+            "ftp://example.com",
+            "https://example.com/?q=1",
+            "not a url",
+            "/relative",
+        ] {
+            match base().endpoint_url(url).build() {
+                Err(ConfigError::InvalidEndpoint { .. }) => {}
+                other => panic!("{url}: {other:?}"),
+            }
+        }
+        for url in [
+            "http://127.0.0.1:5000",
+            "https://vpce-1.example.com/",
+            "https://proxy.example.com/elasticache",
+        ] {
+            assert!(base().endpoint_url(url).build().is_ok(), "{url}");
+        }
+        let token = Credentials::new("AKID", "SECRET", Some("bad\ntoken".into()));
+        assert!(base().credentials(token).build().is_err());
+    }
+
+    #[test]
+    fn default_endpoints() {
+        assert_eq!(
+            default_endpoint("elasticache", "us-east-1"),
+            "https://elasticache.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            default_endpoint("elasticache", "cn-north-1"),
+            "https://elasticache.cn-north-1.amazonaws.com.cn"
+        );
+    }
+
+    #[test]
+    fn timeouts_are_found_in_error_chains() {
+        #[derive(Debug)]
+        struct Wrapper(std::io::Error);
+        impl fmt::Display for Wrapper {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("wrapper")
+            }
+        }
+        impl std::error::Error for Wrapper {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let timed_out = Wrapper(std::io::Error::new(std::io::ErrorKind::TimedOut, "slow"));
+        let refused = Wrapper(std::io::Error::new(
+            std::io::ErrorKind::ConnectionRefused,
+            "no",
+        ));
+        assert!(is_timeout(&timed_out));
+        assert!(!is_timeout(&refused));
+    }
+
+    #[test]
+    fn transport_error_display_walks_the_chain() {
+        let e = TransportError {
+            source: Box::new(std::io::Error::new(
+                std::io::ErrorKind::ConnectionRefused,
+                "connection refused",
+            )),
+            sent: false,
+        };
+        assert_eq!(
+            e.to_string(),
+            "could not send the request: connection refused"
+        );
+        assert!(!e.may_have_reached_service());
+    }
+}
