@@ -7,7 +7,7 @@
 //! doctest is a real cross-check of the generated code.
 
 use super::absolute_path;
-use crate::ir::{Ir, Operation, Placement, Ty};
+use crate::ir::{Ir, Operation, Placement, TimestampFormat, Ty};
 use crate::naming;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -163,14 +163,21 @@ impl Cx<'_> {
                 let lit = proc_macro2::Literal::f64_unsuffixed(v.as_f64()?);
                 quote!(#lit)
             }
-            Ty::Timestamp(_) => match v {
-                Value::String(s) => quote!(#s.parse::<#krate::DateTime>()?),
-                Value::Number(n) => {
-                    let secs = n.as_i64()?;
-                    quote!(#krate::DateTime::from_secs(#secs))
+            Ty::Timestamp(_) => {
+                let (secs, nanos) = instant(v)?;
+                match v {
+                    Value::String(s) => quote!(#s.parse::<#krate::DateTime>()?),
+                    _ => {
+                        let secs = proc_macro2::Literal::i64_unsuffixed(secs);
+                        if nanos == 0 {
+                            quote!(#krate::DateTime::from_secs(#secs))
+                        } else {
+                            let nanos = proc_macro2::Literal::u32_unsuffixed(nanos);
+                            quote!(#krate::DateTime::from_secs_and_nanos(#secs, #nanos))
+                        }
+                    }
                 }
-                _ => return None,
-            },
+            }
             Ty::Blob => {
                 let s = v.as_str()?;
                 quote!(#krate::Blob::from(#s))
@@ -180,19 +187,31 @@ impl Cx<'_> {
                 let items = v
                     .as_array()?
                     .iter()
-                    .map(|i| self.value_expr(&l.item, i))
+                    .map(|i| self.item_expr(&l.item, i))
                     .collect::<Option<Vec<_>>>()?;
                 quote!([#(#items),*])
             }
             Ty::Map(m) => {
                 let mut entries = Vec::new();
                 for (k, val) in v.as_object()? {
-                    let key = self.value_expr(&m.key, &Value::String(k.clone()))?;
-                    let val = self.value_expr(&m.value, val)?;
-                    entries.push(quote!((#key.into(), #val)));
+                    let key = self.item_expr(&m.key, &Value::String(k.clone()))?;
+                    let val = self.item_expr(&m.value, val)?;
+                    entries.push(quote!((#key, #val)));
                 }
                 quote!([#(#entries),*])
             }
+        })
+    }
+
+    /// An expression of exactly the Rust type of `ty`, for a list item or a
+    /// map entry: setters convert the collection, not its items.
+    fn item_expr(&self, ty: &Ty, v: &Value) -> Option<TokenStream> {
+        let value = self.value_expr(ty, v)?;
+        Some(match ty {
+            Ty::String => quote!(#value.to_owned()),
+            Ty::List(_) => quote!(::std::vec::Vec::from(#value)),
+            Ty::Map(_) => quote!(::std::collections::BTreeMap::from(#value)),
+            _ => value,
         })
     }
 
@@ -230,7 +249,7 @@ impl Cx<'_> {
                 }
             }
             (Ty::Map(m), Value::Object(obj)) => {
-                for (i, (k, val)) in obj.iter().enumerate() {
+                for (i, (k, val)) in self.map_order(&m.key, obj).into_iter().enumerate() {
                     let base = if m.flattened {
                         key.to_owned()
                     } else {
@@ -241,10 +260,12 @@ impl Cx<'_> {
                     self.form_pairs(&m.value, val, &join(&entry, &m.value_name), out);
                 }
             }
-            (_, Value::String(s)) => out.push((key.to_owned(), s.clone())),
-            (_, Value::Bool(b)) => out.push((key.to_owned(), b.to_string())),
-            (_, Value::Number(n)) => out.push((key.to_owned(), n.to_string())),
-            _ => {}
+            (_, Value::Array(_) | Value::Object(_) | Value::Null) => {}
+            (ty, v) => {
+                if let Some(text) = scalar_text(ty, v) {
+                    out.push((key.to_owned(), text));
+                }
+            }
         }
     }
 
@@ -261,8 +282,23 @@ impl Cx<'_> {
                             self.xml_element(&m.xml_name, &l.item, item, out);
                         }
                     }
+                    Ty::Map(map) if map.flattened => {
+                        for (k, val) in mv.as_object().into_iter().flatten() {
+                            out.push_str(&format!("<{}>", m.xml_name));
+                            let key = Value::String(k.clone());
+                            self.xml_element(&map.key_name, &map.key, &key, out);
+                            self.xml_element(&map.value_name, &map.value, val, out);
+                            out.push_str(&format!("</{}>", m.xml_name));
+                        }
+                    }
                     ty => self.xml_element(&m.xml_name, ty, mv, out),
                 }
+            }
+        }
+        // Members the example has and the model does not: the parser skips them.
+        for (k, v) in obj {
+            if !s.members.iter().any(|m| &m.name == k) {
+                xml_unknown(k, v, out);
             }
         }
     }
@@ -284,12 +320,213 @@ impl Cx<'_> {
                     out.push_str("</entry>");
                 }
             }
-            (_, Value::String(s)) => out.push_str(&xml_escape(s)),
-            (_, Value::Bool(b)) => out.push_str(&b.to_string()),
-            (_, Value::Number(n)) => out.push_str(&n.to_string()),
-            _ => {}
+            (ty, v) => {
+                if let Some(text) = scalar_text(ty, v) {
+                    out.push_str(&xml_escape(&text));
+                }
+            }
         }
         out.push_str(&format!("</{name}>"));
+    }
+
+    /// The entries of a map in the order the generated `BTreeMap` keeps them:
+    /// string keys by bytes, enum keys by variant (model order), then unknown
+    /// values by text.
+    fn map_order<'v>(
+        &self,
+        key: &Ty,
+        obj: &'v serde_json::Map<String, Value>,
+    ) -> Vec<(&'v String, &'v Value)> {
+        let rank = |k: &str| match key {
+            Ty::Enum(id) => self
+                .ir
+                .enumeration(id)
+                .and_then(|e| e.variants.iter().position(|v| v.value == k))
+                .map_or((1, k.to_owned()), |i| (0, format!("{i:010}"))),
+            _ => (0, k.to_owned()),
+        };
+        let mut entries: Vec<_> = obj.iter().collect();
+        entries.sort_by_key(|(k, _)| rank(k));
+        entries
+    }
+}
+
+/// An example value that the generated structures have no member for, as XML:
+/// the parser must skip it.
+fn xml_unknown(name: &str, v: &Value, out: &mut String) {
+    out.push_str(&format!("<{name}>"));
+    match v {
+        Value::Object(obj) => {
+            for (k, val) in obj {
+                xml_unknown(k, val, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                xml_unknown("member", item, out);
+            }
+        }
+        Value::String(s) => out.push_str(&xml_escape(s)),
+        Value::Bool(b) => out.push_str(&b.to_string()),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::Null => {}
+    }
+    out.push_str(&format!("</{name}>"));
+}
+
+/// The text of a scalar as the generated code writes it (form value before
+/// percent-encoding, or XML text before escaping).
+fn scalar_text(ty: &Ty, v: &Value) -> Option<String> {
+    match (ty, v) {
+        (Ty::Timestamp(format), _) => {
+            let (secs, nanos) = instant(v)?;
+            Some(format_instant(*format, secs, nanos))
+        }
+        // Rust's shortest round-trip form, as the runtime writes floats.
+        (Ty::Float, Value::Number(n)) => Some((n.as_f64()? as f32).to_string()),
+        (Ty::Double, Value::Number(n)) => Some(n.as_f64()?.to_string()),
+        (_, Value::String(s)) => Some(s.clone()),
+        (_, Value::Bool(b)) => Some(b.to_string()),
+        (_, Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Seconds and nanoseconds since the epoch of an example timestamp: an RFC
+/// 3339 string (`2016-12-22T15:00:00.000Z`, `…+02:00`) or epoch seconds.
+fn instant(v: &Value) -> Option<(i64, u32)> {
+    match v {
+        Value::Number(n) => match n.as_i64() {
+            Some(secs) => Some((secs, 0)),
+            None => {
+                let f = n.as_f64()?;
+                let secs = f.floor();
+                let nanos = ((f - secs) * 1e9).round();
+                if !(-1e15..1e15).contains(&secs) || !(0.0..1e9).contains(&nanos) {
+                    return None;
+                }
+                // Both are in range (checked above).
+                Some((secs as i64, nanos as u32))
+            }
+        },
+        Value::String(s) => parse_rfc3339(s),
+        _ => None,
+    }
+}
+
+fn parse_rfc3339(s: &str) -> Option<(i64, u32)> {
+    let num = |a: usize, b: usize| -> Option<i64> {
+        let part = s.get(a..b)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let sep = |i: usize, c: u8| {
+        s.as_bytes()
+            .get(i)
+            .is_some_and(|b| b.eq_ignore_ascii_case(&c))
+    };
+    if !(sep(4, b'-') && sep(7, b'-') && sep(10, b'T') && sep(13, b':') && sep(16, b':')) {
+        return None;
+    }
+    let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let mut rest = s.get(19..)?;
+    let mut nanos = 0u32;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        let mut text: String = frac[..digits].chars().take(9).collect();
+        while text.len() < 9 {
+            text.push('0');
+        }
+        nanos = text.parse().ok()?;
+        rest = &frac[digits..];
+    }
+    let offset = match rest.as_bytes() {
+        [] | [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let digit = |b: &u8| b.is_ascii_digit().then(|| i64::from(b - b'0'));
+            let secs = (digit(h1)? * 10 + digit(h2)?) * 3600 + (digit(m1)? * 10 + digit(m2)?) * 60;
+            if *sign == b'-' {
+                -secs
+            } else {
+                secs
+            }
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(year, month, day);
+    Some((
+        days * 86_400 + hour * 3600 + minute * 60 + second - offset,
+        nanos,
+    ))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// A timestamp in one of the three wire formats, fraction without trailing zeros.
+fn format_instant(format: TimestampFormat, secs: i64, nanos: u32) -> String {
+    let fraction = if nanos == 0 {
+        String::new()
+    } else {
+        format!(".{nanos:09}").trim_end_matches('0').to_owned()
+    };
+    let (days, sod) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    let (hour, minute, second) = (sod / 3600, sod / 60 % 60, sod % 60);
+    match format {
+        TimestampFormat::DateTime => {
+            format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}Z")
+        }
+        TimestampFormat::EpochSeconds if secs < 0 && nanos > 0 => {
+            let frac = format!(".{:09}", 1_000_000_000 - nanos);
+            format!("-{}{}", -(secs + 1), frac.trim_end_matches('0'))
+        }
+        TimestampFormat::EpochSeconds => format!("{secs}{fraction}"),
+        TimestampFormat::HttpDate => {
+            const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+            const MONTHS: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            // Both indexes are in range: rem_euclid(7) and month in 1..=12.
+            let weekday = DAYS[days.rem_euclid(7) as usize];
+            let month = MONTHS[(month - 1) as usize];
+            format!("{weekday}, {day:02} {month} {year:04} {hour:02}:{minute:02}:{second:02}{fraction} GMT")
+        }
     }
 }
 

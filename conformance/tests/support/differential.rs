@@ -1,0 +1,1719 @@
+//! A differential harness: a generated awsQuery crate against botocore.
+//!
+//! The oracle (`../shared/oracle`, see its README) wraps botocore's own query
+//! serializer and parser and runs in `batch` mode (one Python process, JSON
+//! lines). For every operation handed to [`Harness::check`] and every seed it
+//! generates
+//!
+//! * a random input, which both sides serialize; the bodies are compared as
+//!   decoded form pairs, in order;
+//! * a random success response, which our parser must read into the value
+//!   botocore read;
+//! * a random modelled error response and a random unmodelled one, whose
+//!   code, message, request id and error variant must match botocore's.
+//!
+//! Comparisons follow the Smithy model the crate was generated from, walked
+//! beside the JSON: timestamps compare as instants (botocore writes six
+//! fractional digits, the crate as few as it needs: quirk S4) and doubles
+//! numerically, `NaN` and `±Infinity` included (S5, P6), so the oracle's
+//! exotic values stay on. Output members whose element name comes from a
+//! botocore shape-level `locationName` (quirk P8, ElastiCache's
+//! `LogDeliveryConfigurations`) follow the Smithy model: with no
+//! [`Config::wire_names`] the oracle runs with `smithy_safe` and never writes
+//! them (the full-model test); with them, it writes them under botocore's
+//! name and the body is rewritten to the Smithy name before we parse it (the
+//! committed crate's test).
+//!
+//! Where botocore's (newer) model and the Smithy model differ by version,
+//! [`MODEL_DRIFT`] says so, entry by entry. Every adjustment it causes is
+//! counted and printed; [`Harness::verify_drift_table`] checks the table
+//! against `smithy_diff.py` for the two models, so it can neither go stale
+//! nor grow to hide a real difference.
+//!
+//! This file is a module of two test crates, included with `#[path]`:
+//! `conformance/tests/differential.rs` (the committed crate) and the test
+//! that `xtask/tests/full_model.rs` writes into the full-model crate it
+//! generates. In each, `elasticache` is the crate under test.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::Instant;
+
+use elasticache::rt::serde::de::DeserializeOwned;
+use elasticache::rt::serde::Serialize;
+use serde_json::{json, Map, Value};
+
+/// Failing cases printed per (operation, kind).
+const SHOWN_FAILURES: usize = 3;
+/// Differing paths printed per failing case.
+const SHOWN_DIFFERENCES: usize = 10;
+
+/// Which way a botocore-only member travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Input,
+    Output,
+}
+
+/// One difference between botocore 1.44.5's model and the Smithy model that
+/// comes from their versions, not from either implementation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drift {
+    /// A structure member only botocore has. Inputs: removed from the random
+    /// params before either side serializes them. Outputs: removed from
+    /// botocore's parse (the crate skips the element as unknown).
+    Member {
+        structure: &'static str,
+        member: &'static str,
+        direction: Direction,
+    },
+    /// An error botocore lists for the operation and the Smithy model does
+    /// not: the crate reports it as `Unhandled` (with the same code, message
+    /// and request id), botocore by its shape.
+    Error {
+        operation: &'static str,
+        error: &'static str,
+    },
+    /// An input member the Smithy model requires and botocore does not: a
+    /// random input without it cannot be built with the crate's types, so
+    /// the case is skipped (and counted).
+    Required {
+        structure: &'static str,
+        member: &'static str,
+    },
+}
+
+const fn input(structure: &'static str, member: &'static str) -> Drift {
+    Drift::Member {
+        structure,
+        member,
+        direction: Direction::Input,
+    }
+}
+
+const fn output(structure: &'static str, member: &'static str) -> Drift {
+    Drift::Member {
+        structure,
+        member,
+        direction: Direction::Output,
+    }
+}
+
+const fn error(operation: &'static str, error: &'static str) -> Drift {
+    Drift::Error { operation, error }
+}
+
+/// botocore 1.44.5 against the published ElastiCache Smithy model
+/// (`shared/models/elasticache.json`), from `smithy_diff.py elasticache
+/// <model> --json`: its "member only in botocore", "operation error only in
+/// botocore" and "required" findings, each with the Smithy structure the
+/// finding's path leads to. Its other findings are the two operations only
+/// botocore has (PrepareMigration, StopMigration: not in the crate, so not
+/// tested) and the P8 wire names (see the module docs). Shape names are
+/// unqualified; entries whose structure the model under test does not have
+/// never apply.
+pub const MODEL_DRIFT: &[Drift] = &[
+    input("CompleteMigrationMessage", "ServerlessCacheName"),
+    input("CreateGlobalReplicationGroupMessage", "Tags"),
+    input("CreateReplicationGroupMessage", "Durability"),
+    input("CreateServerlessCacheRequest", "ConnectionType"),
+    input("CreateServerlessCacheRequest", "Integrations"),
+    input("ModifyReplicationGroupMessage", "Durability"),
+    input("StartMigrationMessage", "ServerlessCacheName"),
+    input("StartMigrationMessage", "AutoCutover"),
+    input("StartMigrationMessage", "ClearTargetCacheData"),
+    output("CompleteMigrationResponse", "ServerlessCache"),
+    output("StartMigrationResponse", "ServerlessCache"),
+    output("ReplicationGroup", "StorageEncryptionType"),
+    output("ReplicationGroup", "Durability"),
+    output("ReplicationGroup", "EffectiveDurability"),
+    output("Snapshot", "Durability"),
+    output("ServerlessCache", "StorageEncryptionType"),
+    output("ServerlessCache", "ConnectionType"),
+    output("ServerlessCache", "Migration"),
+    output("ServerlessCache", "Integrations"),
+    error("AddTagsToResource", "GlobalReplicationGroupNotFoundFault"),
+    error("AddTagsToResource", "InvalidParameterValueException"),
+    error("CompleteMigration", "InvalidCacheClusterStateFault"),
+    error("CompleteMigration", "InvalidParameterCombinationException"),
+    error("CompleteMigration", "InvalidParameterValueException"),
+    error("CompleteMigration", "InvalidServerlessCacheStateFault"),
+    error("CompleteMigration", "MigrationHealthFault"),
+    error("CompleteMigration", "ServerlessCacheNotFoundFault"),
+    error("CompleteMigration", "ServerlessCacheNotUnderMigrationFault"),
+    error(
+        "CreateGlobalReplicationGroup",
+        "TagQuotaPerResourceExceeded",
+    ),
+    error("ListTagsForResource", "GlobalReplicationGroupNotFoundFault"),
+    error("ListTagsForResource", "InvalidParameterValueException"),
+    error(
+        "RemoveTagsFromResource",
+        "GlobalReplicationGroupNotFoundFault",
+    ),
+    error("RemoveTagsFromResource", "InvalidParameterValueException"),
+    error("StartMigration", "InvalidCacheClusterStateFault"),
+    error("StartMigration", "InvalidParameterCombinationException"),
+    error("StartMigration", "InvalidServerlessCacheStateFault"),
+    error("StartMigration", "MigrationHealthFault"),
+    error("StartMigration", "ServerlessCacheNotFoundFault"),
+    error("StartMigration", "ServerlessCacheNotUnderMigrationFault"),
+    error("TestMigration", "InvalidCacheClusterStateFault"),
+    error("TestMigration", "InvalidParameterCombinationException"),
+    Drift::Required {
+        structure: "CompleteMigrationMessage",
+        member: "ReplicationGroupId",
+    },
+    Drift::Required {
+        structure: "StartMigrationMessage",
+        member: "ReplicationGroupId",
+    },
+    Drift::Required {
+        structure: "StartMigrationMessage",
+        member: "CustomerNodeEndpointList",
+    },
+];
+
+fn is_member_drift(structure: &str, member: &str, direction: Direction) -> bool {
+    MODEL_DRIFT.iter().any(|d| {
+        matches!(d, Drift::Member { structure: s, member: m, direction: d }
+            if *s == structure && *m == member && *d == direction)
+    })
+}
+
+fn is_error_drift(operation: &str, error: &str) -> bool {
+    MODEL_DRIFT.iter().any(
+        |d| matches!(d, Drift::Error { operation: o, error: e } if *o == operation && *e == error),
+    )
+}
+
+/// Where things are and how much to run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// botocore's service name (`elasticache`).
+    pub service: &'static str,
+    /// The Smithy JSON AST the crate under test was generated from.
+    pub smithy_model: PathBuf,
+    /// The folder holding `query_oracle.py` and `setup.sh`.
+    pub oracle_dir: PathBuf,
+    /// Seeds per (operation, kind), unless [`Harness::check_seeds`] says otherwise.
+    pub seeds: u64,
+    /// Output members whose element name botocore takes from a shape-level
+    /// `locationName` (quirk P8). Empty: the oracle runs with `smithy_safe`
+    /// and never writes them. Otherwise it writes them under botocore's
+    /// name and the body is rewritten to the Smithy name before we parse it,
+    /// so the member is still compared.
+    pub wire_names: &'static [WireName],
+}
+
+/// An output member that botocore reads under another element name than the
+/// Smithy model (quirk P8).
+#[derive(Debug, Clone, Copy)]
+pub struct WireName {
+    /// The Smithy structure (unqualified) and member.
+    pub structure: &'static str,
+    pub member: &'static str,
+    /// The element name botocore reads and its oracle writes.
+    pub botocore: &'static str,
+    /// The element name of the Smithy model, which the crate reads.
+    pub smithy: &'static str,
+}
+
+/// The seed count in environment variable `var`, or `default` when unset.
+pub fn seeds_from_env(var: &str, default: u64) -> u64 {
+    match std::env::var(var) {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .unwrap_or_else(|e| panic!("{var}={text:?} is not a seed count: {e}")),
+        Err(_) => default,
+    }
+}
+
+/// The running comparison: the oracle process, the model, the tallies.
+pub struct Harness {
+    config: Config,
+    oracle: Oracle,
+    model: Smithy,
+    tallies: Vec<Tally>,
+    started: Instant,
+}
+
+impl Harness {
+    /// Starts the oracle (a missing or broken oracle fails the test).
+    pub fn start(config: Config) -> Self {
+        let model = Smithy::load(&config.smithy_model);
+        for w in config.wire_names {
+            let name = model.xml_name(w.structure, w.member).unwrap_or_else(|| {
+                panic!(
+                    "wire name entry {}${}: no such member",
+                    w.structure, w.member
+                )
+            });
+            assert_eq!(
+                name, w.smithy,
+                "wire name entry {}${}: the Smithy model calls it <{name}>",
+                w.structure, w.member
+            );
+        }
+        let oracle = Oracle::start(&config.oracle_dir);
+        Self {
+            config,
+            oracle,
+            model,
+            tallies: Vec::new(),
+            started: Instant::now(),
+        }
+    }
+
+    /// Runs every kind of case for the operation `O`, with the configured
+    /// number of seeds.
+    pub fn check<O>(&mut self)
+    where
+        O: elasticache::Operation,
+        O::Input: DeserializeOwned,
+        O::Output: Serialize + Debug,
+        O::Error: Debug + Into<elasticache::Error>,
+    {
+        self.check_seeds::<O>(self.config.seeds);
+    }
+
+    /// Runs every kind of case for the operation `O`, `seeds` of each.
+    pub fn check_seeds<O>(&mut self, seeds: u64)
+    where
+        O: elasticache::Operation,
+        O::Input: DeserializeOwned,
+        O::Output: Serialize + Debug,
+        O::Error: Debug + Into<elasticache::Error>,
+    {
+        let input = self.check_inputs::<O>(seeds);
+        let output = self.check_outputs::<O>(seeds);
+        let modelled = self.check_errors::<O>(seeds, false);
+        let unmodelled = self.check_errors::<O>(seeds, true);
+        self.tallies.extend([input, output, modelled, unmodelled]);
+    }
+
+    /// Checks [`MODEL_DRIFT`] against `smithy_diff.py` for botocore and the
+    /// Smithy model: every finding of a kind the table covers has its entry
+    /// and every entry its finding; findings of any other kind fail, except
+    /// operations only botocore has and P8's shape-level wire names.
+    pub fn verify_drift_table(&self) {
+        let script = self.config.oracle_dir.join("smithy_diff.py");
+        let output = Command::new(&self.oracle.python)
+            .arg(&script)
+            .arg(self.config.service)
+            .arg(&self.config.smithy_model)
+            .arg("--json")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+        assert!(
+            output.status.success(),
+            "{} failed: {}",
+            script.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let findings: Vec<Value> = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("smithy_diff.py printed no JSON list: {e}"));
+        let mut derived = Vec::new();
+        let mut unexpected = Vec::new();
+        for finding in &findings {
+            let kind = finding["kind"].as_str().unwrap_or_default();
+            let place = finding["where"].as_str().unwrap_or_default();
+            match kind {
+                "member only in botocore" | "required" => {
+                    let (structure, member, direction) = self.model.resolve_member_path(place);
+                    derived.push(if kind == "required" {
+                        format!("required {structure}${member}")
+                    } else {
+                        format!("{direction:?} {structure}${member}")
+                    });
+                }
+                "operation error only in botocore" => {
+                    let (operation, error) = place.split_once(" !").unwrap_or((place, ""));
+                    derived.push(format!("error {operation}!{error}"));
+                }
+                "operation only in botocore" => {}
+                "member wire name"
+                    if finding["note"]
+                        .as_str()
+                        .is_some_and(|n| n.contains("shape-level locationName")) => {}
+                _ => unexpected.push(finding.to_string()),
+            }
+        }
+        let mut table: Vec<String> = MODEL_DRIFT
+            .iter()
+            .map(|d| match d {
+                Drift::Member {
+                    structure,
+                    member,
+                    direction,
+                } => format!("{direction:?} {structure}${member}"),
+                Drift::Error { operation, error } => format!("error {operation}!{error}"),
+                Drift::Required { structure, member } => {
+                    format!("required {structure}${member}")
+                }
+            })
+            .collect();
+        derived.sort();
+        table.sort();
+        assert!(
+            unexpected.is_empty(),
+            "botocore and the Smithy model differ in ways MODEL_DRIFT does not cover:\n{}",
+            unexpected.join("\n")
+        );
+        assert_eq!(
+            table, derived,
+            "MODEL_DRIFT (left) is not what smithy_diff.py finds (right)"
+        );
+        eprintln!(
+            "differential: MODEL_DRIFT matches smithy_diff.py ({} entries)",
+            table.len()
+        );
+    }
+
+    /// Prints the summary and fails if any case failed.
+    pub fn finish(self) {
+        let Harness {
+            config,
+            oracle,
+            tallies,
+            started,
+            ..
+        } = self;
+        drop(oracle);
+        let operations = tallies.len() / 4;
+        let mut seeds: Vec<usize> = tallies.iter().map(|t| t.seeds).collect();
+        seeds.sort_unstable();
+        seeds.dedup();
+        let seeds: Vec<String> = seeds.iter().map(usize::to_string).collect();
+        eprintln!(
+            "differential: {operations} operations, {} seeds per kind{}, {:.1}s",
+            seeds.join(" or "),
+            if config.wire_names.is_empty() {
+                ", smithy_safe"
+            } else {
+                ", P8 names rewritten"
+            },
+            started.elapsed().as_secs_f64()
+        );
+        let mut kinds: BTreeMap<&str, Totals> = BTreeMap::new();
+        for tally in &tallies {
+            let totals = kinds.entry(tally.kind).or_default();
+            totals.add(tally);
+        }
+        for (kind, totals) in &kinds {
+            eprintln!("differential {kind}: {}", totals.summary());
+        }
+        let failed: Vec<&Tally> = tallies.iter().filter(|t| !t.failures.is_empty()).collect();
+        for tally in &failed {
+            eprintln!("\n=== {} ===", tally.summary());
+            for failure in tally.failures.iter().take(SHOWN_FAILURES) {
+                eprintln!("{failure}\n");
+            }
+        }
+        assert!(
+            failed.is_empty(),
+            "the crate disagrees with botocore in {} of {} (operation, kind) groups; see above",
+            failed.len(),
+            tallies.len()
+        );
+    }
+
+    fn requests(&self, cmd: &str, operation: &str, seeds: u64, extra: &Value) -> Vec<Value> {
+        (0..seeds)
+            .map(|seed| {
+                let mut request = json!({
+                    "cmd": cmd,
+                    "service": self.config.service,
+                    "operation": operation,
+                    "seed": seed,
+                    "smithy_safe": self.config.wire_names.is_empty(),
+                });
+                if let (Some(request), Some(extra)) = (request.as_object_mut(), extra.as_object()) {
+                    request.extend(extra.clone());
+                }
+                request
+            })
+            .collect()
+    }
+
+    /// Our request body against botocore's for the same random params.
+    fn check_inputs<O>(&mut self, seeds: u64) -> Tally
+    where
+        O: elasticache::Operation,
+        O::Input: DeserializeOwned,
+    {
+        let mut tally = Tally::new(O::NAME, "input", seeds);
+        let input_shape = self.model.io_shape(O::NAME, "input");
+        let mut params =
+            self.oracle
+                .call_all(&self.requests("random-input", O::NAME, seeds, &json!({})));
+        for p in &mut params {
+            if let Some(shape) = &input_shape {
+                tally.drift += self.model.strip_drift(shape, p, Direction::Input);
+            }
+        }
+        let serialize: Vec<Value> = params
+            .iter()
+            .map(|params| {
+                json!({
+                    "cmd": "serialize",
+                    "service": self.config.service,
+                    "operation": O::NAME,
+                    "params": params,
+                    "model_order": true,
+                })
+            })
+            .collect();
+        let serialized = self.oracle.call_all(&serialize);
+
+        for (seed, (params, answer)) in params.iter().zip(&serialized).enumerate() {
+            if let Some(member) = input_shape
+                .as_deref()
+                .and_then(|shape| self.model.missing_required_drift(shape, params))
+            {
+                tally.skipped += 1;
+                tally.skipped_members.insert(member);
+                continue;
+            }
+            tally.cases += 1;
+            let theirs = answer["body"]
+                .as_str()
+                .unwrap_or_else(|| panic!("oracle serialize answer without a body: {answer}"));
+            let input = serde_json::from_value::<O::Input>(params.clone()).or_else(|e| {
+                // An operation without input takes `()`.
+                if params.as_object().is_some_and(Map::is_empty) {
+                    serde_json::from_value::<O::Input>(Value::Null).map_err(|_| e)
+                } else {
+                    Err(e)
+                }
+            });
+            let input = match input {
+                Ok(input) => input,
+                Err(e) => {
+                    tally.fail(
+                        seed,
+                        format!(
+                            "the oracle's params do not deserialize: {e}\n  params:   {params}"
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let request = O::build_request(&input);
+            let ours = String::from_utf8_lossy(request.body()).into_owned();
+            if ours == theirs {
+                tally.identical += 1;
+                continue;
+            }
+            let mut kinds = BTreeMap::new();
+            if let Some(shape) = &input_shape {
+                self.model.form_kinds(shape, params, "", &mut kinds);
+            }
+            let difference = match (decode_form(&ours), decode_form(theirs)) {
+                (Ok(ours), Ok(theirs)) => first_pair_difference(&ours, &theirs, &kinds),
+                (Err(e), _) => Some(format!("our body is not a valid form: {e}")),
+                (_, Err(e)) => Some(format!("botocore's body is not a valid form: {e}")),
+            };
+            if let Some(difference) = difference {
+                tally.fail(
+                    seed,
+                    format!(
+                        "{difference}\n  params:   {params}\n  ours:     {ours}\n  botocore: {theirs}"
+                    ),
+                );
+            }
+        }
+        tally
+    }
+
+    /// Our parse of a random success response against botocore's.
+    fn check_outputs<O>(&mut self, seeds: u64) -> Tally
+    where
+        O: elasticache::Operation,
+        O::Output: Serialize + Debug,
+        O::Error: Debug,
+    {
+        let mut tally = Tally::new(O::NAME, "output", seeds);
+        let output_shape = self.model.io_shape(O::NAME, "output");
+        let answers =
+            self.oracle
+                .call_all(&self.requests("random-output", O::NAME, seeds, &json!({})));
+        for (seed, answer) in answers.iter().enumerate() {
+            tally.cases += 1;
+            let (status, body) = status_and_body(answer);
+            let renamed = rename_elements(body, self.config.wire_names);
+            if renamed != body {
+                tally.renamed += 1;
+            }
+            let body = renamed.as_str();
+            let mut expected = answer.get("expected").cloned().unwrap_or_else(|| {
+                panic!("oracle random-output answer without expected: {answer}")
+            });
+            if let Some(shape) = &output_shape {
+                tally.drift += self
+                    .model
+                    .strip_drift(shape, &mut expected, Direction::Output);
+            }
+            let output = match O::parse_response(status, body.as_bytes()) {
+                Ok(output) => output,
+                Err(e) => {
+                    tally.fail(
+                        seed,
+                        format!("parse_response({status}) failed: {e:?}\n  body: {body}"),
+                    );
+                    continue;
+                }
+            };
+            let ours = match output.serialize(JsonSerializer) {
+                // An operation without output gives `()`; botocore `{}`.
+                Ok(Value::Null) => json!({}),
+                Ok(v) => v,
+                Err(e) => panic!("cannot turn our output {output:?} into JSON: {e}"),
+            };
+            let mut differences = Vec::new();
+            match &output_shape {
+                Some(shape) => {
+                    self.model
+                        .compare(Some(shape), "$", &ours, &expected, &mut differences)
+                }
+                None => self
+                    .model
+                    .compare(None, "$", &ours, &expected, &mut differences),
+            }
+            if !differences.is_empty() {
+                let shown: Vec<String> = differences
+                    .iter()
+                    .take(SHOWN_DIFFERENCES)
+                    .map(|d| format!("    {d}"))
+                    .collect();
+                tally.fail(
+                    seed,
+                    format!(
+                        "{} differing paths (ours vs botocore):\n{}\n  body: {body}",
+                        differences.len(),
+                        shown.join("\n")
+                    ),
+                );
+            }
+        }
+        tally
+    }
+
+    /// Our reading of a random error response against botocore's.
+    fn check_errors<O>(&mut self, seeds: u64, unmodelled: bool) -> Tally
+    where
+        O: elasticache::Operation,
+        O::Output: Debug,
+        O::Error: Debug + Into<elasticache::Error>,
+    {
+        let kind = if unmodelled {
+            "unmodelled error"
+        } else {
+            "error"
+        };
+        let mut tally = Tally::new(O::NAME, kind, seeds);
+        let answers = self.oracle.call_all(&self.requests(
+            "random-error",
+            O::NAME,
+            seeds,
+            &json!({ "unmodeled": unmodelled }),
+        ));
+        for (seed, answer) in answers.iter().enumerate() {
+            tally.cases += 1;
+            let (status, body) = status_and_body(answer);
+            let expected = &answer["expected"];
+            let error = &expected["Error"];
+            let want_code = error["Code"].as_str();
+            let want_message = error.get("Message").and_then(Value::as_str);
+            // botocore maps the code to a shape; no shape means unmodelled.
+            let mut want_variant = expected["ErrorShape"].as_str().unwrap_or("Unhandled");
+            if is_error_drift(O::NAME, want_variant)
+                && !self.model.operation_has_error(O::NAME, want_variant)
+            {
+                want_variant = "Unhandled";
+                tally.drift += 1;
+            }
+            // Not part of botocore's error dict: the one the oracle wrote.
+            let want_request_id = answer["request_id"].as_str();
+
+            let err = match O::parse_response(status, body.as_bytes()) {
+                Ok(output) => {
+                    tally.fail(
+                        seed,
+                        format!(
+                            "parsed as a success: {output:?}\n  status: {status}\n  body: {body}"
+                        ),
+                    );
+                    continue;
+                }
+                Err(err) => err,
+            };
+            let debug = format!("{err:?}");
+            let variant = debug.split_once('(').map_or(debug.as_str(), |(v, _)| v);
+            let mut problems = Vec::new();
+            // Variants are shape names in UpperCamelCase, which folds
+            // acronyms (`InvalidVPCNetworkStateFault` is
+            // `InvalidVpcNetworkStateFault`); no two error shapes differ
+            // only in case, so this still identifies the shape.
+            if !variant.eq_ignore_ascii_case(want_variant) {
+                problems.push(format!("variant: ours {variant}, botocore {want_variant}"));
+            }
+            let err: elasticache::Error = err.into();
+            let meta = err.meta();
+            let code = meta.map(|m| m.code.as_str());
+            let message = meta.and_then(|m| m.message.as_deref());
+            let request_id = meta.and_then(|m| m.request_id.as_deref());
+            if code != want_code {
+                problems.push(format!("code: ours {code:?}, botocore {want_code:?}"));
+            }
+            if message != want_message {
+                problems.push(format!(
+                    "message: ours {message:?}, botocore {want_message:?}"
+                ));
+            }
+            if request_id != want_request_id {
+                problems.push(format!(
+                    "request id: ours {request_id:?}, in body {want_request_id:?}"
+                ));
+            }
+            if !problems.is_empty() {
+                tally.fail(
+                    seed,
+                    format!(
+                        "{}\n  ours:     {debug}\n  botocore: {expected}\n  status: {status}\n  body: {body}",
+                        problems.join("\n  ")
+                    ),
+                );
+            }
+        }
+        tally
+    }
+}
+
+fn status_and_body(answer: &Value) -> (u16, &str) {
+    let status = answer["status"]
+        .as_u64()
+        .and_then(|s| u16::try_from(s).ok())
+        .unwrap_or_else(|| panic!("oracle answer without a valid status: {answer}"));
+    let body = answer["body"]
+        .as_str()
+        .unwrap_or_else(|| panic!("oracle answer without a body: {answer}"));
+    (status, body)
+}
+
+// ---------------------------------------------------------------------------
+// Results
+// ---------------------------------------------------------------------------
+
+/// Cases and failures of one (operation, kind).
+struct Tally {
+    operation: &'static str,
+    kind: &'static str,
+    /// Seeds run (cases plus skipped).
+    seeds: usize,
+    cases: usize,
+    /// Request bodies equal to botocore's byte for byte (inputs).
+    identical: usize,
+    /// Adjustments [`MODEL_DRIFT`] made (members removed, variants mapped).
+    drift: usize,
+    /// Bodies with a [`WireName`] element renamed (outputs).
+    renamed: usize,
+    /// Cases skipped by a [`Drift::Required`] entry (inputs).
+    skipped: usize,
+    /// The members whose absence caused the skips.
+    skipped_members: std::collections::BTreeSet<String>,
+    failures: Vec<String>,
+}
+
+impl Tally {
+    fn new(operation: &'static str, kind: &'static str, seeds: u64) -> Self {
+        Self {
+            operation,
+            kind,
+            seeds: usize::try_from(seeds).unwrap_or(usize::MAX),
+            cases: 0,
+            identical: 0,
+            drift: 0,
+            renamed: 0,
+            skipped: 0,
+            skipped_members: Default::default(),
+            failures: Vec::new(),
+        }
+    }
+
+    fn fail(&mut self, seed: usize, detail: String) {
+        self.failures.push(format!(
+            "[{} {} seed {seed}] {detail}",
+            self.operation, self.kind
+        ));
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "differential {} {}: {} cases, {} mismatches",
+            self.operation,
+            self.kind,
+            self.cases,
+            self.failures.len()
+        )
+    }
+}
+
+/// Sums over the operations of one kind.
+#[derive(Default)]
+struct Totals {
+    operations: usize,
+    cases: usize,
+    mismatches: usize,
+    identical: usize,
+    drift: usize,
+    renamed: usize,
+    skipped: usize,
+    skipped_members: std::collections::BTreeSet<String>,
+}
+
+impl Totals {
+    fn add(&mut self, t: &Tally) {
+        self.operations += 1;
+        self.cases += t.cases;
+        self.mismatches += t.failures.len();
+        self.identical += t.identical;
+        self.drift += t.drift;
+        self.renamed += t.renamed;
+        self.skipped += t.skipped;
+        self.skipped_members
+            .extend(t.skipped_members.iter().cloned());
+    }
+
+    fn summary(&self) -> String {
+        let mut line = format!(
+            "{} operations, {} cases, {} mismatches",
+            self.operations, self.cases, self.mismatches
+        );
+        if self.identical > 0 {
+            line.push_str(&format!(", {} bodies byte-identical", self.identical));
+        }
+        if self.drift > 0 {
+            line.push_str(&format!(", {} MODEL_DRIFT adjustments", self.drift));
+        }
+        if self.renamed > 0 {
+            line.push_str(&format!(
+                ", {} bodies with botocore's element name rewritten to the Smithy one (P8)",
+                self.renamed
+            ));
+        }
+        if self.skipped > 0 {
+            let members: Vec<&str> = self.skipped_members.iter().map(String::as_str).collect();
+            line.push_str(&format!(
+                ", {} skipped (absent, and required only by the Smithy model: {})",
+                self.skipped,
+                members.join(", ")
+            ));
+        }
+        line
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The Smithy model, walked beside the JSON
+// ---------------------------------------------------------------------------
+
+/// How a target shape is compared or written.
+enum Kind<'m> {
+    Structure(&'m Map<String, Value>, &'m str),
+    List(&'m str, &'m Value),
+    Map(&'m Value),
+    Timestamp,
+    Float,
+    Double,
+    Other,
+}
+
+struct Smithy {
+    shapes: Map<String, Value>,
+    /// Operation name -> shape id.
+    operations: BTreeMap<String, String>,
+}
+
+impl Smithy {
+    fn load(path: &Path) -> Self {
+        let text = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("cannot read the Smithy model {}: {e}", path.display()));
+        let doc: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("the Smithy model {} is not JSON: {e}", path.display()));
+        let shapes = doc["shapes"]
+            .as_object()
+            .cloned()
+            .unwrap_or_else(|| panic!("{} has no shapes", path.display()));
+        let operations = shapes
+            .iter()
+            .filter(|(_, s)| s["type"] == "operation")
+            .map(|(id, _)| (short(id).to_owned(), id.clone()))
+            .collect();
+        Self { shapes, operations }
+    }
+
+    /// The input or output structure of an operation, if it has one.
+    fn io_shape(&self, operation: &str, io: &str) -> Option<String> {
+        let id = self
+            .operations
+            .get(operation)
+            .unwrap_or_else(|| panic!("the Smithy model has no operation {operation}"));
+        self.shapes[id][io]["target"]
+            .as_str()
+            .filter(|t| *t != "smithy.api#Unit")
+            .map(str::to_owned)
+    }
+
+    /// The XML element name of a structure member (`xmlName`, else its name).
+    fn xml_name(&self, structure: &str, member: &str) -> Option<String> {
+        let (_, shape) = self.shapes.iter().find(|(id, _)| short(id) == structure)?;
+        let m = shape["members"].get(member)?;
+        let name = m["traits"]["smithy.api#xmlName"].as_str().unwrap_or(member);
+        Some(name.to_owned())
+    }
+
+    fn operation_has_error(&self, operation: &str, error: &str) -> bool {
+        self.operations.get(operation).is_some_and(|id| {
+            self.shapes[id]["errors"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|e| e["target"].as_str().map(short) == Some(error))
+        })
+    }
+
+    fn kind<'m>(&'m self, target: &'m str) -> Kind<'m> {
+        if let Some(prelude) = target.strip_prefix("smithy.api#") {
+            return match prelude {
+                "Timestamp" => Kind::Timestamp,
+                "Float" | "PrimitiveFloat" => Kind::Float,
+                "Double" | "PrimitiveDouble" => Kind::Double,
+                _ => Kind::Other,
+            };
+        }
+        let Some(shape) = self.shapes.get(target) else {
+            return Kind::Other;
+        };
+        match shape["type"].as_str().unwrap_or_default() {
+            "structure" | "union" => match shape["members"].as_object() {
+                Some(members) => Kind::Structure(members, short(target)),
+                None => Kind::Other,
+            },
+            "list" | "set" => {
+                let member = &shape["member"];
+                Kind::List(member["target"].as_str().unwrap_or_default(), member)
+            }
+            "map" => Kind::Map(shape),
+            "timestamp" => Kind::Timestamp,
+            "float" => Kind::Float,
+            "double" => Kind::Double,
+            _ => Kind::Other,
+        }
+    }
+
+    /// The structure and member a `smithy_diff.py` path such as
+    /// `CopySnapshot output.Snapshot.Durability` leads to, and its direction.
+    fn resolve_member_path(&self, place: &str) -> (String, String, Direction) {
+        let (operation, rest) = place.split_once(' ').unwrap_or((place, ""));
+        let (io, path) = rest.split_once('.').unwrap_or((rest, ""));
+        let direction = if io == "input" {
+            Direction::Input
+        } else {
+            Direction::Output
+        };
+        let mut shape = self
+            .io_shape(operation, io)
+            .unwrap_or_else(|| panic!("{place}: the operation has no {io}"));
+        let segments: Vec<&str> = path.split('.').collect();
+        let (last, walk) = segments.split_last().unwrap_or((&"", &[]));
+        for seg in walk {
+            let mut seg = *seg;
+            let mut suffixes = Vec::new();
+            while let Some(s) = seg.strip_suffix("[]") {
+                suffixes.push("member");
+                seg = s;
+            }
+            shape = self.shapes[&shape]["members"][seg]["target"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{place}: no member {seg} in {shape}"))
+                .to_owned();
+            for part in suffixes {
+                shape = self.shapes[&shape][part]["target"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+            }
+        }
+        (short(&shape).to_owned(), (*last).to_owned(), direction)
+    }
+
+    /// Removes [`Drift::Member`] members from `value` (of shape `target`) in
+    /// `direction`; returns how many it removed.
+    fn strip_drift(&self, target: &str, value: &mut Value, direction: Direction) -> usize {
+        match (self.kind(target), value) {
+            (Kind::Structure(members, name), Value::Object(object)) => {
+                let before = object.len();
+                object.retain(|key, _| {
+                    members.contains_key(key) || !is_member_drift(name, key, direction)
+                });
+                let mut removed = before - object.len();
+                for (key, child) in object.iter_mut() {
+                    if let Some(t) = members.get(key).and_then(|m| m["target"].as_str()) {
+                        removed += self.strip_drift(t, child, direction);
+                    }
+                }
+                removed
+            }
+            (Kind::List(item, _), Value::Array(items)) => items
+                .iter_mut()
+                .map(|i| self.strip_drift(item, i, direction))
+                .sum(),
+            (Kind::Map(shape), Value::Object(object)) => {
+                let t = shape["value"]["target"].as_str().unwrap_or_default();
+                object
+                    .values_mut()
+                    .map(|v| self.strip_drift(t, v, direction))
+                    .sum()
+            }
+            _ => 0,
+        }
+    }
+
+    /// The first [`Drift::Required`] member absent from the params of `target`.
+    fn missing_required_drift(&self, target: &str, params: &Value) -> Option<String> {
+        let Kind::Structure(_, name) = self.kind(target) else {
+            return None;
+        };
+        MODEL_DRIFT.iter().find_map(|d| match d {
+            Drift::Required { structure, member }
+                if *structure == name && params.get(*member).is_none() =>
+            {
+                Some(format!("{structure}${member}"))
+            }
+            _ => None,
+        })
+    }
+
+    /// The decoded form key of every scalar in `value` (of shape `target`),
+    /// with how its value compares: awsQuery's key rules (member `xmlName`,
+    /// list `member` or the list member's `xmlName`, `.N` from 1, flattened
+    /// lists without the member segment, `entry.N.key`/`.value` for maps).
+    fn form_kinds<'m>(
+        &'m self,
+        target: &'m str,
+        value: &Value,
+        key: &str,
+        out: &mut BTreeMap<String, Scalar>,
+    ) {
+        let join = |a: &str, b: &str| {
+            if a.is_empty() {
+                b.to_owned()
+            } else {
+                format!("{a}.{b}")
+            }
+        };
+        match (self.kind(target), value) {
+            (Kind::Structure(members, _), Value::Object(object)) => {
+                for (name, child) in object {
+                    let Some(m) = members.get(name) else { continue };
+                    let seg = m["traits"]["smithy.api#xmlName"].as_str().unwrap_or(name);
+                    let t = m["target"].as_str().unwrap_or_default();
+                    let flattened = m["traits"].get("smithy.api#xmlFlattened").is_some();
+                    match (self.kind(t), child) {
+                        (Kind::List(item, member), Value::Array(items)) => {
+                            let base = if flattened {
+                                join(key, seg)
+                            } else {
+                                let item_name = member["traits"]["smithy.api#xmlName"]
+                                    .as_str()
+                                    .unwrap_or("member");
+                                join(&join(key, seg), item_name)
+                            };
+                            for (i, v) in items.iter().enumerate() {
+                                self.form_kinds(item, v, &join(&base, &(i + 1).to_string()), out);
+                            }
+                        }
+                        _ => self.form_kinds(t, child, &join(key, seg), out),
+                    }
+                }
+            }
+            (Kind::Map(shape), Value::Object(object)) => {
+                let name = |part: &str| {
+                    shape[part]["traits"]["smithy.api#xmlName"]
+                        .as_str()
+                        .unwrap_or(part)
+                        .to_owned()
+                };
+                let t = shape["value"]["target"].as_str().unwrap_or_default();
+                for (i, v) in object.values().enumerate() {
+                    let entry = join(&join(key, "entry"), &(i + 1).to_string());
+                    self.form_kinds(t, v, &join(&entry, &name("value")), out);
+                }
+            }
+            (Kind::Timestamp, _) => {
+                out.insert(key.to_owned(), Scalar::Timestamp);
+            }
+            (Kind::Float | Kind::Double, _) => {
+                out.insert(key.to_owned(), Scalar::Double);
+            }
+            _ => {}
+        }
+    }
+
+    /// Differences between our JSON and botocore's for a value of `target`
+    /// (`None`: compare as plain JSON).
+    fn compare(
+        &self,
+        target: Option<&str>,
+        path: &str,
+        ours: &Value,
+        theirs: &Value,
+        out: &mut Vec<String>,
+    ) {
+        let kind = target.map_or(Kind::Other, |t| self.kind(t));
+        match (kind, ours, theirs) {
+            (Kind::Structure(members, _), Value::Object(a), Value::Object(b)) => {
+                let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+                keys.sort();
+                keys.dedup();
+                for key in keys {
+                    let child = format!("{path}.{key}");
+                    let t = members.get(key).and_then(|m| m["target"].as_str());
+                    match (a.get(key), b.get(key)) {
+                        (Some(x), Some(y)) => self.compare(t, &child, x, y, out),
+                        (Some(x), None) => {
+                            out.push(format!("{child}: ours {x}, botocore <absent>"))
+                        }
+                        (None, Some(y)) => {
+                            out.push(format!("{child}: ours <absent>, botocore {y}"))
+                        }
+                        (None, None) => {}
+                    }
+                }
+            }
+            (Kind::List(item, _), Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+                for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                    self.compare(Some(item), &format!("{path}[{i}]"), x, y, out);
+                }
+            }
+            (Kind::Map(shape), Value::Object(a), Value::Object(b)) if a.len() == b.len() => {
+                let t = shape["value"]["target"].as_str();
+                for (key, x) in a {
+                    match b.get(key) {
+                        Some(y) => self.compare(t, &format!("{path}{{{key}}}"), x, y, out),
+                        None => out.push(format!("{path}{{{key}}}: ours {x}, botocore <absent>")),
+                    }
+                }
+            }
+            (Kind::Timestamp, Value::String(a), Value::String(b)) => {
+                if parse_instant(a).is_none() || parse_instant(a) != parse_instant(b) {
+                    out.push(format!("{path}: ours {a}, botocore {b} (as instants)"));
+                }
+            }
+            (Kind::Double, a, b) if same_double(a, b) => {}
+            (Kind::Float, a, b) if same_float(a, b) => {}
+            (_, a, b) if a == b => {}
+            (_, a, b) => out.push(format!("{path}: ours {a}, botocore {b}")),
+        }
+    }
+}
+
+/// `body` with each [`WireName`]'s botocore element renamed to the Smithy one.
+fn rename_elements(body: &str, names: &[WireName]) -> String {
+    let mut body = body.to_owned();
+    for w in names {
+        for (from, to) in [
+            (format!("<{}>", w.botocore), format!("<{}>", w.smithy)),
+            (format!("</{}>", w.botocore), format!("</{}>", w.smithy)),
+            (format!("<{}/>", w.botocore), format!("<{}/>", w.smithy)),
+        ] {
+            if body.contains(&from) {
+                body = body.replace(&from, &to);
+            }
+        }
+    }
+    body
+}
+
+fn short(id: &str) -> &str {
+    id.rsplit_once('#').map_or(id, |(_, name)| name)
+}
+
+/// How a form value compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scalar {
+    Timestamp,
+    Double,
+}
+
+/// A double written as a JSON number or as `NaN`, `Infinity`, `-Infinity`.
+fn double(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => text_double(s),
+        _ => None,
+    }
+}
+
+/// Python `float()` spellings of a double (quirk P6), plus Rust's.
+fn text_double(s: &str) -> Option<f64> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "nan" => Some(f64::NAN),
+        "infinity" | "inf" | "+infinity" | "+inf" => Some(f64::INFINITY),
+        "-infinity" | "-inf" => Some(f64::NEG_INFINITY),
+        t => t.parse().ok(),
+    }
+}
+
+fn same_double(a: &Value, b: &Value) -> bool {
+    match (double(a), double(b)) {
+        (Some(x), Some(y)) => (x.is_nan() && y.is_nan()) || x == y,
+        _ => false,
+    }
+}
+
+/// A float member: botocore keeps Python's double, the crate an `f32`.
+fn same_float(a: &Value, b: &Value) -> bool {
+    match (double(a), double(b)) {
+        (Some(x), Some(y)) => (x.is_nan() && y.is_nan()) || x as f32 == y as f32,
+        _ => false,
+    }
+}
+
+/// Seconds and nanoseconds of an RFC 3339 timestamp (`Z` or an offset).
+fn parse_instant(s: &str) -> Option<(i64, u32)> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let t = s.get(r)?;
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
+    };
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut rest = &s[19..];
+    let mut nanos = 0u32;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        let digits: String = frac[..n]
+            .chars()
+            .chain("000000000".chars())
+            .take(9)
+            .collect();
+        nanos = digits.parse().ok()?;
+        rest = &frac[n..];
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes().first()? {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let (oh, om) = rest[1..].split_once(':')?;
+            sign * (oh.parse::<i64>().ok()? * 3600 + om.parse::<i64>().ok()? * 60)
+        }
+    };
+    // Days from civil (proleptic Gregorian).
+    let yy = if mo <= 2 { y - 1 } else { y };
+    let era = yy.div_euclid(400);
+    let yoe = yy - era * 400;
+    let doy = (153 * ((mo + 9) % 12) + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    Some((days * 86_400 + h * 3600 + mi * 60 + sec - offset, nanos))
+}
+
+// ---------------------------------------------------------------------------
+// Form bodies
+// ---------------------------------------------------------------------------
+
+/// Splits an `application/x-www-form-urlencoded` body into decoded pairs.
+fn decode_form(body: &str) -> Result<Vec<(String, String)>, String> {
+    if body.is_empty() {
+        return Ok(Vec::new());
+    }
+    body.split('&')
+        .map(|pair| {
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("pair {pair:?} has no '='"))?;
+            Ok((percent_decode(key)?, percent_decode(value)?))
+        })
+        .collect()
+}
+
+/// Form decoding: `+` is a space, `%XX` a byte, and the bytes must be UTF-8.
+fn percent_decode(text: &str) -> Result<String, String> {
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut rest = text.as_bytes();
+    while let Some((&byte, tail)) = rest.split_first() {
+        rest = tail;
+        match byte {
+            b'+' => bytes.push(b' '),
+            b'%' => {
+                let hex = rest
+                    .get(..2)
+                    .and_then(|hex| std::str::from_utf8(hex).ok())
+                    .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+                    .ok_or_else(|| format!("bad percent escape in {text:?}"))?;
+                bytes.push(hex);
+                rest = &rest[2..];
+            }
+            _ => bytes.push(byte),
+        }
+    }
+    String::from_utf8(bytes).map_err(|e| format!("{text:?} does not decode to UTF-8: {e}"))
+}
+
+/// The first pair that differs: keys exactly, values as text, except that a
+/// timestamp compares as an instant and a double numerically.
+fn first_pair_difference(
+    ours: &[(String, String)],
+    theirs: &[(String, String)],
+    kinds: &BTreeMap<String, Scalar>,
+) -> Option<String> {
+    for (i, ((ka, va), (kb, vb))) in ours.iter().zip(theirs).enumerate() {
+        let same = ka == kb
+            && (va == vb
+                || match kinds.get(ka) {
+                    Some(Scalar::Timestamp) => {
+                        parse_instant(va).is_some() && parse_instant(va) == parse_instant(vb)
+                    }
+                    Some(Scalar::Double) => match (text_double(va), text_double(vb)) {
+                        (Some(x), Some(y)) => (x.is_nan() && y.is_nan()) || x == y,
+                        _ => false,
+                    },
+                    None => false,
+                });
+        if !same {
+            return Some(format!(
+                "pair #{}: ours {:?}, botocore {:?}",
+                i + 1,
+                ours[i],
+                theirs[i]
+            ));
+        }
+    }
+    (ours.len() != theirs.len()).then(|| {
+        format!(
+            "ours has {} pairs, botocore {}; first extra: {:?}",
+            ours.len(),
+            theirs.len(),
+            ours.get(theirs.len()).or_else(|| theirs.get(ours.len()))
+        )
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Our values as JSON, non-finite doubles included
+// ---------------------------------------------------------------------------
+
+/// `serde_json::to_value`, except that NaN and ±infinity become the strings
+/// `"NaN"`, `"Infinity"` and `"-Infinity"` (as the oracle writes them)
+/// instead of `null`, so a wrong non-finite value cannot hide.
+pub struct JsonSerializer;
+
+#[derive(Debug)]
+pub struct JsonError(String);
+
+impl std::fmt::Display for JsonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+impl elasticache::rt::serde::ser::Error for JsonError {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        JsonError(msg.to_string())
+    }
+}
+
+fn float_json(v: f64) -> Value {
+    if v.is_nan() {
+        json!("NaN")
+    } else if v.is_infinite() {
+        json!(if v > 0.0 { "Infinity" } else { "-Infinity" })
+    } else {
+        json!(v)
+    }
+}
+
+mod json_ser {
+    use super::{float_json, JsonError, JsonSerializer};
+    use elasticache::rt::serde::ser::{self, Impossible, Serialize};
+    use serde_json::{Map, Value};
+
+    type Result<T> = std::result::Result<T, JsonError>;
+
+    fn unsupported<T>(what: &str) -> Result<T> {
+        Err(JsonError(format!(
+            "{what} does not occur in generated types"
+        )))
+    }
+
+    pub struct Seq(Vec<Value>);
+    pub struct Object(Map<String, Value>, Option<String>);
+
+    impl ser::Serializer for JsonSerializer {
+        type Ok = Value;
+        type Error = JsonError;
+        type SerializeSeq = Seq;
+        type SerializeTuple = Seq;
+        type SerializeTupleStruct = Impossible<Value, JsonError>;
+        type SerializeTupleVariant = Impossible<Value, JsonError>;
+        type SerializeMap = Object;
+        type SerializeStruct = Object;
+        type SerializeStructVariant = Impossible<Value, JsonError>;
+
+        fn serialize_bool(self, v: bool) -> Result<Value> {
+            Ok(Value::Bool(v))
+        }
+        fn serialize_i8(self, v: i8) -> Result<Value> {
+            Ok(v.into())
+        }
+        fn serialize_i16(self, v: i16) -> Result<Value> {
+            Ok(v.into())
+        }
+        fn serialize_i32(self, v: i32) -> Result<Value> {
+            Ok(v.into())
+        }
+        fn serialize_i64(self, v: i64) -> Result<Value> {
+            Ok(v.into())
+        }
+        fn serialize_u8(self, v: u8) -> Result<Value> {
+            Ok(v.into())
+        }
+        fn serialize_u16(self, v: u16) -> Result<Value> {
+            Ok(v.into())
+        }
+        fn serialize_u32(self, v: u32) -> Result<Value> {
+            Ok(v.into())
+        }
+        fn serialize_u64(self, v: u64) -> Result<Value> {
+            Ok(v.into())
+        }
+        fn serialize_f32(self, v: f32) -> Result<Value> {
+            Ok(float_json(f64::from(v)))
+        }
+        fn serialize_f64(self, v: f64) -> Result<Value> {
+            Ok(float_json(v))
+        }
+        fn serialize_char(self, v: char) -> Result<Value> {
+            Ok(Value::String(v.to_string()))
+        }
+        fn serialize_str(self, v: &str) -> Result<Value> {
+            Ok(Value::String(v.to_owned()))
+        }
+        fn serialize_bytes(self, _: &[u8]) -> Result<Value> {
+            unsupported("bytes")
+        }
+        fn serialize_none(self) -> Result<Value> {
+            Ok(Value::Null)
+        }
+        fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<Value> {
+            v.serialize(self)
+        }
+        fn serialize_unit(self) -> Result<Value> {
+            Ok(Value::Null)
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> Result<Value> {
+            Ok(Value::Null)
+        }
+        fn serialize_unit_variant(self, _: &'static str, _: u32, v: &'static str) -> Result<Value> {
+            Ok(Value::String(v.to_owned()))
+        }
+        fn serialize_newtype_struct<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            v: &T,
+        ) -> Result<Value> {
+            v.serialize(self)
+        }
+        fn serialize_newtype_variant<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Value> {
+            unsupported("newtype variants")
+        }
+        fn serialize_seq(self, len: Option<usize>) -> Result<Seq> {
+            Ok(Seq(Vec::with_capacity(len.unwrap_or(0))))
+        }
+        fn serialize_tuple(self, len: usize) -> Result<Seq> {
+            Ok(Seq(Vec::with_capacity(len)))
+        }
+        fn serialize_tuple_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleStruct> {
+            unsupported("tuple structs")
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant> {
+            unsupported("tuple variants")
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Object> {
+            Ok(Object(Map::new(), None))
+        }
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Object> {
+            Ok(Object(Map::new(), None))
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant> {
+            unsupported("struct variants")
+        }
+    }
+
+    impl ser::SerializeSeq for Seq {
+        type Ok = Value;
+        type Error = JsonError;
+        fn serialize_element<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<()> {
+            self.0.push(v.serialize(JsonSerializer)?);
+            Ok(())
+        }
+        fn end(self) -> Result<Value> {
+            Ok(Value::Array(self.0))
+        }
+    }
+
+    impl ser::SerializeTuple for Seq {
+        type Ok = Value;
+        type Error = JsonError;
+        fn serialize_element<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<()> {
+            ser::SerializeSeq::serialize_element(self, v)
+        }
+        fn end(self) -> Result<Value> {
+            ser::SerializeSeq::end(self)
+        }
+    }
+
+    impl ser::SerializeMap for Object {
+        type Ok = Value;
+        type Error = JsonError;
+        fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<()> {
+            match key.serialize(JsonSerializer)? {
+                Value::String(k) => {
+                    self.1 = Some(k);
+                    Ok(())
+                }
+                other => Err(JsonError(format!("map key {other} is not a string"))),
+            }
+        }
+        fn serialize_value<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<()> {
+            let key = self
+                .1
+                .take()
+                .ok_or_else(|| JsonError("map value without a key".into()))?;
+            self.0.insert(key, v.serialize(JsonSerializer)?);
+            Ok(())
+        }
+        fn end(self) -> Result<Value> {
+            Ok(Value::Object(self.0))
+        }
+    }
+
+    impl ser::SerializeStruct for Object {
+        type Ok = Value;
+        type Error = JsonError;
+        fn serialize_field<T: ?Sized + Serialize>(
+            &mut self,
+            key: &'static str,
+            v: &T,
+        ) -> Result<()> {
+            self.0.insert(key.to_owned(), v.serialize(JsonSerializer)?);
+            Ok(())
+        }
+        fn end(self) -> Result<Value> {
+            Ok(Value::Object(self.0))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The oracle process
+// ---------------------------------------------------------------------------
+
+/// `query_oracle.py batch`: JSON lines in, one JSON line out per request.
+struct Oracle {
+    python: PathBuf,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: BufReader<ChildStdout>,
+    next_id: u64,
+}
+
+impl Oracle {
+    fn start(dir: &Path) -> Self {
+        assert!(
+            dir.join("query_oracle.py").is_file(),
+            "the botocore oracle is missing: {} has no query_oracle.py. \
+             The differential test needs it and cannot pass without it.",
+            dir.display()
+        );
+        let python = oracle_python(dir);
+        let script = dir.join("query_oracle.py");
+        let mut child = Command::new(&python)
+            .arg(&script)
+            .arg("batch")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start the oracle ({} {} batch): {e}",
+                    python.display(),
+                    script.display()
+                )
+            });
+        let stdin = child.stdin.take().expect("the oracle's stdin is piped");
+        let stdout = child.stdout.take().expect("the oracle's stdout is piped");
+        Self {
+            python,
+            child,
+            stdin: Some(stdin),
+            stdout: BufReader::new(stdout),
+            next_id: 0,
+        }
+    }
+
+    /// Sends every request (from a writer thread, so neither pipe can fill
+    /// up and block), then returns each `result` in order. An `ok: false`
+    /// answer means the oracle itself failed, which fails the test.
+    fn call_all(&mut self, requests: &[Value]) -> Vec<Value> {
+        let first_id = self.next_id;
+        self.next_id += requests.len() as u64;
+        let lines: Vec<String> = requests
+            .iter()
+            .zip(first_id..)
+            .map(|(request, id)| {
+                let mut request = request.clone();
+                request["id"] = json!(id);
+                serde_json::to_string(&request).expect("oracle requests serialize to JSON")
+            })
+            .collect();
+        let stdin = self.stdin.as_mut().expect("the oracle's stdin is open");
+        let stdout = &mut self.stdout;
+
+        std::thread::scope(|scope| {
+            let writer = scope.spawn(move || -> std::io::Result<()> {
+                for line in &lines {
+                    stdin.write_all(line.as_bytes())?;
+                    stdin.write_all(b"\n")?;
+                }
+                stdin.flush()
+            });
+            let answers = requests
+                .iter()
+                .zip(first_id..)
+                .map(|(request, id)| read_answer(stdout, request, id))
+                .collect();
+            writer
+                .join()
+                .expect("the oracle writer thread panicked")
+                .expect("cannot write to the oracle");
+            answers
+        })
+    }
+}
+
+fn read_answer(stdout: &mut BufReader<ChildStdout>, request: &Value, id: u64) -> Value {
+    let mut line = String::new();
+    let read = stdout
+        .read_line(&mut line)
+        .unwrap_or_else(|e| panic!("cannot read the oracle's answer to {request}: {e}"));
+    assert!(
+        read > 0,
+        "the oracle exited before answering {request} (see its stderr above)"
+    );
+    let answer: Value = serde_json::from_str(&line)
+        .unwrap_or_else(|e| panic!("the oracle's answer is not JSON ({e}): {line}"));
+    assert_eq!(
+        answer["id"],
+        json!(id),
+        "the oracle answered out of order: {line}"
+    );
+    if answer["ok"] != json!(true) {
+        panic!(
+            "the oracle failed on {request}: {}",
+            answer["error"].as_str().unwrap_or(&line)
+        );
+    }
+    answer
+        .get("result")
+        .cloned()
+        .unwrap_or_else(|| panic!("oracle answer without a result: {line}"))
+}
+
+impl Drop for Oracle {
+    fn drop(&mut self) {
+        // Closing stdin ends the batch loop; then reap the process.
+        drop(self.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+/// `$ORACLE_PY`, or the venv that the oracle's idempotent `setup.sh` prints.
+fn oracle_python(dir: &Path) -> PathBuf {
+    if let Some(python) = std::env::var_os("ORACLE_PY") {
+        return PathBuf::from(python);
+    }
+    let setup = dir.join("setup.sh");
+    let output = Command::new(&setup)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run the oracle setup {}: {e}", setup.display()));
+    assert!(
+        output.status.success(),
+        "the oracle setup {} failed ({}); set ORACLE_PY to a Python with botocore 1.44.5.\n{}",
+        setup.display(),
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let venv = stdout
+        .lines()
+        .map(str::trim)
+        .rfind(|line| !line.is_empty())
+        .unwrap_or_else(|| panic!("the oracle setup {} printed no venv path", setup.display()));
+    let python = Path::new(venv).join("bin/python");
+    assert!(
+        python.exists(),
+        "the oracle setup printed venv {venv}, but {} does not exist",
+        python.display()
+    );
+    python
+}
