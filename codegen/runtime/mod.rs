@@ -4,21 +4,40 @@
 //! - [`xml`]: a pull reader for response documents, with path-naming errors.
 //! - [`error`]: parses `<ErrorResponse>` bodies into [`ErrorMeta`] / [`RawError`].
 //! - [`time`] and [`blob`]: the [`DateTime`] and [`Blob`] value types.
-//! - [`operation`]: the sans-IO [`Operation`] trait and the form `POST` request.
+//! - [`operation`]: the sans-IO [`Operation`] trait, [`RequestOptions`] and the form `POST`
+//!   request; [`endpoint`] (endpoints and host prefixes), [`idempotency`] (tokens for members
+//!   left unset) and [`compression`] (gzip bodies) serve it.
 //!
-//! Nothing here performs I/O; the caller sends requests with the HTTP client of its choice.
+//! Nothing above performs I/O; the caller sends requests with the HTTP client of its choice.
+//! With the `client` feature, the async client's machinery is here too: `client` (config,
+//! sending, errors), `credentials`, `sigv4` (signing), `retry` (policy and backoff) and
+//! `paginate` (paginators).
 
 pub mod blob;
+#[cfg(feature = "client")]
+pub mod client;
+pub mod compression;
+#[cfg(feature = "client")]
+pub mod credentials;
+pub mod endpoint;
 pub mod error;
+pub mod idempotency;
 pub mod operation;
+#[cfg(feature = "client")]
+pub mod paginate;
 pub mod query;
+#[cfg(feature = "client")]
+pub mod retry;
+#[cfg(feature = "client")]
+pub mod sigv4;
 pub mod time;
 pub mod xml;
 
 pub use self::time::DateTime;
 pub use blob::Blob;
 pub use error::{ErrorMeta, RawError, ResponseError};
-pub use operation::Operation;
+pub use endpoint::{Endpoint, EndpointError};
+pub use operation::{Operation, RequestOptions};
 
 /// The `http` crate, re-exported so generated code can name `crate::rt::http`.
 pub use ::http;

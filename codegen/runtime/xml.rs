@@ -557,9 +557,13 @@ pub fn parse_response<T: XmlDeserialize>(
     })
 }
 
-/// Parses the body of an operation without output: checks the root's local name and that
-/// the document is well formed.
+/// Parses the body of an operation without output (or whose output has no members): an
+/// empty or whitespace-only body is fine; otherwise checks the root's local name and that the
+/// document is well formed.
 pub fn parse_empty_response(body: &[u8], response: &str) -> Result<(), XmlError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
     let mut r = XmlReader::new(body);
     r.expect_root(response)?;
     r.skip()?;
@@ -804,6 +808,9 @@ mod tests {
             .1
             .starts_with("not an XML document"));
         assert!(parse_empty_response(b"\xff\xfe<", "X").is_err());
+        assert_eq!(parse_empty_response(b"", "X"), Ok(()));
+        assert_eq!(parse_empty_response(b" \r\n\t", "X"), Ok(()));
+        assert!(parse_empty_response(b"<Y/>", "X").is_err());
     }
 
     #[test]

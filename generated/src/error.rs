@@ -3,6 +3,662 @@
 //! The errors the service models, and [`Error`], which every operation's
 //! error enum converts into.
 pub use crate::rt::{ErrorMeta, ResponseError};
+/// A cluster with the requested identifier already exists in this account and Region. Query error code `CacheClusterAlreadyExists`.
+///
+/// Smithy shape: `com.amazonaws.elasticache#CacheClusterAlreadyExistsFault`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+    serde(crate = "crate::rt::serde")
+)]
+pub struct CacheClusterAlreadyExistsFault {
+    /// Explanation of the error from the service, if one was sent.
+    ///
+    /// Smithy shape: `com.amazonaws.elasticache#CacheClusterAlreadyExistsFault$message`
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
+    )]
+    pub message: Option<String>,
+    /// What the error response said: code, message, request id and HTTP status.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+}
+impl CacheClusterAlreadyExistsFault {
+    /// A `CacheClusterAlreadyExistsFault` with every member unset.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            meta: Default::default(),
+        }
+    }
+    /// Sets the `message` field.
+    #[must_use]
+    pub fn message(mut self, v: impl Into<String>) -> Self {
+        self.message = Some(v.into());
+        self
+    }
+}
+impl CacheClusterAlreadyExistsFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "CacheClusterAlreadyExists";
+    /// Reads the modelled members from an error response and keeps its metadata.
+    pub(crate) fn from_raw(
+        raw: crate::rt::RawError<'_>,
+    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+        let mut e: Self = raw.deserialize()?;
+        e.meta = ::std::boxed::Box::new(raw.into_meta());
+        if e.message.is_none() {
+            e.message = e.meta.message.clone();
+        }
+        Ok(e)
+    }
+}
+impl ::std::fmt::Display for CacheClusterAlreadyExistsFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.meta.code.is_empty() {
+            f.write_str("CacheClusterAlreadyExistsFault")
+        } else {
+            ::std::fmt::Display::fmt(&self.meta, f)
+        }
+    }
+}
+impl ::std::error::Error for CacheClusterAlreadyExistsFault {}
+impl crate::rt::xml::XmlDeserialize for CacheClusterAlreadyExistsFault {
+    fn deserialize(
+        r: &mut crate::rt::xml::XmlReader<'_>,
+    ) -> Result<Self, crate::rt::xml::XmlError> {
+        let mut out = Self::default();
+        while let Some(start) = r.next_child()? {
+            match start.local_name() {
+                b"message" => {
+                    out.message = Some(r.read()?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
+    }
+}
+/// No cluster with the given identifier exists in this account and Region. Query error code `CacheClusterNotFound`, HTTP status 404.
+///
+/// Smithy shape: `com.amazonaws.elasticache#CacheClusterNotFoundFault`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+    serde(crate = "crate::rt::serde")
+)]
+pub struct CacheClusterNotFoundFault {
+    /// Explanation of the error from the service, if one was sent.
+    ///
+    /// Smithy shape: `com.amazonaws.elasticache#CacheClusterNotFoundFault$message`
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
+    )]
+    pub message: Option<String>,
+    /// What the error response said: code, message, request id and HTTP status.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+}
+impl CacheClusterNotFoundFault {
+    /// A `CacheClusterNotFoundFault` with every member unset.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            meta: Default::default(),
+        }
+    }
+    /// Sets the `message` field.
+    #[must_use]
+    pub fn message(mut self, v: impl Into<String>) -> Self {
+        self.message = Some(v.into());
+        self
+    }
+}
+impl CacheClusterNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "CacheClusterNotFound";
+    /// Reads the modelled members from an error response and keeps its metadata.
+    pub(crate) fn from_raw(
+        raw: crate::rt::RawError<'_>,
+    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+        let mut e: Self = raw.deserialize()?;
+        e.meta = ::std::boxed::Box::new(raw.into_meta());
+        if e.message.is_none() {
+            e.message = e.meta.message.clone();
+        }
+        Ok(e)
+    }
+}
+impl ::std::fmt::Display for CacheClusterNotFoundFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.meta.code.is_empty() {
+            f.write_str("CacheClusterNotFoundFault")
+        } else {
+            ::std::fmt::Display::fmt(&self.meta, f)
+        }
+    }
+}
+impl ::std::error::Error for CacheClusterNotFoundFault {}
+impl crate::rt::xml::XmlDeserialize for CacheClusterNotFoundFault {
+    fn deserialize(
+        r: &mut crate::rt::xml::XmlReader<'_>,
+    ) -> Result<Self, crate::rt::xml::XmlError> {
+        let mut out = Self::default();
+        while let Some(start) = r.next_child()? {
+            match start.local_name() {
+                b"message" => {
+                    out.message = Some(r.read()?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
+    }
+}
+/// No cache parameter group with the given name exists. Query error code `CacheParameterGroupNotFound`, HTTP status 404.
+///
+/// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupNotFoundFault`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+    serde(crate = "crate::rt::serde")
+)]
+pub struct CacheParameterGroupNotFoundFault {
+    /// Explanation of the error from the service, if one was sent.
+    ///
+    /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupNotFoundFault$message`
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
+    )]
+    pub message: Option<String>,
+    /// What the error response said: code, message, request id and HTTP status.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+}
+impl CacheParameterGroupNotFoundFault {
+    /// A `CacheParameterGroupNotFoundFault` with every member unset.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            meta: Default::default(),
+        }
+    }
+    /// Sets the `message` field.
+    #[must_use]
+    pub fn message(mut self, v: impl Into<String>) -> Self {
+        self.message = Some(v.into());
+        self
+    }
+}
+impl CacheParameterGroupNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "CacheParameterGroupNotFound";
+    /// Reads the modelled members from an error response and keeps its metadata.
+    pub(crate) fn from_raw(
+        raw: crate::rt::RawError<'_>,
+    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+        let mut e: Self = raw.deserialize()?;
+        e.meta = ::std::boxed::Box::new(raw.into_meta());
+        if e.message.is_none() {
+            e.message = e.meta.message.clone();
+        }
+        Ok(e)
+    }
+}
+impl ::std::fmt::Display for CacheParameterGroupNotFoundFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.meta.code.is_empty() {
+            f.write_str("CacheParameterGroupNotFoundFault")
+        } else {
+            ::std::fmt::Display::fmt(&self.meta, f)
+        }
+    }
+}
+impl ::std::error::Error for CacheParameterGroupNotFoundFault {}
+impl crate::rt::xml::XmlDeserialize for CacheParameterGroupNotFoundFault {
+    fn deserialize(
+        r: &mut crate::rt::xml::XmlReader<'_>,
+    ) -> Result<Self, crate::rt::xml::XmlError> {
+        let mut out = Self::default();
+        while let Some(start) = r.next_child()? {
+            match start.local_name() {
+                b"message" => {
+                    out.message = Some(r.read()?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
+    }
+}
+/// No cache security group with the given name exists. Query error code `CacheSecurityGroupNotFound`, HTTP status 404.
+///
+/// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupNotFoundFault`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+    serde(crate = "crate::rt::serde")
+)]
+pub struct CacheSecurityGroupNotFoundFault {
+    /// Explanation of the error from the service, if one was sent.
+    ///
+    /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupNotFoundFault$message`
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
+    )]
+    pub message: Option<String>,
+    /// What the error response said: code, message, request id and HTTP status.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+}
+impl CacheSecurityGroupNotFoundFault {
+    /// A `CacheSecurityGroupNotFoundFault` with every member unset.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            meta: Default::default(),
+        }
+    }
+    /// Sets the `message` field.
+    #[must_use]
+    pub fn message(mut self, v: impl Into<String>) -> Self {
+        self.message = Some(v.into());
+        self
+    }
+}
+impl CacheSecurityGroupNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "CacheSecurityGroupNotFound";
+    /// Reads the modelled members from an error response and keeps its metadata.
+    pub(crate) fn from_raw(
+        raw: crate::rt::RawError<'_>,
+    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+        let mut e: Self = raw.deserialize()?;
+        e.meta = ::std::boxed::Box::new(raw.into_meta());
+        if e.message.is_none() {
+            e.message = e.meta.message.clone();
+        }
+        Ok(e)
+    }
+}
+impl ::std::fmt::Display for CacheSecurityGroupNotFoundFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.meta.code.is_empty() {
+            f.write_str("CacheSecurityGroupNotFoundFault")
+        } else {
+            ::std::fmt::Display::fmt(&self.meta, f)
+        }
+    }
+}
+impl ::std::error::Error for CacheSecurityGroupNotFoundFault {}
+impl crate::rt::xml::XmlDeserialize for CacheSecurityGroupNotFoundFault {
+    fn deserialize(
+        r: &mut crate::rt::xml::XmlReader<'_>,
+    ) -> Result<Self, crate::rt::xml::XmlError> {
+        let mut out = Self::default();
+        while let Some(start) = r.next_child()? {
+            match start.local_name() {
+                b"message" => {
+                    out.message = Some(r.read()?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
+    }
+}
+/// No cache subnet group with the given name exists. Unlike most not-found errors it is returned with HTTP status 400.
+///
+/// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupNotFoundFault`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+    serde(crate = "crate::rt::serde")
+)]
+pub struct CacheSubnetGroupNotFoundFault {
+    /// Explanation of the error from the service, if one was sent.
+    ///
+    /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupNotFoundFault$message`
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
+    )]
+    pub message: Option<String>,
+    /// What the error response said: code, message, request id and HTTP status.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+}
+impl CacheSubnetGroupNotFoundFault {
+    /// A `CacheSubnetGroupNotFoundFault` with every member unset.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            meta: Default::default(),
+        }
+    }
+    /// Sets the `message` field.
+    #[must_use]
+    pub fn message(mut self, v: impl Into<String>) -> Self {
+        self.message = Some(v.into());
+        self
+    }
+}
+impl CacheSubnetGroupNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "CacheSubnetGroupNotFoundFault";
+    /// Reads the modelled members from an error response and keeps its metadata.
+    pub(crate) fn from_raw(
+        raw: crate::rt::RawError<'_>,
+    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+        let mut e: Self = raw.deserialize()?;
+        e.meta = ::std::boxed::Box::new(raw.into_meta());
+        if e.message.is_none() {
+            e.message = e.meta.message.clone();
+        }
+        Ok(e)
+    }
+}
+impl ::std::fmt::Display for CacheSubnetGroupNotFoundFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.meta.code.is_empty() {
+            f.write_str("CacheSubnetGroupNotFoundFault")
+        } else {
+            ::std::fmt::Display::fmt(&self.meta, f)
+        }
+    }
+}
+impl ::std::error::Error for CacheSubnetGroupNotFoundFault {}
+impl crate::rt::xml::XmlDeserialize for CacheSubnetGroupNotFoundFault {
+    fn deserialize(
+        r: &mut crate::rt::xml::XmlReader<'_>,
+    ) -> Result<Self, crate::rt::xml::XmlError> {
+        let mut out = Self::default();
+        while let Some(start) = r.next_child()? {
+            match start.local_name() {
+                b"message" => {
+                    out.message = Some(r.read()?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
+    }
+}
+/// Creating this cluster would go over the number of clusters the account may have. Query error code `ClusterQuotaForCustomerExceeded`.
+///
+/// Smithy shape: `com.amazonaws.elasticache#ClusterQuotaForCustomerExceededFault`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+    serde(crate = "crate::rt::serde")
+)]
+pub struct ClusterQuotaForCustomerExceededFault {
+    /// Explanation of the error from the service, if one was sent.
+    ///
+    /// Smithy shape: `com.amazonaws.elasticache#ClusterQuotaForCustomerExceededFault$message`
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
+    )]
+    pub message: Option<String>,
+    /// What the error response said: code, message, request id and HTTP status.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+}
+impl ClusterQuotaForCustomerExceededFault {
+    /// A `ClusterQuotaForCustomerExceededFault` with every member unset.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            meta: Default::default(),
+        }
+    }
+    /// Sets the `message` field.
+    #[must_use]
+    pub fn message(mut self, v: impl Into<String>) -> Self {
+        self.message = Some(v.into());
+        self
+    }
+}
+impl ClusterQuotaForCustomerExceededFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ClusterQuotaForCustomerExceeded";
+    /// Reads the modelled members from an error response and keeps its metadata.
+    pub(crate) fn from_raw(
+        raw: crate::rt::RawError<'_>,
+    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+        let mut e: Self = raw.deserialize()?;
+        e.meta = ::std::boxed::Box::new(raw.into_meta());
+        if e.message.is_none() {
+            e.message = e.meta.message.clone();
+        }
+        Ok(e)
+    }
+}
+impl ::std::fmt::Display for ClusterQuotaForCustomerExceededFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.meta.code.is_empty() {
+            f.write_str("ClusterQuotaForCustomerExceededFault")
+        } else {
+            ::std::fmt::Display::fmt(&self.meta, f)
+        }
+    }
+}
+impl ::std::error::Error for ClusterQuotaForCustomerExceededFault {}
+impl crate::rt::xml::XmlDeserialize for ClusterQuotaForCustomerExceededFault {
+    fn deserialize(
+        r: &mut crate::rt::xml::XmlReader<'_>,
+    ) -> Result<Self, crate::rt::xml::XmlError> {
+        let mut out = Self::default();
+        while let Some(start) = r.next_child()? {
+            match start.local_name() {
+                b"message" => {
+                    out.message = Some(r.read()?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
+    }
+}
+/// The Availability Zone has no free capacity for the requested node type right now; try another zone or node type. Query error code `InsufficientCacheClusterCapacity`.
+///
+/// Smithy shape: `com.amazonaws.elasticache#InsufficientCacheClusterCapacityFault`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+    serde(crate = "crate::rt::serde")
+)]
+pub struct InsufficientCacheClusterCapacityFault {
+    /// Explanation of the error from the service, if one was sent.
+    ///
+    /// Smithy shape: `com.amazonaws.elasticache#InsufficientCacheClusterCapacityFault$message`
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
+    )]
+    pub message: Option<String>,
+    /// What the error response said: code, message, request id and HTTP status.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+}
+impl InsufficientCacheClusterCapacityFault {
+    /// A `InsufficientCacheClusterCapacityFault` with every member unset.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            meta: Default::default(),
+        }
+    }
+    /// Sets the `message` field.
+    #[must_use]
+    pub fn message(mut self, v: impl Into<String>) -> Self {
+        self.message = Some(v.into());
+        self
+    }
+}
+impl InsufficientCacheClusterCapacityFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InsufficientCacheClusterCapacity";
+    /// Reads the modelled members from an error response and keeps its metadata.
+    pub(crate) fn from_raw(
+        raw: crate::rt::RawError<'_>,
+    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+        let mut e: Self = raw.deserialize()?;
+        e.meta = ::std::boxed::Box::new(raw.into_meta());
+        if e.message.is_none() {
+            e.message = e.meta.message.clone();
+        }
+        Ok(e)
+    }
+}
+impl ::std::fmt::Display for InsufficientCacheClusterCapacityFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.meta.code.is_empty() {
+            f.write_str("InsufficientCacheClusterCapacityFault")
+        } else {
+            ::std::fmt::Display::fmt(&self.meta, f)
+        }
+    }
+}
+impl ::std::error::Error for InsufficientCacheClusterCapacityFault {}
+impl crate::rt::xml::XmlDeserialize for InsufficientCacheClusterCapacityFault {
+    fn deserialize(
+        r: &mut crate::rt::xml::XmlReader<'_>,
+    ) -> Result<Self, crate::rt::xml::XmlError> {
+        let mut out = Self::default();
+        while let Some(start) = r.next_child()? {
+            match start.local_name() {
+                b"message" => {
+                    out.message = Some(r.read()?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
+    }
+}
+/// The cluster is not in the `available` state, which this request needs. Query error code `InvalidCacheClusterState`.
+///
+/// Smithy shape: `com.amazonaws.elasticache#InvalidCacheClusterStateFault`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+    serde(crate = "crate::rt::serde")
+)]
+pub struct InvalidCacheClusterStateFault {
+    /// Explanation of the error from the service, if one was sent.
+    ///
+    /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheClusterStateFault$message`
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
+    )]
+    pub message: Option<String>,
+    /// What the error response said: code, message, request id and HTTP status.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+}
+impl InvalidCacheClusterStateFault {
+    /// A `InvalidCacheClusterStateFault` with every member unset.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            meta: Default::default(),
+        }
+    }
+    /// Sets the `message` field.
+    #[must_use]
+    pub fn message(mut self, v: impl Into<String>) -> Self {
+        self.message = Some(v.into());
+        self
+    }
+}
+impl InvalidCacheClusterStateFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidCacheClusterState";
+    /// Reads the modelled members from an error response and keeps its metadata.
+    pub(crate) fn from_raw(
+        raw: crate::rt::RawError<'_>,
+    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+        let mut e: Self = raw.deserialize()?;
+        e.meta = ::std::boxed::Box::new(raw.into_meta());
+        if e.message.is_none() {
+            e.message = e.meta.message.clone();
+        }
+        Ok(e)
+    }
+}
+impl ::std::fmt::Display for InvalidCacheClusterStateFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.meta.code.is_empty() {
+            f.write_str("InvalidCacheClusterStateFault")
+        } else {
+            ::std::fmt::Display::fmt(&self.meta, f)
+        }
+    }
+}
+impl ::std::error::Error for InvalidCacheClusterStateFault {}
+impl crate::rt::xml::XmlDeserialize for InvalidCacheClusterStateFault {
+    fn deserialize(
+        r: &mut crate::rt::xml::XmlReader<'_>,
+    ) -> Result<Self, crate::rt::xml::XmlError> {
+        let mut out = Self::default();
+        while let Some(start) = r.next_child()? {
+            match start.local_name() {
+                b"message" => {
+                    out.message = Some(r.read()?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
+    }
+}
 /// The request combined parameters that cannot be used together. Query error code `InvalidParameterCombination`, HTTP status 400.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterCombinationException`
@@ -167,6 +823,88 @@ impl crate::rt::xml::XmlDeserialize for InvalidParameterValueException {
         Ok(out)
     }
 }
+/// The replication group is not in the `available` state, which this request needs. Query error code `InvalidReplicationGroupState`.
+///
+/// Smithy shape: `com.amazonaws.elasticache#InvalidReplicationGroupStateFault`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+    serde(crate = "crate::rt::serde")
+)]
+pub struct InvalidReplicationGroupStateFault {
+    /// Explanation of the error from the service, if one was sent.
+    ///
+    /// Smithy shape: `com.amazonaws.elasticache#InvalidReplicationGroupStateFault$message`
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
+    )]
+    pub message: Option<String>,
+    /// What the error response said: code, message, request id and HTTP status.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+}
+impl InvalidReplicationGroupStateFault {
+    /// A `InvalidReplicationGroupStateFault` with every member unset.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            meta: Default::default(),
+        }
+    }
+    /// Sets the `message` field.
+    #[must_use]
+    pub fn message(mut self, v: impl Into<String>) -> Self {
+        self.message = Some(v.into());
+        self
+    }
+}
+impl InvalidReplicationGroupStateFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidReplicationGroupState";
+    /// Reads the modelled members from an error response and keeps its metadata.
+    pub(crate) fn from_raw(
+        raw: crate::rt::RawError<'_>,
+    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+        let mut e: Self = raw.deserialize()?;
+        e.meta = ::std::boxed::Box::new(raw.into_meta());
+        if e.message.is_none() {
+            e.message = e.meta.message.clone();
+        }
+        Ok(e)
+    }
+}
+impl ::std::fmt::Display for InvalidReplicationGroupStateFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.meta.code.is_empty() {
+            f.write_str("InvalidReplicationGroupStateFault")
+        } else {
+            ::std::fmt::Display::fmt(&self.meta, f)
+        }
+    }
+}
+impl ::std::error::Error for InvalidReplicationGroupStateFault {}
+impl crate::rt::xml::XmlDeserialize for InvalidReplicationGroupStateFault {
+    fn deserialize(
+        r: &mut crate::rt::xml::XmlReader<'_>,
+    ) -> Result<Self, crate::rt::xml::XmlError> {
+        let mut out = Self::default();
+        while let Some(start) = r.next_child()? {
+            match start.local_name() {
+                b"message" => {
+                    out.message = Some(r.read()?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
+    }
+}
 /// The serverless cache snapshot is in a state that does not allow this request, for example it is still being created.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheSnapshotStateFault`
@@ -249,6 +987,88 @@ impl crate::rt::xml::XmlDeserialize for InvalidServerlessCacheSnapshotStateFault
         Ok(out)
     }
 }
+/// The serverless cache is in a state that does not allow this request, for example it is still being created or is being deleted.
+///
+/// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheStateFault`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+    serde(crate = "crate::rt::serde")
+)]
+pub struct InvalidServerlessCacheStateFault {
+    /// Explanation of the error from the service, if one was sent.
+    ///
+    /// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheStateFault$message`
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
+    )]
+    pub message: Option<String>,
+    /// What the error response said: code, message, request id and HTTP status.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+}
+impl InvalidServerlessCacheStateFault {
+    /// A `InvalidServerlessCacheStateFault` with every member unset.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            meta: Default::default(),
+        }
+    }
+    /// Sets the `message` field.
+    #[must_use]
+    pub fn message(mut self, v: impl Into<String>) -> Self {
+        self.message = Some(v.into());
+        self
+    }
+}
+impl InvalidServerlessCacheStateFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidServerlessCacheStateFault";
+    /// Reads the modelled members from an error response and keeps its metadata.
+    pub(crate) fn from_raw(
+        raw: crate::rt::RawError<'_>,
+    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+        let mut e: Self = raw.deserialize()?;
+        e.meta = ::std::boxed::Box::new(raw.into_meta());
+        if e.message.is_none() {
+            e.message = e.meta.message.clone();
+        }
+        Ok(e)
+    }
+}
+impl ::std::fmt::Display for InvalidServerlessCacheStateFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.meta.code.is_empty() {
+            f.write_str("InvalidServerlessCacheStateFault")
+        } else {
+            ::std::fmt::Display::fmt(&self.meta, f)
+        }
+    }
+}
+impl ::std::error::Error for InvalidServerlessCacheStateFault {}
+impl crate::rt::xml::XmlDeserialize for InvalidServerlessCacheStateFault {
+    fn deserialize(
+        r: &mut crate::rt::xml::XmlReader<'_>,
+    ) -> Result<Self, crate::rt::xml::XmlError> {
+        let mut out = Self::default();
+        while let Some(start) = r.next_child()? {
+            match start.local_name() {
+                b"message" => {
+                    out.message = Some(r.read()?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
+    }
+}
 /// The snapshot is in a state that does not allow this request, for example it is still being created or is being deleted. Query error code `InvalidSnapshotState`.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidSnapshotStateFault`
@@ -316,6 +1136,416 @@ impl ::std::fmt::Display for InvalidSnapshotStateFault {
 }
 impl ::std::error::Error for InvalidSnapshotStateFault {}
 impl crate::rt::xml::XmlDeserialize for InvalidSnapshotStateFault {
+    fn deserialize(
+        r: &mut crate::rt::xml::XmlReader<'_>,
+    ) -> Result<Self, crate::rt::xml::XmlError> {
+        let mut out = Self::default();
+        while let Some(start) = r.next_child()? {
+            match start.local_name() {
+                b"message" => {
+                    out.message = Some(r.read()?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
+    }
+}
+/// The VPC network (for example its subnets) is not in a state that allows this request.
+///
+/// Smithy shape: `com.amazonaws.elasticache#InvalidVPCNetworkStateFault`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+    serde(crate = "crate::rt::serde")
+)]
+pub struct InvalidVpcNetworkStateFault {
+    /// Explanation of the error from the service, if one was sent.
+    ///
+    /// Smithy shape: `com.amazonaws.elasticache#InvalidVPCNetworkStateFault$message`
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
+    )]
+    pub message: Option<String>,
+    /// What the error response said: code, message, request id and HTTP status.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+}
+impl InvalidVpcNetworkStateFault {
+    /// A `InvalidVpcNetworkStateFault` with every member unset.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            meta: Default::default(),
+        }
+    }
+    /// Sets the `message` field.
+    #[must_use]
+    pub fn message(mut self, v: impl Into<String>) -> Self {
+        self.message = Some(v.into());
+        self
+    }
+}
+impl InvalidVpcNetworkStateFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidVPCNetworkStateFault";
+    /// Reads the modelled members from an error response and keeps its metadata.
+    pub(crate) fn from_raw(
+        raw: crate::rt::RawError<'_>,
+    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+        let mut e: Self = raw.deserialize()?;
+        e.meta = ::std::boxed::Box::new(raw.into_meta());
+        if e.message.is_none() {
+            e.message = e.meta.message.clone();
+        }
+        Ok(e)
+    }
+}
+impl ::std::fmt::Display for InvalidVpcNetworkStateFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.meta.code.is_empty() {
+            f.write_str("InvalidVpcNetworkStateFault")
+        } else {
+            ::std::fmt::Display::fmt(&self.meta, f)
+        }
+    }
+}
+impl ::std::error::Error for InvalidVpcNetworkStateFault {}
+impl crate::rt::xml::XmlDeserialize for InvalidVpcNetworkStateFault {
+    fn deserialize(
+        r: &mut crate::rt::xml::XmlReader<'_>,
+    ) -> Result<Self, crate::rt::xml::XmlError> {
+        let mut out = Self::default();
+        while let Some(start) = r.next_child()? {
+            match start.local_name() {
+                b"message" => {
+                    out.message = Some(r.read()?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
+    }
+}
+/// The request would give the cluster more nodes than one cluster may have. Query error code `NodeQuotaForClusterExceeded`.
+///
+/// Smithy shape: `com.amazonaws.elasticache#NodeQuotaForClusterExceededFault`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+    serde(crate = "crate::rt::serde")
+)]
+pub struct NodeQuotaForClusterExceededFault {
+    /// Explanation of the error from the service, if one was sent.
+    ///
+    /// Smithy shape: `com.amazonaws.elasticache#NodeQuotaForClusterExceededFault$message`
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
+    )]
+    pub message: Option<String>,
+    /// What the error response said: code, message, request id and HTTP status.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+}
+impl NodeQuotaForClusterExceededFault {
+    /// A `NodeQuotaForClusterExceededFault` with every member unset.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            meta: Default::default(),
+        }
+    }
+    /// Sets the `message` field.
+    #[must_use]
+    pub fn message(mut self, v: impl Into<String>) -> Self {
+        self.message = Some(v.into());
+        self
+    }
+}
+impl NodeQuotaForClusterExceededFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "NodeQuotaForClusterExceeded";
+    /// Reads the modelled members from an error response and keeps its metadata.
+    pub(crate) fn from_raw(
+        raw: crate::rt::RawError<'_>,
+    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+        let mut e: Self = raw.deserialize()?;
+        e.meta = ::std::boxed::Box::new(raw.into_meta());
+        if e.message.is_none() {
+            e.message = e.meta.message.clone();
+        }
+        Ok(e)
+    }
+}
+impl ::std::fmt::Display for NodeQuotaForClusterExceededFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.meta.code.is_empty() {
+            f.write_str("NodeQuotaForClusterExceededFault")
+        } else {
+            ::std::fmt::Display::fmt(&self.meta, f)
+        }
+    }
+}
+impl ::std::error::Error for NodeQuotaForClusterExceededFault {}
+impl crate::rt::xml::XmlDeserialize for NodeQuotaForClusterExceededFault {
+    fn deserialize(
+        r: &mut crate::rt::xml::XmlReader<'_>,
+    ) -> Result<Self, crate::rt::xml::XmlError> {
+        let mut out = Self::default();
+        while let Some(start) = r.next_child()? {
+            match start.local_name() {
+                b"message" => {
+                    out.message = Some(r.read()?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
+    }
+}
+/// The request would give the account more cache nodes than it may have in total. Query error code `NodeQuotaForCustomerExceeded`.
+///
+/// Smithy shape: `com.amazonaws.elasticache#NodeQuotaForCustomerExceededFault`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+    serde(crate = "crate::rt::serde")
+)]
+pub struct NodeQuotaForCustomerExceededFault {
+    /// Explanation of the error from the service, if one was sent.
+    ///
+    /// Smithy shape: `com.amazonaws.elasticache#NodeQuotaForCustomerExceededFault$message`
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
+    )]
+    pub message: Option<String>,
+    /// What the error response said: code, message, request id and HTTP status.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+}
+impl NodeQuotaForCustomerExceededFault {
+    /// A `NodeQuotaForCustomerExceededFault` with every member unset.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            meta: Default::default(),
+        }
+    }
+    /// Sets the `message` field.
+    #[must_use]
+    pub fn message(mut self, v: impl Into<String>) -> Self {
+        self.message = Some(v.into());
+        self
+    }
+}
+impl NodeQuotaForCustomerExceededFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "NodeQuotaForCustomerExceeded";
+    /// Reads the modelled members from an error response and keeps its metadata.
+    pub(crate) fn from_raw(
+        raw: crate::rt::RawError<'_>,
+    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+        let mut e: Self = raw.deserialize()?;
+        e.meta = ::std::boxed::Box::new(raw.into_meta());
+        if e.message.is_none() {
+            e.message = e.meta.message.clone();
+        }
+        Ok(e)
+    }
+}
+impl ::std::fmt::Display for NodeQuotaForCustomerExceededFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.meta.code.is_empty() {
+            f.write_str("NodeQuotaForCustomerExceededFault")
+        } else {
+            ::std::fmt::Display::fmt(&self.meta, f)
+        }
+    }
+}
+impl ::std::error::Error for NodeQuotaForCustomerExceededFault {}
+impl crate::rt::xml::XmlDeserialize for NodeQuotaForCustomerExceededFault {
+    fn deserialize(
+        r: &mut crate::rt::xml::XmlReader<'_>,
+    ) -> Result<Self, crate::rt::xml::XmlError> {
+        let mut out = Self::default();
+        while let Some(start) = r.next_child()? {
+            match start.local_name() {
+                b"message" => {
+                    out.message = Some(r.read()?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
+    }
+}
+/// No replication group with the given identifier exists in this account and Region. Returned with HTTP status 404.
+///
+/// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupNotFoundFault`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+    serde(crate = "crate::rt::serde")
+)]
+pub struct ReplicationGroupNotFoundFault {
+    /// Explanation of the error from the service, if one was sent.
+    ///
+    /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupNotFoundFault$message`
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
+    )]
+    pub message: Option<String>,
+    /// What the error response said: code, message, request id and HTTP status.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+}
+impl ReplicationGroupNotFoundFault {
+    /// A `ReplicationGroupNotFoundFault` with every member unset.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            meta: Default::default(),
+        }
+    }
+    /// Sets the `message` field.
+    #[must_use]
+    pub fn message(mut self, v: impl Into<String>) -> Self {
+        self.message = Some(v.into());
+        self
+    }
+}
+impl ReplicationGroupNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ReplicationGroupNotFoundFault";
+    /// Reads the modelled members from an error response and keeps its metadata.
+    pub(crate) fn from_raw(
+        raw: crate::rt::RawError<'_>,
+    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+        let mut e: Self = raw.deserialize()?;
+        e.meta = ::std::boxed::Box::new(raw.into_meta());
+        if e.message.is_none() {
+            e.message = e.meta.message.clone();
+        }
+        Ok(e)
+    }
+}
+impl ::std::fmt::Display for ReplicationGroupNotFoundFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.meta.code.is_empty() {
+            f.write_str("ReplicationGroupNotFoundFault")
+        } else {
+            ::std::fmt::Display::fmt(&self.meta, f)
+        }
+    }
+}
+impl ::std::error::Error for ReplicationGroupNotFoundFault {}
+impl crate::rt::xml::XmlDeserialize for ReplicationGroupNotFoundFault {
+    fn deserialize(
+        r: &mut crate::rt::xml::XmlReader<'_>,
+    ) -> Result<Self, crate::rt::xml::XmlError> {
+        let mut out = Self::default();
+        while let Some(start) = r.next_child()? {
+            match start.local_name() {
+                b"message" => {
+                    out.message = Some(r.read()?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
+    }
+}
+/// No serverless cache with the given name exists in this account and Region. Returned with HTTP status 404.
+///
+/// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheNotFoundFault`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+    serde(crate = "crate::rt::serde")
+)]
+pub struct ServerlessCacheNotFoundFault {
+    /// Explanation of the error from the service, if one was sent.
+    ///
+    /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheNotFoundFault$message`
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
+    )]
+    pub message: Option<String>,
+    /// What the error response said: code, message, request id and HTTP status.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+}
+impl ServerlessCacheNotFoundFault {
+    /// A `ServerlessCacheNotFoundFault` with every member unset.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            meta: Default::default(),
+        }
+    }
+    /// Sets the `message` field.
+    #[must_use]
+    pub fn message(mut self, v: impl Into<String>) -> Self {
+        self.message = Some(v.into());
+        self
+    }
+}
+impl ServerlessCacheNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ServerlessCacheNotFoundFault";
+    /// Reads the modelled members from an error response and keeps its metadata.
+    pub(crate) fn from_raw(
+        raw: crate::rt::RawError<'_>,
+    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+        let mut e: Self = raw.deserialize()?;
+        e.meta = ::std::boxed::Box::new(raw.into_meta());
+        if e.message.is_none() {
+            e.message = e.meta.message.clone();
+        }
+        Ok(e)
+    }
+}
+impl ::std::fmt::Display for ServerlessCacheNotFoundFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.meta.code.is_empty() {
+            f.write_str("ServerlessCacheNotFoundFault")
+        } else {
+            ::std::fmt::Display::fmt(&self.meta, f)
+        }
+    }
+}
+impl ::std::error::Error for ServerlessCacheNotFoundFault {}
+impl crate::rt::xml::XmlDeserialize for ServerlessCacheNotFoundFault {
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -741,6 +1971,88 @@ impl crate::rt::xml::XmlDeserialize for SnapshotAlreadyExistsFault {
         Ok(out)
     }
 }
+/// Snapshots are not available for this cluster: it runs Memcached, or it is a Valkey or Redis OSS cluster on a `cache.t1.micro` node.
+///
+/// Smithy shape: `com.amazonaws.elasticache#SnapshotFeatureNotSupportedFault`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+    serde(crate = "crate::rt::serde")
+)]
+pub struct SnapshotFeatureNotSupportedFault {
+    /// Explanation of the error from the service, if one was sent.
+    ///
+    /// Smithy shape: `com.amazonaws.elasticache#SnapshotFeatureNotSupportedFault$message`
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )
+    )]
+    pub message: Option<String>,
+    /// What the error response said: code, message, request id and HTTP status.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
+}
+impl SnapshotFeatureNotSupportedFault {
+    /// A `SnapshotFeatureNotSupportedFault` with every member unset.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            meta: Default::default(),
+        }
+    }
+    /// Sets the `message` field.
+    #[must_use]
+    pub fn message(mut self, v: impl Into<String>) -> Self {
+        self.message = Some(v.into());
+        self
+    }
+}
+impl SnapshotFeatureNotSupportedFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "SnapshotFeatureNotSupportedFault";
+    /// Reads the modelled members from an error response and keeps its metadata.
+    pub(crate) fn from_raw(
+        raw: crate::rt::RawError<'_>,
+    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
+        let mut e: Self = raw.deserialize()?;
+        e.meta = ::std::boxed::Box::new(raw.into_meta());
+        if e.message.is_none() {
+            e.message = e.meta.message.clone();
+        }
+        Ok(e)
+    }
+}
+impl ::std::fmt::Display for SnapshotFeatureNotSupportedFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.meta.code.is_empty() {
+            f.write_str("SnapshotFeatureNotSupportedFault")
+        } else {
+            ::std::fmt::Display::fmt(&self.meta, f)
+        }
+    }
+}
+impl ::std::error::Error for SnapshotFeatureNotSupportedFault {}
+impl crate::rt::xml::XmlDeserialize for SnapshotFeatureNotSupportedFault {
+    fn deserialize(
+        r: &mut crate::rt::xml::XmlReader<'_>,
+    ) -> Result<Self, crate::rt::xml::XmlError> {
+        let mut out = Self::default();
+        while let Some(start) = r.next_child()? {
+            match start.local_name() {
+                b"message" => {
+                    out.message = Some(r.read()?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
+    }
+}
 /// No snapshot with the given name exists in this account and Region. Returned with HTTP status 404.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SnapshotNotFoundFault`
@@ -990,14 +2302,44 @@ impl crate::rt::xml::XmlDeserialize for TagQuotaPerResourceExceeded {
 /// Any error of any operation of this crate.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
+    /// Code `CacheClusterAlreadyExists`: see [`CacheClusterAlreadyExistsFault`].
+    CacheClusterAlreadyExistsFault(CacheClusterAlreadyExistsFault),
+    /// Code `CacheClusterNotFound`: see [`CacheClusterNotFoundFault`].
+    CacheClusterNotFoundFault(CacheClusterNotFoundFault),
+    /// Code `CacheParameterGroupNotFound`: see [`CacheParameterGroupNotFoundFault`].
+    CacheParameterGroupNotFoundFault(CacheParameterGroupNotFoundFault),
+    /// Code `CacheSecurityGroupNotFound`: see [`CacheSecurityGroupNotFoundFault`].
+    CacheSecurityGroupNotFoundFault(CacheSecurityGroupNotFoundFault),
+    /// Code `CacheSubnetGroupNotFoundFault`: see [`CacheSubnetGroupNotFoundFault`].
+    CacheSubnetGroupNotFoundFault(CacheSubnetGroupNotFoundFault),
+    /// Code `ClusterQuotaForCustomerExceeded`: see [`ClusterQuotaForCustomerExceededFault`].
+    ClusterQuotaForCustomerExceededFault(ClusterQuotaForCustomerExceededFault),
+    /// Code `InsufficientCacheClusterCapacity`: see [`InsufficientCacheClusterCapacityFault`].
+    InsufficientCacheClusterCapacityFault(InsufficientCacheClusterCapacityFault),
+    /// Code `InvalidCacheClusterState`: see [`InvalidCacheClusterStateFault`].
+    InvalidCacheClusterStateFault(InvalidCacheClusterStateFault),
     /// Code `InvalidParameterCombination`: see [`InvalidParameterCombinationException`].
     InvalidParameterCombinationException(InvalidParameterCombinationException),
     /// Code `InvalidParameterValue`: see [`InvalidParameterValueException`].
     InvalidParameterValueException(InvalidParameterValueException),
+    /// Code `InvalidReplicationGroupState`: see [`InvalidReplicationGroupStateFault`].
+    InvalidReplicationGroupStateFault(InvalidReplicationGroupStateFault),
     /// Code `InvalidServerlessCacheSnapshotStateFault`: see [`InvalidServerlessCacheSnapshotStateFault`].
     InvalidServerlessCacheSnapshotStateFault(InvalidServerlessCacheSnapshotStateFault),
+    /// Code `InvalidServerlessCacheStateFault`: see [`InvalidServerlessCacheStateFault`].
+    InvalidServerlessCacheStateFault(InvalidServerlessCacheStateFault),
     /// Code `InvalidSnapshotState`: see [`InvalidSnapshotStateFault`].
     InvalidSnapshotStateFault(InvalidSnapshotStateFault),
+    /// Code `InvalidVPCNetworkStateFault`: see [`InvalidVpcNetworkStateFault`].
+    InvalidVpcNetworkStateFault(InvalidVpcNetworkStateFault),
+    /// Code `NodeQuotaForClusterExceeded`: see [`NodeQuotaForClusterExceededFault`].
+    NodeQuotaForClusterExceededFault(NodeQuotaForClusterExceededFault),
+    /// Code `NodeQuotaForCustomerExceeded`: see [`NodeQuotaForCustomerExceededFault`].
+    NodeQuotaForCustomerExceededFault(NodeQuotaForCustomerExceededFault),
+    /// Code `ReplicationGroupNotFoundFault`: see [`ReplicationGroupNotFoundFault`].
+    ReplicationGroupNotFoundFault(ReplicationGroupNotFoundFault),
+    /// Code `ServerlessCacheNotFoundFault`: see [`ServerlessCacheNotFoundFault`].
+    ServerlessCacheNotFoundFault(ServerlessCacheNotFoundFault),
     /// Code `ServerlessCacheSnapshotAlreadyExistsFault`: see [`ServerlessCacheSnapshotAlreadyExistsFault`].
     ServerlessCacheSnapshotAlreadyExistsFault(ServerlessCacheSnapshotAlreadyExistsFault),
     /// Code `ServerlessCacheSnapshotNotFoundFault`: see [`ServerlessCacheSnapshotNotFoundFault`].
@@ -1008,6 +2350,8 @@ pub enum Error {
     ServiceLinkedRoleNotFoundFault(ServiceLinkedRoleNotFoundFault),
     /// Code `SnapshotAlreadyExistsFault`: see [`SnapshotAlreadyExistsFault`].
     SnapshotAlreadyExistsFault(SnapshotAlreadyExistsFault),
+    /// Code `SnapshotFeatureNotSupportedFault`: see [`SnapshotFeatureNotSupportedFault`].
+    SnapshotFeatureNotSupportedFault(SnapshotFeatureNotSupportedFault),
     /// Code `SnapshotNotFoundFault`: see [`SnapshotNotFoundFault`].
     SnapshotNotFoundFault(SnapshotNotFoundFault),
     /// Code `SnapshotQuotaExceededFault`: see [`SnapshotQuotaExceededFault`].
@@ -1023,15 +2367,31 @@ impl Error {
     /// The error response's metadata, unless the response could not be parsed.
     pub fn meta(&self) -> Option<&ErrorMeta> {
         match self {
+            Self::CacheClusterAlreadyExistsFault(e) => Some(&*e.meta),
+            Self::CacheClusterNotFoundFault(e) => Some(&*e.meta),
+            Self::CacheParameterGroupNotFoundFault(e) => Some(&*e.meta),
+            Self::CacheSecurityGroupNotFoundFault(e) => Some(&*e.meta),
+            Self::CacheSubnetGroupNotFoundFault(e) => Some(&*e.meta),
+            Self::ClusterQuotaForCustomerExceededFault(e) => Some(&*e.meta),
+            Self::InsufficientCacheClusterCapacityFault(e) => Some(&*e.meta),
+            Self::InvalidCacheClusterStateFault(e) => Some(&*e.meta),
             Self::InvalidParameterCombinationException(e) => Some(&*e.meta),
             Self::InvalidParameterValueException(e) => Some(&*e.meta),
+            Self::InvalidReplicationGroupStateFault(e) => Some(&*e.meta),
             Self::InvalidServerlessCacheSnapshotStateFault(e) => Some(&*e.meta),
+            Self::InvalidServerlessCacheStateFault(e) => Some(&*e.meta),
             Self::InvalidSnapshotStateFault(e) => Some(&*e.meta),
+            Self::InvalidVpcNetworkStateFault(e) => Some(&*e.meta),
+            Self::NodeQuotaForClusterExceededFault(e) => Some(&*e.meta),
+            Self::NodeQuotaForCustomerExceededFault(e) => Some(&*e.meta),
+            Self::ReplicationGroupNotFoundFault(e) => Some(&*e.meta),
+            Self::ServerlessCacheNotFoundFault(e) => Some(&*e.meta),
             Self::ServerlessCacheSnapshotAlreadyExistsFault(e) => Some(&*e.meta),
             Self::ServerlessCacheSnapshotNotFoundFault(e) => Some(&*e.meta),
             Self::ServerlessCacheSnapshotQuotaExceededFault(e) => Some(&*e.meta),
             Self::ServiceLinkedRoleNotFoundFault(e) => Some(&*e.meta),
             Self::SnapshotAlreadyExistsFault(e) => Some(&*e.meta),
+            Self::SnapshotFeatureNotSupportedFault(e) => Some(&*e.meta),
             Self::SnapshotNotFoundFault(e) => Some(&*e.meta),
             Self::SnapshotQuotaExceededFault(e) => Some(&*e.meta),
             Self::TagQuotaPerResourceExceeded(e) => Some(&*e.meta),
@@ -1047,14 +2407,33 @@ impl Error {
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
+            Self::CacheClusterAlreadyExistsFault(e) => ::std::fmt::Display::fmt(e, f),
+            Self::CacheClusterNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
+            Self::CacheParameterGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
+            Self::CacheSecurityGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
+            Self::CacheSubnetGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
+            Self::ClusterQuotaForCustomerExceededFault(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            Self::InsufficientCacheClusterCapacityFault(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            Self::InvalidCacheClusterStateFault(e) => ::std::fmt::Display::fmt(e, f),
             Self::InvalidParameterCombinationException(e) => {
                 ::std::fmt::Display::fmt(e, f)
             }
             Self::InvalidParameterValueException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::InvalidReplicationGroupStateFault(e) => ::std::fmt::Display::fmt(e, f),
             Self::InvalidServerlessCacheSnapshotStateFault(e) => {
                 ::std::fmt::Display::fmt(e, f)
             }
+            Self::InvalidServerlessCacheStateFault(e) => ::std::fmt::Display::fmt(e, f),
             Self::InvalidSnapshotStateFault(e) => ::std::fmt::Display::fmt(e, f),
+            Self::InvalidVpcNetworkStateFault(e) => ::std::fmt::Display::fmt(e, f),
+            Self::NodeQuotaForClusterExceededFault(e) => ::std::fmt::Display::fmt(e, f),
+            Self::NodeQuotaForCustomerExceededFault(e) => ::std::fmt::Display::fmt(e, f),
+            Self::ReplicationGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
+            Self::ServerlessCacheNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
             Self::ServerlessCacheSnapshotAlreadyExistsFault(e) => {
                 ::std::fmt::Display::fmt(e, f)
             }
@@ -1066,6 +2445,7 @@ impl ::std::fmt::Display for Error {
             }
             Self::ServiceLinkedRoleNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
             Self::SnapshotAlreadyExistsFault(e) => ::std::fmt::Display::fmt(e, f),
+            Self::SnapshotFeatureNotSupportedFault(e) => ::std::fmt::Display::fmt(e, f),
             Self::SnapshotNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
             Self::SnapshotQuotaExceededFault(e) => ::std::fmt::Display::fmt(e, f),
             Self::TagQuotaPerResourceExceeded(e) => ::std::fmt::Display::fmt(e, f),

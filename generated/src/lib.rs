@@ -2,12 +2,13 @@
 
 //! # ElastiCache
 //!
-//! Amazon ElastiCache runs managed in-memory caches (Valkey, Redis OSS and Memcached) in the AWS cloud. This model is a small subset of the ElastiCache API that covers copying snapshots of node-based clusters and of serverless caches.
+//! Amazon ElastiCache runs managed in-memory caches (Valkey, Redis OSS and Memcached) in the AWS cloud. This model is a small subset of the ElastiCache API: creating, listing and deleting node-based clusters, and creating, listing, copying, exporting and deleting snapshots of node-based clusters and of serverless caches.
 //!
 //! The API uses the AWS Query protocol: requests are form-encoded `POST` bodies and responses are XML documents in the `2015-02-02` namespace.
 //!
 //! ## Layout
 //!
+//! - `client` (feature `client`, on by default): the async `Client`, with one method per operation, SigV4 signing, retries and paginators.
 //! - [`operation`]: one module per operation with its input, output, request serializer (`serialize_request`), response parser (`parse_response`) and error enum.
 //! - [`types`]: structures and enums shared between operations.
 //! - [`error`]: the modelled errors and [`Error`], which every operation error converts into.
@@ -20,10 +21,14 @@
 //! Generated from the Smithy model of `com.amazonaws.elasticache#AmazonElastiCacheV9` by `cargo xtask codegen`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#[cfg(feature = "client")]
+pub mod client;
 pub mod error;
 pub mod operation;
 pub mod rt;
 pub mod types;
+#[cfg(feature = "client")]
+pub use client::Client;
 pub use error::Error;
 pub use rt::{Blob, DateTime, Operation};
 /// The API version every request sends as `Version`.

@@ -27,6 +27,8 @@ pub struct CodegenArgs {
     pub operations: Option<Vec<String>>,
     /// Crate name override.
     pub crate_name: Option<String>,
+    /// Also emit `tests/protocol_tests.rs` from the model's Smithy protocol tests.
+    pub protocol_tests: bool,
 }
 
 /// What a run did (or, with `--check`, would do).
@@ -80,6 +82,7 @@ pub fn parse_args(args: &[String]) -> Result<CodegenArgs, TaskError> {
         };
         match arg.as_str() {
             "--check" => out.check = true,
+            "--protocol-tests" => out.protocol_tests = true,
             "--model" => out.model = Some(value("--model")?.into()),
             "--out" => out.out = Some(value("--out")?.into()),
             "--crate-name" => out.crate_name = Some(value("--crate-name")?),
@@ -97,7 +100,7 @@ pub fn parse_args(args: &[String]) -> Result<CodegenArgs, TaskError> {
             }
             other => {
                 return Err(TaskError(format!(
-                    "unknown argument `{other}`\nusage: cargo xtask codegen [--check] [--model PATH] [--out DIR] [--operations A,B,…] [--crate-name NAME]"
+                    "unknown argument `{other}`\nusage: cargo xtask codegen [--check] [--model PATH] [--out DIR] [--operations A,B,…] [--crate-name NAME] [--protocol-tests]"
                 )))
             }
         }
@@ -125,6 +128,7 @@ pub fn codegen(root: &Path, args: &CodegenArgs) -> Result<Report, TaskError> {
         operations: args.operations.clone(),
         crate_name: args.crate_name.clone(),
         standalone: !same_dir(&out_dir, &default_out),
+        protocol_tests: args.protocol_tests,
         ..Options::default()
     };
     let files =

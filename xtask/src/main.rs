@@ -10,7 +10,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("codegen") => run_codegen(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask codegen [--check] [--model PATH] [--out DIR] [--operations A,B,…] [--crate-name NAME]");
+            eprintln!("usage: cargo xtask codegen [--check] [--model PATH] [--out DIR] [--operations A,B,…] [--crate-name NAME] [--protocol-tests]");
             ExitCode::from(2)
         }
     }

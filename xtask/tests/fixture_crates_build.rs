@@ -1,6 +1,7 @@
 //! Every fixture model generates a crate that passes `cargo clippy -D
-//! warnings`, its own tests and `cargo doc -D warnings`: the snapshots hold
-//! code that really compiles, not just text.
+//! warnings`, its own tests (with the protocol tests of fixtures that have
+//! them) and `cargo doc -D warnings`: the snapshots hold code that really
+//! compiles, not just text.
 
 use std::path::Path;
 use std::process::Command;
@@ -48,6 +49,7 @@ fn fixture_crates_compile_lint_and_document_clean() {
                 model: Some(model.clone()),
                 out: Some(out.clone()),
                 crate_name: Some(format!("fixture_{name}")),
+                protocol_tests: true,
                 ..CodegenArgs::default()
             },
         )

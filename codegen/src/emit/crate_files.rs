@@ -15,6 +15,23 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("blob.rs", include_str!("../../runtime/blob.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("operation.rs", include_str!("../../runtime/operation.rs")),
+    ("endpoint.rs", include_str!("../../runtime/endpoint.rs")),
+    (
+        "idempotency.rs",
+        include_str!("../../runtime/idempotency.rs"),
+    ),
+    (
+        "compression.rs",
+        include_str!("../../runtime/compression.rs"),
+    ),
+    ("client.rs", include_str!("../../runtime/client.rs")),
+    (
+        "credentials.rs",
+        include_str!("../../runtime/credentials.rs"),
+    ),
+    ("sigv4.rs", include_str!("../../runtime/sigv4.rs")),
+    ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("paginate.rs", include_str!("../../runtime/paginate.rs")),
 ];
 
 /// `Cargo.toml` of the generated crate. It names its own dependency versions so
@@ -23,6 +40,12 @@ pub fn cargo_toml(ir: &Ir, header: &str, standalone: bool) -> String {
     let name = &ir.service.crate_name;
     let sdk = &ir.service.sdk_id;
     let workspace = if standalone { "\n[workspace]\n" } else { "" };
+    // The client is on by default; so is compression where the model asks for it.
+    let default = if ir.operations.iter().any(|o| o.gzip) {
+        "[\"client\", \"gzip\"]"
+    } else {
+        "[\"client\"]"
+    };
     format!(
         r#"{header}
 [package]
@@ -35,15 +58,39 @@ license = "Apache-2.0"
 publish = false
 
 [features]
-default = []
+default = {default}
 # Serialize / Deserialize with the model's member names.
 serde = ["dep:serde"]
+# gzip request bodies of operations with `smithy.api#requestCompression`.
+gzip = ["dep:flate2"]
+# The async client (`client::Client`): HTTP/1.1 over hyper with rustls (ring, webpki
+# roots) on tokio, SigV4 signing, retries, paginators.
+client = [
+    "dep:futures-core",
+    "dep:http-body-util",
+    "dep:hyper-rustls",
+    "dep:hyper-util",
+    "dep:ring",
+    "dep:rustls",
+    "dep:tokio",
+    "dep:webpki-roots",
+]
 
 [dependencies]
 base64 = "0.22"
+flate2 = {{ version = "1", optional = true }}
 http = "1"
 quick-xml = "0.38"
 serde = {{ version = "1", features = ["derive"], optional = true }}
+# client
+futures-core = {{ version = "0.3", default-features = false, optional = true }}
+http-body-util = {{ version = "0.1", optional = true }}
+hyper-rustls = {{ version = "0.27", default-features = false, features = ["http1", "ring", "tls12"], optional = true }}
+hyper-util = {{ version = "0.1", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }}
+ring = {{ version = "0.17", optional = true }}
+rustls = {{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
+tokio = {{ version = "1", default-features = false, features = ["time"], optional = true }}
+webpki-roots = {{ version = "1", optional = true }}
 
 [dev-dependencies]
 serde_json = "1"
@@ -64,6 +111,8 @@ pub fn lib_rs(ir: &Ir) -> TokenStream {
     let first = ir.operations.first();
     docs.push_str(&format!(
         "## Layout\n\n\
+         - `client` (feature `client`, on by default): the async `Client`, with one method per \
+         operation, SigV4 signing, retries and paginators.\n\
          - [`operation`]: one module per operation with its input, output, request serializer \
          (`serialize_request`), response parser (`parse_response`) and error enum.\n\
          - [`types`]: structures and enums shared between operations.\n\
@@ -92,11 +141,15 @@ pub fn lib_rs(ir: &Ir) -> TokenStream {
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
 
+        #[cfg(feature = "client")]
+        pub mod client;
         pub mod error;
         pub mod operation;
         pub mod rt;
         pub mod types;
 
+        #[cfg(feature = "client")]
+        pub use client::Client;
         pub use error::Error;
         pub use rt::{Blob, DateTime, Operation};
 

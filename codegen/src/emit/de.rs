@@ -47,22 +47,36 @@ pub fn structure_impl(scope: &Scope<'_>, s: &Structure) -> TokenStream {
         .iter()
         .any(|m| m.deprecated.is_some())
         .then(|| quote!(#[allow(deprecated)]));
-    let (out_decl, r) = if s.members.is_empty() {
-        (quote!(let out = Self::default();), quote!(r))
+    let arms: Vec<TokenStream> = arms.collect();
+    let (out_decl, read) = if arms.is_empty() {
+        // Nothing to read: every child is skipped.
+        (
+            quote!(let out = Self::default();),
+            quote! {
+                while r.next_child()?.is_some() {
+                    r.skip()?;
+                }
+            },
+        )
     } else {
-        (quote!(let mut out = Self::default();), quote!(r))
-    };
-    quote! {
-        #allow
-        impl crate::rt::xml::XmlDeserialize for #name {
-            fn deserialize(#r: &mut crate::rt::xml::XmlReader<'_>) -> #result<Self, crate::rt::xml::XmlError> {
-                #out_decl
+        (
+            quote!(let mut out = Self::default();),
+            quote! {
                 while let Some(start) = r.next_child()? {
                     match start.local_name() {
                         #(#arms)*
                         _ => r.skip()?,
                     }
                 }
+            },
+        )
+    };
+    quote! {
+        #allow
+        impl crate::rt::xml::XmlDeserialize for #name {
+            fn deserialize(r: &mut crate::rt::xml::XmlReader<'_>) -> #result<Self, crate::rt::xml::XmlError> {
+                #out_decl
+                #read
                 Ok(out)
             }
         }

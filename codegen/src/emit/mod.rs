@@ -1,11 +1,13 @@
 //! Stage 3: pure functions from the IR to Rust tokens, one module per concern.
 //! [`file::render`] is the single place tokens become a formatted file.
 
+pub mod client;
 pub mod crate_files;
 pub mod de;
 pub mod examples;
 pub mod file;
 pub mod operation;
+pub mod protocol_tests;
 pub mod ser;
 pub mod shapes;
 
@@ -44,6 +46,21 @@ impl<'ir> Scope<'ir> {
         }
         shadows.retain(|n| PRELUDE.contains(&n.as_str()));
         Scope { ir, here, shadows }
+    }
+
+    /// A scope for a module that defines no generated types (`client`): every
+    /// generated type is named by its path from the crate root.
+    pub fn outside(ir: &'ir Ir) -> Self {
+        // No operation module has an empty name, so nothing is local here.
+        let nowhere = RustName {
+            text: String::new(),
+            raw: false,
+        };
+        Scope {
+            ir,
+            here: Placement::Operation(nowhere),
+            shadows: Vec::new(),
+        }
     }
 
     /// A std prelude item, qualified when this module shadows it.

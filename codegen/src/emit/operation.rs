@@ -3,7 +3,7 @@
 //! parser and the operation's error enum.
 
 use super::{examples, item_docs, shapes, structures_in, Scope};
-use crate::ir::{Ir, Operation, Placement};
+use crate::ir::{HostPrefixPart, Ir, Operation, Placement};
 use crate::smithy;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -36,16 +36,37 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
             .and_then(|i| ir.structure(i))
             .map_or(0, |s| s.members.len());
     let capacity_lit = proc_macro2::Literal::usize_unsuffixed(capacity);
+    let writer = quote! {
+        crate::rt::query::QueryWriter::new(#wire, crate::API_VERSION, SIZE.get())
+            .idempotency_tokens(options.idempotency_token_source())
+    };
     let serialize_body = if op.input.is_some() {
-        quote!(crate::rt::query::QuerySerialize::serialize(input, &mut w);)
+        quote! {
+            let mut w = #writer;
+            crate::rt::query::QuerySerialize::serialize(input, &mut w);
+        }
     } else {
-        quote!(let _ = input;)
+        quote! {
+            let _ = input;
+            let w = #writer;
+        }
     };
-    let parse_ok = if op.output.is_some() {
-        quote!(crate::rt::xml::parse_response(body, #response, #result_el))
-    } else {
-        quote!(crate::rt::xml::parse_empty_response(body, #response))
+    let output_members = op
+        .output
+        .as_ref()
+        .and_then(|id| ir.structure(id))
+        .map(|s| s.members.len());
+    let parse_ok = match output_members {
+        // An output without members has nothing to read: the body may even be empty.
+        Some(0) => quote! {
+            crate::rt::xml::parse_empty_response(body, #response)
+                .map(|()| <#output_ty as ::core::default::Default>::default())
+        },
+        Some(_) => quote!(crate::rt::xml::parse_response(body, #response, #result_el)),
+        None => quote!(crate::rt::xml::parse_empty_response(body, #response)),
     };
+    let gzip = op.gzip;
+    let host_prefix = host_prefix(ir, op);
 
     let mut op_docs = op
         .docs
@@ -122,7 +143,14 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
             type Error = #error_name;
 
             fn build_request(input: &Self::Input) -> crate::rt::http::Request<#vec<u8>> {
-                crate::rt::operation::form_request(serialize_request(input))
+                request(input, &crate::rt::RequestOptions::default())
+            }
+
+            fn build_request_with(
+                input: &Self::Input,
+                options: &crate::rt::RequestOptions,
+            ) -> #result<crate::rt::http::Request<#vec<u8>>, crate::rt::EndpointError> {
+                options.resolve(request(input, options), #host_prefix)
             }
 
             fn parse_response(status: u16, body: &[u8]) -> #result<Self::Output, Self::Error> {
@@ -132,9 +160,20 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
 
         #[doc = #request_doc]
         pub fn serialize_request(input: &#input_ty) -> #string {
-            let mut w = crate::rt::query::QueryWriter::new(#wire, crate::API_VERSION, #capacity_lit);
+            serialize(input, &crate::rt::RequestOptions::default())
+        }
+
+        fn request(input: &#input_ty, options: &crate::rt::RequestOptions) -> crate::rt::http::Request<#vec<u8>> {
+            crate::rt::operation::form_request_with(serialize(input, options), options, #gzip)
+        }
+
+        fn serialize(input: &#input_ty, options: &crate::rt::RequestOptions) -> #string {
+            // Remembers the largest body so far, so the buffer is allocated once.
+            static SIZE: crate::rt::query::SizeHint = crate::rt::query::SizeHint::new(#capacity_lit);
             #serialize_body
-            w.finish()
+            let body = w.finish();
+            SIZE.record(body.len());
+            body
         }
 
         #[doc = #parse_doc]
@@ -220,4 +259,38 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+/// The host prefix argument of `RequestOptions::resolve`: `""`, a literal, or the literal
+/// parts and checked input labels joined.
+fn host_prefix(ir: &Ir, op: &Operation) -> TokenStream {
+    let Some(parts) = &op.host_prefix else {
+        return quote!("");
+    };
+    let input = op.input.as_ref().and_then(|id| ir.structure(id));
+    let pieces: Vec<TokenStream> = parts
+        .iter()
+        .map(|part| match part {
+            HostPrefixPart::Literal(text) => quote!(#text),
+            HostPrefixPart::Label(name) => {
+                let member = input.and_then(|s| s.members.iter().find(|m| &m.name == name));
+                match member {
+                    Some(m) => {
+                        let field = m.field.ident();
+                        let value = if m.optional {
+                            quote!(input.#field.as_deref())
+                        } else {
+                            quote!(::core::option::Option::Some(input.#field.as_str()))
+                        };
+                        quote!(crate::rt::endpoint::host_label(#name, #value)?)
+                    }
+                    None => quote!(compile_error!("host label member not found")),
+                }
+            }
+        })
+        .collect();
+    if let [HostPrefixPart::Literal(text)] = parts.as_slice() {
+        return quote!(#text);
+    }
+    quote!(&[#(#pieces),*].concat())
 }

@@ -13,7 +13,22 @@ pub fn structure_impl(scope: &Scope<'_>, s: &Structure) -> TokenStream {
         let field = m.field.ident();
         let value = if m.boxed { quote!(&**v) } else { quote!(v) };
         let write = member(scope, &m.query_name, &m.ty, &value);
-        if m.optional {
+        if m.optional && m.idempotency_token {
+            // Left unset: a fresh token from the writer's source.
+            let some = scope.std("Some");
+            let none = scope.std("None");
+            quote! {{
+                let token;
+                let v = match &self.#field {
+                    #some(v) => v,
+                    #none => {
+                        token = w.idempotency_token();
+                        &token
+                    }
+                };
+                #write
+            }}
+        } else if m.optional {
             let some = scope.std("Some");
             quote!(if let #some(v) = &self.#field { #write })
         } else {

@@ -7,6 +7,8 @@ use crate::smithy::{self, traits, Model, Shape, ShapeType, Traits};
 use crate::Options;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod paginated;
+
 /// Lowers `model` for the operations `options` selects.
 pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
     let (service_id, service) = find_service(model, options)?;
@@ -99,6 +101,10 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
             .map(|o| (o.module.text.clone(), o.id.clone())),
         "operation module",
     )?;
+    for op in &mut operations {
+        op.paginated = cx.paginated(service, op)?;
+    }
+    paginated::check_client_methods(&operations)?;
 
     let mut structures = Vec::new();
     let ids: Vec<String> = cx.dirs.keys().cloned().collect();
@@ -108,6 +114,21 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
     let mut enums = Vec::new();
     for id in cx.enums.clone() {
         enums.push(cx.enumeration(&id)?);
+    }
+
+    // Response tests declared on an error structure run under the first selected
+    // operation that can return it.
+    let mut placed = BTreeSet::new();
+    for op in &mut operations {
+        for e in &op.errors {
+            if !placed.insert(e.clone()) {
+                continue;
+            }
+            let shape = model.shape(e, &op.id)?;
+            for case in client_cases(shape, traits::HTTP_RESPONSE_TESTS) {
+                op.response_tests.push(response_test(e, Some(e), case)?);
+            }
+        }
     }
 
     mark_boxed(&mut structures);
@@ -327,6 +348,21 @@ impl<'m> Lowering<'m> {
                 .collect(),
             _ => Vec::new(),
         };
+        let host_prefix = match shape.trait_field(traits::ENDPOINT, "hostPrefix") {
+            None => None,
+            Some(Value::String(p)) => Some(self.host_prefix(id, p, input.as_deref())?),
+            Some(_) => return Err(Error::new(id, "endpoint hostPrefix must be a string")),
+        };
+        let gzip = shape
+            .trait_field(traits::REQUEST_COMPRESSION, "encodings")
+            .and_then(Value::as_array)
+            .is_some_and(|e| e.iter().any(|e| e.as_str() == Some("gzip")));
+        let request_tests = client_cases(shape, traits::HTTP_REQUEST_TESTS)
+            .map(|case| request_test(id, case))
+            .collect::<Result<_>>()?;
+        let response_tests = client_cases(shape, traits::HTTP_RESPONSE_TESTS)
+            .map(|case| response_test(id, None, case))
+            .collect::<Result<_>>()?;
         Ok(Operation {
             id: id.to_owned(),
             type_name: naming::camel(&name),
@@ -340,7 +376,66 @@ impl<'m> Lowering<'m> {
                 .string_trait(traits::DOCUMENTATION)
                 .map(crate::docs::to_markdown),
             examples,
+            host_prefix,
+            gzip,
+            request_tests,
+            response_tests,
+            retry_safety: paginated::retry_safety(shape, smithy::shape_name(id)),
+            paginated: None,
         })
+    }
+
+    /// Splits `foo.{label}.` into parts, checking that each label names a string input
+    /// member with `smithy.api#hostLabel`.
+    fn host_prefix(
+        &self,
+        op: &str,
+        prefix: &str,
+        input: Option<&str>,
+    ) -> Result<Vec<HostPrefixPart>> {
+        let mut parts = Vec::new();
+        let mut rest = prefix;
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| {
+                Error::new(
+                    op,
+                    format!("endpoint hostPrefix {prefix:?} has an unclosed `{{`"),
+                )
+            })?;
+            if open > 0 {
+                parts.push(HostPrefixPart::Literal(rest[..open].to_owned()));
+            }
+            let label = &rest[open + 1..close];
+            let member = input
+                .and_then(|i| self.model.shapes.get(i))
+                .and_then(|s| s.members.get(label));
+            let is_string =
+                |target: &str| {
+                    target == "smithy.api#String"
+                        || self.model.shapes.get(target).is_some_and(|t| {
+                            t.kind == ShapeType::String && !t.has("smithy.api#enum")
+                        })
+                };
+            let ok = member.is_some_and(|m| m.has(traits::HOST_LABEL) && is_string(&m.target));
+            if !ok {
+                return Err(Error::new(
+                    op,
+                    format!("endpoint hostPrefix label `{{{label}}}` must name a string input member with `smithy.api#hostLabel`"),
+                ));
+            }
+            parts.push(HostPrefixPart::Label(label.to_owned()));
+            rest = &rest[close + 1..];
+        }
+        if rest.contains('}') {
+            return Err(Error::new(
+                op,
+                format!("endpoint hostPrefix {prefix:?} has a stray `}}`"),
+            ));
+        }
+        if !rest.is_empty() {
+            parts.push(HostPrefixPart::Literal(rest.to_owned()));
+        }
+        Ok(parts)
     }
 
     /// Adds `id` and what it reaches to the closure, in direction `dir`.
@@ -473,6 +568,9 @@ impl<'m> Lowering<'m> {
                     .unwrap_or("deprecated")
                     .to_owned()
             });
+            if m.has(traits::IDEMPOTENCY_TOKEN) && ty != Ty::String {
+                return Err(Error::new(&at, "an idempotency token must be a string"));
+            }
             members.push(Member {
                 name: name.clone(),
                 field: naming::snake(name),
@@ -484,6 +582,7 @@ impl<'m> Lowering<'m> {
                 ty,
                 docs,
                 deprecated,
+                idempotency_token: m.has(traits::IDEMPOTENCY_TOKEN),
             });
         }
         Ok(Structure {
@@ -640,6 +739,136 @@ impl<'m> Lowering<'m> {
                 .map(crate::docs::to_markdown),
         })
     }
+}
+
+/// The cases of a protocol-test trait that apply to clients.
+fn client_cases<'s>(shape: &'s Shape, id: &str) -> impl Iterator<Item = &'s Value> + 's {
+    shape
+        .traits
+        .get(id)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|case| case.get("appliesTo").and_then(Value::as_str) != Some("server"))
+}
+
+fn test_string(at: &str, case: &Value, field: &str) -> Result<Option<String>> {
+    match case.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(Error::new(
+            at,
+            format!("protocol test field `{field}` must be a string"),
+        )),
+    }
+}
+
+fn test_strings(at: &str, case: &Value, field: &str) -> Result<Vec<String>> {
+    match case.get(field) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| {
+                v.as_str().map(str::to_owned).ok_or_else(|| {
+                    Error::new(
+                        at,
+                        format!("protocol test field `{field}` must be a list of strings"),
+                    )
+                })
+            })
+            .collect(),
+        Some(_) => Err(Error::new(
+            at,
+            format!("protocol test field `{field}` must be a list of strings"),
+        )),
+    }
+}
+
+fn test_headers(at: &str, case: &Value) -> Result<Vec<(String, String)>> {
+    match case.get("headers") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(k, v)| {
+                v.as_str()
+                    .map(|v| (k.clone(), v.to_owned()))
+                    .ok_or_else(|| {
+                        Error::new(at, format!("protocol test header `{k}` must be a string"))
+                    })
+            })
+            .collect(),
+        Some(_) => Err(Error::new(at, "protocol test `headers` must be an object")),
+    }
+}
+
+/// The case's id, checked to be usable as a Rust function name.
+fn test_id(shape: &str, case: &Value) -> Result<String> {
+    let id = test_string(shape, case, "id")?
+        .ok_or_else(|| Error::new(shape, "a protocol test case has no `id`"))?;
+    if id.is_empty()
+        || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        || id.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return Err(Error::new(
+            shape,
+            format!("protocol test id {id:?} is not of the form [A-Za-z_][A-Za-z0-9_]*"),
+        ));
+    }
+    Ok(id)
+}
+
+fn request_test(op: &str, case: &Value) -> Result<RequestTest> {
+    let id = test_id(op, case)?;
+    let at = format!("{op} (request test {id})");
+    let required = |field: &str| {
+        test_string(&at, case, field)?
+            .ok_or_else(|| Error::new(&at, format!("a request test needs `{field}`")))
+    };
+    Ok(RequestTest {
+        docs: test_string(&at, case, "documentation")?,
+        params: case
+            .get("params")
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Default::default())),
+        method: required("method")?,
+        uri: required("uri")?,
+        host: test_string(&at, case, "host")?,
+        resolved_host: test_string(&at, case, "resolvedHost")?,
+        query_params: test_strings(&at, case, "queryParams")?,
+        forbid_query_params: test_strings(&at, case, "forbidQueryParams")?,
+        require_query_params: test_strings(&at, case, "requireQueryParams")?,
+        headers: test_headers(&at, case)?,
+        forbid_headers: test_strings(&at, case, "forbidHeaders")?,
+        require_headers: test_strings(&at, case, "requireHeaders")?,
+        body: test_string(&at, case, "body")?,
+        body_media_type: test_string(&at, case, "bodyMediaType")?,
+        id,
+    })
+}
+
+fn response_test(shape: &str, error: Option<&String>, case: &Value) -> Result<ResponseTest> {
+    let id = test_id(shape, case)?;
+    let at = format!("{shape} (response test {id})");
+    let code = case
+        .get("code")
+        .and_then(Value::as_u64)
+        .and_then(|c| u16::try_from(c).ok())
+        .filter(|c| (100..600).contains(c))
+        .ok_or_else(|| Error::new(&at, "a response test needs a `code` between 100 and 599"))?;
+    Ok(ResponseTest {
+        docs: test_string(&at, case, "documentation")?,
+        error: error.cloned(),
+        params: case
+            .get("params")
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Default::default())),
+        code,
+        headers: test_headers(&at, case)?,
+        body: test_string(&at, case, "body")?.unwrap_or_default(),
+        body_media_type: test_string(&at, case, "bodyMediaType")?,
+        vendor_params: case.get("vendorParams").cloned().unwrap_or(Value::Null),
+        id,
+    })
 }
 
 fn is_prelude_simple(target: &str) -> bool {

@@ -82,6 +82,133 @@ pub struct Operation {
     pub docs: Option<String>,
     /// `smithy.api#examples`.
     pub examples: Vec<Example>,
+    /// `smithy.api#endpoint` `hostPrefix`, split into literal text and input labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_prefix: Option<Vec<HostPrefixPart>>,
+    /// Whether `smithy.api#requestCompression` asks for gzip.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub gzip: bool,
+    /// `smithy.test#httpRequestTests` that apply to clients.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub request_tests: Vec<RequestTest>,
+    /// `smithy.test#httpResponseTests` that apply to clients, on the operation and on
+    /// its error structures (those carry `error`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub response_tests: Vec<ResponseTest>,
+    /// Whether the client may repeat the call after an attempt that may have reached the
+    /// service.
+    pub retry_safety: RetrySafety,
+    /// `smithy.api#paginated`, with the service's defaults merged in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paginated: Option<Paginated>,
+}
+
+/// Whether an operation may be repeated after an attempt that may have reached the
+/// service (awsQuery calls are all `POST`s, so only the model or the name can say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RetrySafety {
+    /// `smithy.api#readonly`.
+    ReadOnly,
+    /// No trait, but the name starts with `Describe` or `List`: AWS's naming rule for
+    /// read-only operations (most AWS models, ElastiCache's included, carry no
+    /// `readonly` traits).
+    ReadOnlyByName,
+    /// `smithy.api#idempotent`.
+    Idempotent,
+    /// None of the above: a repeat may act twice.
+    NotSafe,
+}
+
+/// A paginated operation: which members carry the tokens, the page size and the items.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Paginated {
+    /// The input member the next page's token goes into (never required).
+    pub input_token: PathStep,
+    /// The path of the output member holding the next token (`Marker`, or
+    /// `Result.NextToken` through nested structures).
+    pub output_token: Vec<PathStep>,
+    /// The input member that sets the page size, if any.
+    pub page_size: Option<PathStep>,
+    /// The path of the output list holding each page's items, if any.
+    pub items: Option<Vec<PathStep>>,
+    /// The type of one item.
+    pub item: Option<Ty>,
+}
+
+/// One member on a path through structures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PathStep {
+    /// Smithy member name.
+    pub member: String,
+    /// Rust field name.
+    pub field: RustName,
+}
+
+/// A piece of an endpoint host prefix (`foo.{label}.`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum HostPrefixPart {
+    /// Text sent as is.
+    Literal(String),
+    /// The value of the input member with this Smithy name (it has `smithy.api#hostLabel`).
+    Label(String),
+}
+
+/// One `smithy.test#httpRequestTests` case: the request a client must send for `params`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestTest {
+    /// Test id (`QuerySimpleInputParamsStrings`).
+    pub id: String,
+    /// Documentation.
+    pub docs: Option<String>,
+    /// The input, as the trait's JSON.
+    pub params: Value,
+    /// Expected method.
+    pub method: String,
+    /// Expected path (with any endpoint path).
+    pub uri: String,
+    /// The endpoint host (and path) the client is configured with.
+    pub host: Option<String>,
+    /// The host the request must be sent to.
+    pub resolved_host: Option<String>,
+    /// Expected `key=value` query parameters, each as written in the trait.
+    pub query_params: Vec<String>,
+    /// Query parameter names that must be absent.
+    pub forbid_query_params: Vec<String>,
+    /// Query parameter names that must be present.
+    pub require_query_params: Vec<String>,
+    /// Expected headers and their values.
+    pub headers: Vec<(String, String)>,
+    /// Headers that must be absent.
+    pub forbid_headers: Vec<String>,
+    /// Headers that must be present, with any value.
+    pub require_headers: Vec<String>,
+    /// Expected body.
+    pub body: Option<String>,
+    /// How to compare the body (`application/x-www-form-urlencoded`; none: byte for byte).
+    pub body_media_type: Option<String>,
+}
+
+/// One `smithy.test#httpResponseTests` case: what a client must parse a response into.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseTest {
+    /// Test id.
+    pub id: String,
+    /// Documentation.
+    pub docs: Option<String>,
+    /// The error structure this case is declared on; `None` for the operation's output.
+    pub error: Option<String>,
+    /// The expected output or error members, as the trait's JSON.
+    pub params: Value,
+    /// HTTP status.
+    pub code: u16,
+    /// Response headers.
+    pub headers: Vec<(String, String)>,
+    /// Response body (empty when absent).
+    pub body: String,
+    /// The body's media type.
+    pub body_media_type: Option<String>,
+    /// `vendorParams` (for awsQuery errors: the expected `code` and `type`).
+    pub vendor_params: Value,
 }
 
 /// One `smithy.api#examples` entry.
@@ -177,6 +304,9 @@ pub struct Member {
     pub docs: Option<String>,
     /// Deprecation message, if deprecated.
     pub deprecated: Option<String>,
+    /// `smithy.api#idempotencyToken`: filled with a fresh token when left unset.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub idempotency_token: bool,
 }
 
 /// Timestamp wire formats.

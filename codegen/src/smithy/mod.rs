@@ -32,6 +32,14 @@ pub mod traits {
     pub const MIXIN: &str = "smithy.api#mixin";
     pub const DEPRECATED: &str = "smithy.api#deprecated";
     pub const IDEMPOTENCY_TOKEN: &str = "smithy.api#idempotencyToken";
+    pub const PAGINATED: &str = "smithy.api#paginated";
+    pub const READONLY: &str = "smithy.api#readonly";
+    pub const IDEMPOTENT: &str = "smithy.api#idempotent";
+    pub const ENDPOINT: &str = "smithy.api#endpoint";
+    pub const HOST_LABEL: &str = "smithy.api#hostLabel";
+    pub const REQUEST_COMPRESSION: &str = "smithy.api#requestCompression";
+    pub const HTTP_REQUEST_TESTS: &str = "smithy.test#httpRequestTests";
+    pub const HTTP_RESPONSE_TESTS: &str = "smithy.test#httpResponseTests";
     pub const AWS_QUERY: &str = "aws.protocols#awsQuery";
     pub const AWS_QUERY_ERROR: &str = "aws.protocols#awsQueryError";
     pub const AWS_SERVICE: &str = "aws.api#service";

@@ -73,7 +73,13 @@ impl crate::rt::Operation for CopySnapshot {
     type Output = CopySnapshotResult;
     type Error = CopySnapshotError;
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
-        crate::rt::operation::form_request(serialize_request(input))
+        request(input, &crate::rt::RequestOptions::default())
+    }
+    fn build_request_with(
+        input: &Self::Input,
+        options: &crate::rt::RequestOptions,
+    ) -> Result<crate::rt::http::Request<Vec<u8>>, crate::rt::EndpointError> {
+        options.resolve(request(input, options), "")
     }
     fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, Self::Error> {
         parse_response(status, body)
@@ -81,13 +87,29 @@ impl crate::rt::Operation for CopySnapshot {
 }
 /// Serializes a `CopySnapshot` request body (`application/x-www-form-urlencoded`).
 pub fn serialize_request(input: &CopySnapshotMessage) -> String {
+    serialize(input, &crate::rt::RequestOptions::default())
+}
+fn request(
+    input: &CopySnapshotMessage,
+    options: &crate::rt::RequestOptions,
+) -> crate::rt::http::Request<Vec<u8>> {
+    crate::rt::operation::form_request_with(serialize(input, options), options, false)
+}
+fn serialize(
+    input: &CopySnapshotMessage,
+    options: &crate::rt::RequestOptions,
+) -> String {
+    static SIZE: crate::rt::query::SizeHint = crate::rt::query::SizeHint::new(304);
     let mut w = crate::rt::query::QueryWriter::new(
-        "CopySnapshot",
-        crate::API_VERSION,
-        304,
-    );
+            "CopySnapshot",
+            crate::API_VERSION,
+            SIZE.get(),
+        )
+        .idempotency_tokens(options.idempotency_token_source());
     crate::rt::query::QuerySerialize::serialize(input, &mut w);
-    w.finish()
+    let body = w.finish();
+    SIZE.record(body.len());
+    body
 }
 /// Parses the HTTP status and body of a `CopySnapshot` response: `<CopySnapshotResponse><CopySnapshotResult>…` on success, `<ErrorResponse>` otherwise.
 pub fn parse_response(

@@ -5,3 +5,23 @@
 pub mod copy_serverless_cache_snapshot;
 /// The `CopySnapshot` operation.
 pub mod copy_snapshot;
+/// The `CreateCacheCluster` operation.
+pub mod create_cache_cluster;
+/// The `CreateServerlessCacheSnapshot` operation.
+pub mod create_serverless_cache_snapshot;
+/// The `CreateSnapshot` operation.
+pub mod create_snapshot;
+/// The `DeleteCacheCluster` operation.
+pub mod delete_cache_cluster;
+/// The `DeleteServerlessCacheSnapshot` operation.
+pub mod delete_serverless_cache_snapshot;
+/// The `DeleteSnapshot` operation.
+pub mod delete_snapshot;
+/// The `DescribeCacheClusters` operation.
+pub mod describe_cache_clusters;
+/// The `DescribeServerlessCacheSnapshots` operation.
+pub mod describe_serverless_cache_snapshots;
+/// The `DescribeSnapshots` operation.
+pub mod describe_snapshots;
+/// The `ExportServerlessCacheSnapshot` operation.
+pub mod export_serverless_cache_snapshot;

@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 pub struct QueryWriter {
     buf: String,
     key: String,
+    tokens: fn() -> String,
 }
 
 impl QueryWriter {
@@ -30,7 +31,21 @@ impl QueryWriter {
         Self {
             buf,
             key: String::with_capacity(64),
+            tokens: super::idempotency::random_token,
         }
+    }
+
+    /// Makes the tokens of idempotency-token members left unset with `source` (by default
+    /// [`random_token`](super::idempotency::random_token)).
+    #[must_use]
+    pub fn idempotency_tokens(mut self, source: fn() -> String) -> Self {
+        self.tokens = source;
+        self
+    }
+
+    /// A fresh idempotency token, for a member the caller left unset.
+    pub fn idempotency_token(&self) -> String {
+        (self.tokens)()
     }
 
     /// The finished body.
@@ -40,10 +55,15 @@ impl QueryWriter {
 
     /// Appends `seg` to the current key (after a `.` unless the key is empty) and returns the
     /// previous key length, to hand to [`pop`](Self::pop). `seg` must already be URL-safe (the
-    /// generator only passes member names); it is appended as is.
+    /// generator only passes member names); it is appended as is. An empty `seg` leaves the key
+    /// as it is (a list nested in a list is written at its item's key).
     #[inline]
     pub fn push(&mut self, seg: &str) -> usize {
         let mark = self.key.len();
+        if seg.is_empty() {
+            // A collection nested directly in another is written at the current key.
+            return mark;
+        }
         if mark != 0 {
             self.key.push('.');
         }
@@ -166,6 +186,33 @@ impl QueryWriter {
         self.buf.push('&');
         self.buf.push_str(&self.key);
         self.buf.push('=');
+    }
+}
+
+/// Remembers how large an operation's bodies get, so that the next body is allocated once
+/// at the right size instead of growing. Shared by all calls of one operation (a `static`).
+#[derive(Debug)]
+pub struct SizeHint(std::sync::atomic::AtomicUsize);
+
+impl SizeHint {
+    /// Hints above this are not remembered: one huge request should not make every later
+    /// buffer huge.
+    pub const MAX: usize = 16 * 1024;
+
+    /// A hint starting at `initial` bytes.
+    pub const fn new(initial: usize) -> Self {
+        Self(std::sync::atomic::AtomicUsize::new(initial))
+    }
+
+    /// The capacity to allocate for the next body.
+    pub fn get(&self) -> usize {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Records the length of a finished body.
+    pub fn record(&self, len: usize) {
+        self.0
+            .fetch_max(len.min(Self::MAX), std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -688,5 +735,40 @@ mod tests {
         let mut expected = String::new();
         encode_into(&big.to_base64(), &mut expected);
         assert_eq!(value_of(&big), expected);
+    }
+
+    #[test]
+    fn nested_lists_are_written_at_the_item_key() {
+        let mut w = QueryWriter::new("Op", "1", 0);
+        let outer = vec![vec!["a".to_owned(), "b".to_owned()], vec![]];
+        w.list("Outer", Some("member"), &outer, |w, inner| {
+            w.list("", Some("member"), inner, |w, s| w.write(s.as_str()));
+        });
+        assert_eq!(
+            w.finish(),
+            "Action=Op&Version=1&Outer.member.1.member.1=a&Outer.member.1.member.2=b&Outer.member.2="
+        );
+    }
+
+    #[test]
+    fn size_hint_grows_to_the_largest_body_up_to_a_cap() {
+        let hint = SizeHint::new(100);
+        hint.record(40);
+        assert_eq!(hint.get(), 100);
+        hint.record(700);
+        assert_eq!(hint.get(), 700);
+        hint.record(1 << 30);
+        assert_eq!(hint.get(), SizeHint::MAX);
+    }
+
+    #[test]
+    fn idempotency_tokens_come_from_the_source() {
+        let w = QueryWriter::new("A", "1", 0);
+        let (a, b) = (w.idempotency_token(), w.idempotency_token());
+        assert_eq!((a.len(), b.len()), (36, 36));
+        assert_ne!(a, b);
+        let w = w.idempotency_tokens(|| "fixed".to_owned());
+        assert_eq!(w.idempotency_token(), "fixed");
+        assert_eq!(w.finish(), "Action=A&Version=1");
     }
 }
