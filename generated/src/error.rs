@@ -2358,14 +2358,14 @@ pub enum Error {
     SnapshotQuotaExceededFault(SnapshotQuotaExceededFault),
     /// Code `TagQuotaPerResourceExceeded`: see [`TagQuotaPerResourceExceeded`].
     TagQuotaPerResourceExceeded(TagQuotaPerResourceExceeded),
-    /// An error code no operation models, kept with its code, message, request id and status.
-    Unhandled(ErrorMeta),
-    /// A response that could not be parsed.
-    Unparseable(ResponseError),
+    /// An error code not modelled here, kept with its code, message, request id and status.
+    Unhandled(crate::rt::ErrorMeta),
+    /// A response that could not be parsed (not XML, wrong root, truncated …).
+    Unparseable(crate::rt::ResponseError),
 }
 impl Error {
     /// The error response's metadata, unless the response could not be parsed.
-    pub fn meta(&self) -> Option<&ErrorMeta> {
+    pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         match self {
             Self::CacheClusterAlreadyExistsFault(e) => Some(&*e.meta),
             Self::CacheClusterNotFoundFault(e) => Some(&*e.meta),
@@ -2402,6 +2402,14 @@ impl Error {
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
         self.meta().map(|m| m.code.as_str())
+    }
+    /// The error message the service sent.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().and_then(|m| m.message.as_deref())
+    }
+    /// The request id the service sent.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().and_then(|m| m.request_id.as_deref())
     }
 }
 impl ::std::fmt::Display for Error {

@@ -179,10 +179,21 @@ pub fn error_rs(ir: &Ir) -> TokenStream {
     let errors: Vec<_> = structures_in(ir, &Placement::Errors).collect();
     let structs = errors.iter().map(|s| shapes::structure(&scope, s));
     let names: Vec<_> = errors.iter().map(|s| s.name.ident()).collect();
-    let variant_docs = errors.iter().map(|s| {
-        let code = s.error.as_ref().map_or("", |e| e.code.as_str());
-        doc_attrs(&format!("Code `{code}`: see [`{}`].", s.name.text))
-    });
+    let variants: Vec<TokenStream> = errors
+        .iter()
+        .map(|s| {
+            let code = s.error.as_ref().map_or("", |e| e.code.as_str());
+            let docs = doc_attrs(&format!("Code `{code}`: see [`{}`].", s.name.text));
+            let name = s.name.ident();
+            quote!(#docs #name(#name),)
+        })
+        .collect();
+    let error_enum = super::errors::error_enum(
+        &quote::format_ident!("Error"),
+        " Any error of any operation of this crate.",
+        &variants,
+        &names,
+    );
     quote! {
         //! The errors the service models, and [`Error`], which every operation's
         //! error enum converts into.
@@ -191,50 +202,7 @@ pub fn error_rs(ir: &Ir) -> TokenStream {
 
         #(#structs)*
 
-        /// Any error of any operation of this crate.
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum Error {
-            #(#variant_docs #names(#names),)*
-            /// An error code no operation models, kept with its code, message, request id and status.
-            Unhandled(ErrorMeta),
-            /// A response that could not be parsed.
-            Unparseable(ResponseError),
-        }
-
-        impl Error {
-            /// The error response's metadata, unless the response could not be parsed.
-            pub fn meta(&self) -> Option<&ErrorMeta> {
-                match self {
-                    #(Self::#names(e) => Some(&*e.meta),)*
-                    Self::Unhandled(meta) => Some(meta),
-                    Self::Unparseable(_) => None,
-                }
-            }
-
-            /// The error code the service sent.
-            pub fn code(&self) -> Option<&str> {
-                self.meta().map(|m| m.code.as_str())
-            }
-        }
-
-        impl ::std::fmt::Display for Error {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(Self::#names(e) => ::std::fmt::Display::fmt(e, f),)*
-                    Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
-                    Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
-                }
-            }
-        }
-
-        impl ::std::error::Error for Error {
-            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    Self::Unparseable(e) => Some(e),
-                    _ => None,
-                }
-            }
-        }
+        #error_enum
     }
 }
 

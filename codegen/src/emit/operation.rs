@@ -2,7 +2,7 @@
 //! the input and output structures, the request serializer, the response
 //! parser and the operation's error enum.
 
-use super::{examples, item_docs, shapes, structures_in, Scope};
+use super::{errors, examples, item_docs, shapes, structures_in, Scope};
 use crate::ir::{HostPrefixPart, Ir, Operation, Placement};
 use crate::smithy;
 use proc_macro2::TokenStream;
@@ -122,6 +122,8 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
         }
     };
 
+    let variant_decls: Vec<TokenStream> = variants.collect();
+    let error_enum = errors::error_enum(&error_name, &error_doc, &variant_decls, &names);
     let structs = structures_in(ir, &here).map(|s| shapes::structure(&scope, s));
     let request_doc =
         format!(" Serializes a `{wire}` request body (`application/x-www-form-urlencoded`).");
@@ -194,60 +196,7 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
 
         #(#structs)*
 
-        #[doc = #error_doc]
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #error_name {
-            #(#variants)*
-            /// An error code this operation does not model, kept with its code, message, request id and status.
-            Unhandled(crate::rt::ErrorMeta),
-            /// A response that could not be parsed (not XML, wrong root, truncated …).
-            Unparseable(crate::rt::ResponseError),
-        }
-
-        impl #error_name {
-            /// The error response's metadata, unless the response could not be parsed.
-            pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
-                match self {
-                    #(Self::#names(e) => Some(&*e.meta),)*
-                    Self::Unhandled(meta) => Some(meta),
-                    Self::Unparseable(_) => None,
-                }
-            }
-
-            /// The error code the service sent.
-            pub fn code(&self) -> Option<&str> {
-                self.meta().map(|m| m.code.as_str())
-            }
-
-            /// The error message the service sent.
-            pub fn message(&self) -> Option<&str> {
-                self.meta().and_then(|m| m.message.as_deref())
-            }
-
-            /// The request id the service sent.
-            pub fn request_id(&self) -> Option<&str> {
-                self.meta().and_then(|m| m.request_id.as_deref())
-            }
-        }
-
-        impl ::std::fmt::Display for #error_name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(Self::#names(e) => ::std::fmt::Display::fmt(e, f),)*
-                    Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
-                    Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
-                }
-            }
-        }
-
-        impl ::std::error::Error for #error_name {
-            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    Self::Unparseable(e) => Some(e),
-                    _ => None,
-                }
-            }
-        }
+        #error_enum
 
         impl From<#error_name> for crate::Error {
             fn from(e: #error_name) -> Self {

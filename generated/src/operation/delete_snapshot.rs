@@ -258,7 +258,7 @@ pub enum DeleteSnapshotError {
     InvalidSnapshotStateFault(crate::error::InvalidSnapshotStateFault),
     /// The service answered with code `SnapshotNotFoundFault`: see [`SnapshotNotFoundFault`](crate::error::SnapshotNotFoundFault).
     SnapshotNotFoundFault(crate::error::SnapshotNotFoundFault),
-    /// An error code this operation does not model, kept with its code, message, request id and status.
+    /// An error code not modelled here, kept with its code, message, request id and status.
     Unhandled(crate::rt::ErrorMeta),
     /// A response that could not be parsed (not XML, wrong root, truncated …).
     Unparseable(crate::rt::ResponseError),

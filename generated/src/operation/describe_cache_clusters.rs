@@ -465,7 +465,7 @@ pub enum DescribeCacheClustersError {
     ),
     /// The service answered with code `InvalidParameterValue`: see [`InvalidParameterValueException`](crate::error::InvalidParameterValueException).
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
-    /// An error code this operation does not model, kept with its code, message, request id and status.
+    /// An error code not modelled here, kept with its code, message, request id and status.
     Unhandled(crate::rt::ErrorMeta),
     /// A response that could not be parsed (not XML, wrong root, truncated …).
     Unparseable(crate::rt::ResponseError),

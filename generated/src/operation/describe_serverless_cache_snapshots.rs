@@ -399,7 +399,7 @@ pub enum DescribeServerlessCacheSnapshotsError {
     ServerlessCacheSnapshotNotFoundFault(
         crate::error::ServerlessCacheSnapshotNotFoundFault,
     ),
-    /// An error code this operation does not model, kept with its code, message, request id and status.
+    /// An error code not modelled here, kept with its code, message, request id and status.
     Unhandled(crate::rt::ErrorMeta),
     /// A response that could not be parsed (not XML, wrong root, truncated …).
     Unparseable(crate::rt::ResponseError),
