@@ -94,47 +94,13 @@ fn sdk_ser_tag(mut writer: aws_smithy_query::QueryValueWriter<'_>, tag: &Tag) {
     }
 }
 
-/// Splits a form body into percent-decoded `(key, value)` pairs, in order.
-fn decode_form(body: &str) -> Vec<(String, String)> {
-    body.split('&')
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
-}
-
-/// `application/x-www-form-urlencoded` decoding: `%XX` escapes, `+` for a space.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = bytes
-                    .get(i + 1..i + 3)
-                    .and_then(|h| std::str::from_utf8(h).ok())
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-                    .expect("a `%` is followed by two hex digits");
-                out.push(hex);
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).expect("percent-decoded body is UTF-8")
-}
-
 fn serialize(c: &mut Criterion) {
     let input = copy_snapshot_input();
     let ours = copy_snapshot::serialize_request(&input);
     let baseline = sdk_serialize(&input);
     assert_eq!(
-        decode_form(&ours),
-        decode_form(&baseline),
+        conformance::decode_form(&ours),
+        conformance::decode_form(&baseline),
         "ours and the SDK's QueryWriter must send the same key/value pairs\nours:     {ours}\nbaseline: {baseline}"
     );
 

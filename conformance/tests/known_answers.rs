@@ -5,34 +5,7 @@
 use elasticache::operation::copy_snapshot::{self, CopySnapshotMessage};
 use elasticache::types::Tag;
 
-/// Splits a form body into percent-decoded (key, value) pairs, in order.
-fn decode(body: &str) -> Vec<(String, String)> {
-    body.split('&')
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (unescape(k), unescape(v))
-        })
-        .collect()
-}
-
-fn unescape(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("ascii");
-                out.push(u8::from_str_radix(hex, 16).expect("hex escape"));
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).expect("UTF-8")
-}
+use conformance::decode_form as decode;
 
 const SDK_FULL: &str = "Action=CopySnapshot&Version=2015-02-02&SourceSnapshotName=my-source-snapshot&TargetSnapshotName=my-target-snapshot&TargetBucket=my-export-bucket&KmsKeyId=arn%3Aaws%3Akms%3Aus-east-1%3A123456789012%3Akey%2Fabcd-1234&Tags.Tag.1.Key=env&Tags.Tag.1.Value=prod&Tags.Tag.2.Key=team&Tags.Tag.2.Value=cache%20ops%2F%CE%B1";
 
