@@ -273,6 +273,7 @@ pub fn enumeration(scope: &Scope<'_>, e: &Enum) -> TokenStream {
     let body = if e.int {
         let ints: Vec<i32> = values
             .iter()
+            // The IR checked that every intEnum value is a 32-bit integer.
             .map(|v| v.parse().unwrap_or_default())
             .collect();
         quote! {

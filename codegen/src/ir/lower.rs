@@ -694,7 +694,15 @@ impl<'m> Lowering<'m> {
             for (name, m) in &shape.members {
                 let value = match m.traits.get(traits::ENUM_VALUE) {
                     Some(Value::String(s)) if !int => s.clone(),
-                    Some(Value::Number(n)) if int => n.to_string(),
+                    Some(Value::Number(n)) if int => match n.as_i64().map(i32::try_from) {
+                        Some(Ok(v)) => v.to_string(),
+                        _ => {
+                            return Err(Error::new(
+                                format!("{id}${name}"),
+                                format!("intEnum value {n} is not a 32-bit integer"),
+                            ))
+                        }
+                    },
                     None if !int => name.clone(),
                     _ => return Err(Error::new(
                         format!("{id}${name}"),
