@@ -3,26 +3,10 @@
 //! them) and `cargo doc -D warnings`: the snapshots hold code that really
 //! compiles, not just text.
 
-use std::path::Path;
-use std::process::Command;
-use xtask::{codegen, workspace_root, CodegenArgs};
+mod support;
 
-fn cargo(dir: &Path, target: &Path, args: &[&str]) {
-    let out = Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));
-    assert!(
-        out.status.success(),
-        "`cargo {}` failed in {}:\n{}",
-        args.join(" "),
-        dir.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use support::cargo;
+use xtask::{codegen, workspace_root, CodegenArgs};
 
 #[test]
 fn fixture_crates_compile_lint_and_document_clean() {
@@ -70,8 +54,7 @@ fn fixture_crates_compile_lint_and_document_clean() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     // Same dependency versions as this workspace.
-    std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    support::copy_lockfile(&root, dir.path());
     let target = root.join("target/fixture-crates");
     cargo(
         dir.path(),
@@ -85,15 +68,18 @@ fn fixture_crates_compile_lint_and_document_clean() {
             "-D",
             "warnings",
         ],
+        &[],
     );
     cargo(
         dir.path(),
         &target,
         &["test", "--workspace", "--all-features"],
+        &[],
     );
     cargo(
         dir.path(),
         &target,
         &["doc", "--workspace", "--no-deps", "--all-features"],
+        &[],
     );
 }

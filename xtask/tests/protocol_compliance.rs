@@ -9,6 +9,8 @@
 //! Every client case of the suite must pass: one that fails, is skipped or is missing fails
 //! this test.
 
+mod support;
+
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -65,8 +67,7 @@ fn awsquery_protocol_compliance_suite() {
         },
     )
     .unwrap_or_else(|e| panic!("generating the suite's crate: {e}"));
-    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
-        .unwrap_or_else(|e| panic!("copying Cargo.lock: {e}"));
+    support::copy_lockfile(&root, &out);
 
     let output = Command::new(env!("CARGO"))
         .args(["test", "--test", "protocol_tests", "--no-fail-fast"])
