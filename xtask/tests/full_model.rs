@@ -10,9 +10,9 @@
 //! * `target/full-model/elasticache/`: the crate, written by `cargo xtask
 //!   codegen --model … --out …`, which rewrites only files whose bytes
 //!   changed, so a second run rebuilds nothing unless the generator changed;
-//! * `…/elasticache/tests/support/differential.rs`: a copy of the harness in
-//!   `conformance/tests/support/` (the committed crate's differential test
-//!   uses the same file), and `…/tests/differential.rs`, written here as
+//! * `…/elasticache/tests/support/differential.rs` and `tests/oracle/mod.rs`:
+//!   copies of the harness and the oracle locator in `conformance/tests/`
+//!   (the committed crate's differential test uses the same files), and `…/tests/differential.rs`, written here as
 //!   tokens: one `harness.check::<Op>()` per operation of the model;
 //! * `target/full-model/target/`: its `CARGO_TARGET_DIR`, so repeated runs
 //!   are incremental. The workspace's `Cargo.lock` is copied in, so the
@@ -22,62 +22,15 @@
 //! `ORACLE_PY` selects the oracle's Python (otherwise its `setup.sh` makes a
 //! venv). The timings are printed, never asserted.
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
+use support::{cargo, read, write_if_changed};
 
 use codegen::Options;
 use quote::{format_ident, quote};
 use xtask::{codegen, workspace_root, CodegenArgs};
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-/// Writes `contents` unless the file already holds exactly that.
-fn write_if_changed(path: &Path, contents: &str) {
-    if std::fs::read(path).is_ok_and(|old| old == contents.as_bytes()) {
-        return;
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{}: {e}", parent.display()));
-    }
-    std::fs::write(path, contents).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-}
-
-/// Runs cargo in `dir` and returns its output and how long it took; fails
-/// the test (with the end of its output) when cargo fails.
-fn cargo(dir: &Path, target: &Path, args: &[&str], envs: &[(&str, &Path)]) -> (Output, Duration) {
-    let start = Instant::now();
-    let mut command = Command::new(env!("CARGO"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env("RUSTDOCFLAGS", "-D warnings");
-    for (key, value) in envs {
-        command.env(key, value);
-    }
-    let out = command
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));
-    let elapsed = start.elapsed();
-    if !out.status.success() {
-        let tail = |bytes: &[u8]| {
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            let lines: Vec<&str> = text.lines().collect();
-            lines[lines.len().saturating_sub(300)..].join("\n")
-        };
-        panic!(
-            "`cargo {}` failed in {}:\n--- stdout (end)\n{}\n--- stderr (end)\n{}",
-            args.join(" "),
-            dir.display(),
-            tail(&out.stdout),
-            tail(&out.stderr)
-        );
-    }
-    (out, elapsed)
-}
 
 /// The differential test of the generated crate: every operation, through
 /// the shared harness.
@@ -167,11 +120,14 @@ fn full_model_crate_builds_lints_documents_and_matches_botocore() {
     let ir = codegen::load("elasticache.json", &read(&model), &Options::default())
         .unwrap_or_else(|e| panic!("{e}"));
     let examples: usize = ir.operations.iter().map(|op| op.examples.len()).sum();
-    write_if_changed(&krate.join("Cargo.lock"), &read(&root.join("Cargo.lock")));
-    write_if_changed(
-        &krate.join("tests/support/differential.rs"),
-        &read(&root.join("conformance/tests/support/differential.rs")),
-    );
+    support::copy_lockfile(&root, &krate);
+    // The harness, and the oracle locator it includes from `../oracle/`.
+    for file in ["support/differential.rs", "oracle/mod.rs"] {
+        write_if_changed(
+            &krate.join("tests").join(file),
+            &read(&root.join("conformance/tests").join(file)),
+        );
+    }
     write_if_changed(
         &krate.join("tests/differential.rs"),
         &differential_test(&ir),

@@ -19,10 +19,15 @@ pub fn dir() -> PathBuf {
 
 /// The oracle's Python: `$ORACLE_PY`, or `bin/python` of the venv `setup.sh` prints.
 pub fn python() -> PathBuf {
+    python_in(&dir())
+}
+
+/// [`python`] for the oracle folder `dir` (tests outside this crate pass their own).
+pub fn python_in(dir: &Path) -> PathBuf {
     if let Some(python) = std::env::var_os("ORACLE_PY") {
         return PathBuf::from(python);
     }
-    let setup = dir().join("setup.sh");
+    let setup = dir.join("setup.sh");
     let output = Command::new(&setup)
         .stdin(Stdio::null())
         .output()
@@ -41,7 +46,12 @@ pub fn python() -> PathBuf {
         .rfind(|line| !line.is_empty())
         .unwrap_or_else(|| panic!("{} printed no venv path", setup.display()));
     let python = Path::new(venv).join("bin/python");
-    assert!(python.exists(), "{} does not exist", python.display());
+    assert!(
+        python.exists(),
+        "{} printed venv {venv}, but {} does not exist",
+        setup.display(),
+        python.display()
+    );
     python
 }
 

@@ -37,6 +37,9 @@
 
 #![allow(dead_code)]
 
+#[path = "../oracle/mod.rs"]
+mod oracle;
+
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::io::{BufRead, BufReader, Write};
@@ -1583,7 +1586,7 @@ impl Oracle {
              The differential test needs it and cannot pass without it.",
             dir.display()
         );
-        let python = oracle_python(dir);
+        let python = oracle::python_in(dir);
         let script = dir.join("query_oracle.py");
         let mut child = Command::new(&python)
             .arg(&script)
@@ -1684,36 +1687,4 @@ impl Drop for Oracle {
         drop(self.stdin.take());
         let _ = self.child.wait();
     }
-}
-
-/// `$ORACLE_PY`, or the venv that the oracle's idempotent `setup.sh` prints.
-fn oracle_python(dir: &Path) -> PathBuf {
-    if let Some(python) = std::env::var_os("ORACLE_PY") {
-        return PathBuf::from(python);
-    }
-    let setup = dir.join("setup.sh");
-    let output = Command::new(&setup)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run the oracle setup {}: {e}", setup.display()));
-    assert!(
-        output.status.success(),
-        "the oracle setup {} failed ({}); set ORACLE_PY to a Python with botocore 1.44.5.\n{}",
-        setup.display(),
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let venv = stdout
-        .lines()
-        .map(str::trim)
-        .rfind(|line| !line.is_empty())
-        .unwrap_or_else(|| panic!("the oracle setup {} printed no venv path", setup.display()));
-    let python = Path::new(venv).join("bin/python");
-    assert!(
-        python.exists(),
-        "the oracle setup printed venv {venv}, but {} does not exist",
-        python.display()
-    );
-    python
 }
