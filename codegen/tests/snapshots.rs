@@ -9,14 +9,14 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
-/// The files a fixture produces that are its own (the runtime and protocol
-/// test support copies are the same for every model and are tested where they
-/// are written).
+/// The files a fixture produces: all of them are its own, since the runtime is a
+/// dependency (`Runtime::Path`), not a copy.
 fn own_files(files: Vec<GeneratedFile>) -> Vec<GeneratedFile> {
+    assert!(
+        files.iter().all(|f| !f.path.starts_with("src/rt/")),
+        "a crate with a runtime dependency carries no copy of it"
+    );
     files
-        .into_iter()
-        .filter(|f| !f.path.starts_with("src/rt/") && !f.path.starts_with("tests/support/"))
-        .collect()
 }
 
 #[test]

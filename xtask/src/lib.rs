@@ -1,8 +1,12 @@
 //! `cargo xtask codegen`: regenerates `generated/` from `model/`, writing only
 //! files whose bytes changed and removing files it generated before that are no
 //! longer produced. `--check` writes nothing and reports what is stale.
+//!
+//! With several `--model`s it writes a workspace into `--out`: one crate per model, all
+//! depending on the one runtime crate.
 
-use codegen::{GeneratedFile, Options};
+use codegen::emit::crate_files::toml_string;
+use codegen::{GeneratedFile, Options, Runtime};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -19,8 +23,9 @@ const OWNED_MARKERS: &[&str] = &[
 pub struct CodegenArgs {
     /// Write nothing; fail when anything is stale.
     pub check: bool,
-    /// The model file (default `model/elasticache.json`).
-    pub model: Option<PathBuf>,
+    /// The model files (default `model/elasticache.json`). More than one: a workspace of
+    /// one crate per model in `out`.
+    pub models: Vec<PathBuf>,
     /// The output crate directory (default `generated/`).
     pub out: Option<PathBuf>,
     /// Operations to generate (default: all).
@@ -29,7 +34,26 @@ pub struct CodegenArgs {
     pub crate_name: Option<String>,
     /// Also emit `tests/protocol_tests.rs` from the model's Smithy protocol tests.
     pub protocol_tests: bool,
+    /// How the crates get the runtime (default: by path, relative to where they are written).
+    pub runtime: RuntimeArg,
 }
+
+/// `--runtime`: how generated crates get the runtime crate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum RuntimeArg {
+    /// `path`: a path dependency on this repository's `runtime/`, relative to the output.
+    #[default]
+    Path,
+    /// `version[=REQ]`: the published runtime, by version requirement (default: this
+    /// runtime's version).
+    Version(String),
+    /// `vendor`: a copy of the runtime in each crate's `src/rt/`.
+    Vendor,
+}
+
+/// The command line, for error messages.
+pub const USAGE: &str = "usage: cargo xtask codegen [--check] [--model PATH]... [--out DIR] \
+[--operations A,B,…] [--crate-name NAME] [--protocol-tests] [--runtime path|version[=REQ]|vendor]";
 
 /// What a run did (or, with `--check`, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -83,7 +107,25 @@ pub fn parse_args(args: &[String]) -> Result<CodegenArgs, TaskError> {
         match arg.as_str() {
             "--check" => out.check = true,
             "--protocol-tests" => out.protocol_tests = true,
-            "--model" => out.model = Some(value("--model")?.into()),
+            "--model" => out.models.push(value("--model")?.into()),
+            "--runtime" => {
+                let v = value("--runtime")?;
+                out.runtime = match v.as_str() {
+                    "path" => RuntimeArg::Path,
+                    "vendor" => RuntimeArg::Vendor,
+                    "version" => RuntimeArg::Version(codegen::emit::runtime::VERSION.to_owned()),
+                    other => match other.strip_prefix("version=") {
+                        Some(req) if !req.trim().is_empty() => {
+                            RuntimeArg::Version(req.trim().to_owned())
+                        }
+                        _ => {
+                            return Err(TaskError(format!(
+                                "--runtime takes `path`, `version`, `version=REQ` or `vendor`, not `{other}`"
+                            )))
+                        }
+                    },
+                };
+            }
             "--out" => out.out = Some(value("--out")?.into()),
             "--crate-name" => out.crate_name = Some(value("--crate-name")?),
             "--operations" => {
@@ -98,10 +140,23 @@ pub fn parse_args(args: &[String]) -> Result<CodegenArgs, TaskError> {
                 }
                 out.operations = Some(list);
             }
-            other => {
+            other => return Err(TaskError(format!("unknown argument `{other}`\n{USAGE}"))),
+        }
+    }
+    if out.models.len() > 1 {
+        if out.out.is_none() {
+            return Err(TaskError(
+                "several --model options write a workspace: name its directory with --out".into(),
+            ));
+        }
+        for (flag, given) in [
+            ("--operations", out.operations.is_some()),
+            ("--crate-name", out.crate_name.is_some()),
+        ] {
+            if given {
                 return Err(TaskError(format!(
-                    "unknown argument `{other}`\nusage: cargo xtask codegen [--check] [--model PATH] [--out DIR] [--operations A,B,…] [--crate-name NAME] [--protocol-tests]"
-                )))
+                    "{flag} applies to one model; it cannot be used with several --model options"
+                )));
             }
         }
     }
@@ -111,28 +166,20 @@ pub fn parse_args(args: &[String]) -> Result<CodegenArgs, TaskError> {
 /// Runs `codegen` with the workspace at `root`.
 pub fn codegen(root: &Path, args: &CodegenArgs) -> Result<Report, TaskError> {
     let start = Instant::now();
-    let model_path = args
-        .model
-        .clone()
-        .unwrap_or_else(|| root.join("model/elasticache.json"));
     let default_out = root.join("generated");
     let out_dir = args.out.clone().unwrap_or_else(|| default_out.clone());
-    let model_name = display_path(root, &model_path);
-    let json = std::fs::read_to_string(&model_path).map_err(|e| {
-        TaskError(format!(
-            "cannot read the model {}: {e}",
-            model_path.display()
-        ))
-    })?;
-    let options = Options {
-        operations: args.operations.clone(),
-        crate_name: args.crate_name.clone(),
-        standalone: !same_dir(&out_dir, &default_out),
-        protocol_tests: args.protocol_tests,
-        ..Options::default()
+    let files = if args.models.len() > 1 {
+        workspace_files(root, &out_dir, args)?
+    } else {
+        let model = args
+            .models
+            .first()
+            .cloned()
+            .unwrap_or_else(|| root.join("model/elasticache.json"));
+        let runtime = runtime_of(root, &out_dir, &args.runtime);
+        let standalone = !same_dir(&out_dir, &default_out);
+        crate_files(root, &model, args, runtime, standalone)?.1
     };
-    let files =
-        codegen::generate(&model_name, &json, &options).map_err(|e| TaskError(e.to_string()))?;
 
     let mut report = Report::default();
     let mut to_write: Vec<&GeneratedFile> = Vec::new();
@@ -165,6 +212,179 @@ pub fn codegen(root: &Path, args: &CodegenArgs) -> Result<Report, TaskError> {
     }
     report.elapsed = start.elapsed();
     Ok(report)
+}
+
+/// The files of one crate generated from `model`, and its crate name.
+fn crate_files(
+    root: &Path,
+    model: &Path,
+    args: &CodegenArgs,
+    runtime: Runtime,
+    standalone: bool,
+) -> Result<(String, Vec<GeneratedFile>), TaskError> {
+    let model_name = display_path(root, model);
+    let json = std::fs::read_to_string(model)
+        .map_err(|e| TaskError(format!("cannot read the model {}: {e}", model.display())))?;
+    let options = Options {
+        operations: args.operations.clone(),
+        crate_name: args.crate_name.clone(),
+        standalone,
+        protocol_tests: args.protocol_tests,
+        runtime,
+        ..Options::default()
+    };
+    let ir = codegen::load(&model_name, &json, &options).map_err(|e| TaskError(e.to_string()))?;
+    let files =
+        codegen::emit_crate(&ir, &model_name, &options).map_err(|e| TaskError(e.to_string()))?;
+    Ok((ir.service.crate_name, files))
+}
+
+/// A workspace in `out_dir`: its `Cargo.toml` and one crate per model in a directory named
+/// after the crate, each depending on the runtime through `[workspace.dependencies]`.
+fn workspace_files(
+    root: &Path,
+    out_dir: &Path,
+    args: &CodegenArgs,
+) -> Result<Vec<GeneratedFile>, TaskError> {
+    let vendored = args.runtime == RuntimeArg::Vendor;
+    let member_runtime = if vendored {
+        Runtime::Vendor
+    } else {
+        Runtime::Workspace
+    };
+    let mut files = Vec::new();
+    let mut members: Vec<(String, String)> = Vec::new();
+    for model in &args.models {
+        let (name, crate_files) = crate_files(root, model, args, member_runtime.clone(), false)?;
+        if let Some((_, other)) = members.iter().find(|(n, _)| *n == name) {
+            return Err(TaskError(format!(
+                "{} and {other} both make a crate named `{name}`: a workspace needs distinct names",
+                display_path(root, model)
+            )));
+        }
+        files.extend(crate_files.into_iter().map(|f| GeneratedFile {
+            path: format!("{name}/{}", f.path),
+            contents: f.contents,
+        }));
+        members.push((name, display_path(root, model)));
+    }
+    let models: Vec<&str> = members.iter().map(|(_, m)| m.as_str()).collect();
+    let mut toml = format!(
+        "# @generated by `cargo xtask codegen` from {}. Do not edit.\n\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        models.join(", "),
+        members
+            .iter()
+            .map(|(n, _)| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    // One runtime for every member: one `DateTime`, one client `Config`, one build.
+    let source = match &args.runtime {
+        RuntimeArg::Vendor => None,
+        RuntimeArg::Path => Some(format!(
+            "path = {}, version = \"{}\"",
+            toml_string(&runtime_path(root, out_dir)),
+            codegen::emit::runtime::VERSION
+        )),
+        RuntimeArg::Version(req) => Some(format!("version = {}", toml_string(req))),
+    };
+    if let Some(source) = source {
+        toml.push_str(&format!(
+            "\n[workspace.dependencies]\n{} = {{ {source}, default-features = false }}\n",
+            codegen::emit::runtime::CRATE_NAME
+        ));
+    }
+    files.push(GeneratedFile {
+        path: "Cargo.toml".into(),
+        contents: toml,
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The runtime dependency of a crate written to `out_dir`.
+fn runtime_of(root: &Path, out_dir: &Path, arg: &RuntimeArg) -> Runtime {
+    match arg {
+        RuntimeArg::Vendor => Runtime::Vendor,
+        RuntimeArg::Version(req) => Runtime::Version(req.clone()),
+        RuntimeArg::Path => Runtime::Path(runtime_path(root, out_dir)),
+    }
+}
+
+/// This repository's `runtime/`, relative to `out_dir`, with `/` separators.
+fn runtime_path(root: &Path, out_dir: &Path) -> String {
+    relative_path(&absolute(out_dir), &absolute(&root.join("runtime")))
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// `path` made absolute against the current directory, with `.` and `..` resolved as far
+/// as the existing part of it allows (the output directory may not exist yet).
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    // Canonicalize the longest existing ancestor, then append the rest.
+    let mut existing = joined.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(canonical) = existing.canonicalize() {
+            let mut out = canonical;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return normalize(&out);
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return normalize(&joined),
+        }
+    }
+}
+
+/// Resolves `.` and `..` components lexically.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The path that leads from directory `from` to `to` (both absolute).
+pub fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        // Nothing in common (another drive): only the absolute path leads there.
+        return to.iter().collect();
+    }
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for c in &to[common..] {
+        out.push(c);
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {

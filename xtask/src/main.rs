@@ -1,4 +1,5 @@
-//! `cargo xtask codegen [--check] [--model PATH] [--out DIR] [--operations A,B,…]`
+//! `cargo xtask codegen [--check] [--model PATH]... [--out DIR] [--operations A,B,…]
+//! [--crate-name NAME] [--protocol-tests] [--runtime path|version[=REQ]|vendor]`
 //!
 //! Exit codes: 0 done (or fresh), 1 `--check` found stale files, 2 bad input
 //! (missing file, invalid JSON, invalid model), with one message on stderr.
@@ -10,7 +11,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("codegen") => run_codegen(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask codegen [--check] [--model PATH] [--out DIR] [--operations A,B,…] [--crate-name NAME] [--protocol-tests]");
+            eprintln!("{}", xtask::USAGE);
             ExitCode::from(2)
         }
     }

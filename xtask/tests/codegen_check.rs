@@ -27,7 +27,7 @@ fn run_into(out: &Path, model: Option<&Path>) -> Result<xtask::Report, xtask::Ta
         &workspace_root(),
         &CodegenArgs {
             out: Some(out.to_path_buf()),
-            model: model.map(Path::to_path_buf),
+            models: model.map(Path::to_path_buf).into_iter().collect(),
             ..CodegenArgs::default()
         },
     )

@@ -30,7 +30,7 @@ fn fixture_crates_compile_lint_and_document_clean() {
         codegen(
             &root,
             &CodegenArgs {
-                model: Some(model.clone()),
+                models: vec![model.clone()],
                 out: Some(out.clone()),
                 crate_name: Some(format!("fixture_{name}")),
                 protocol_tests: true,

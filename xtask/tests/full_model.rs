@@ -109,7 +109,7 @@ fn full_model_crate_builds_lints_documents_and_matches_botocore() {
     let report = codegen(
         &root,
         &CodegenArgs {
-            model: Some(model.clone()),
+            models: vec![model.clone()],
             out: Some(krate.clone()),
             ..CodegenArgs::default()
         },

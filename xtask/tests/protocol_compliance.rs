@@ -59,7 +59,7 @@ fn awsquery_protocol_compliance_suite() {
     codegen(
         &root,
         &CodegenArgs {
-            model: Some(suite),
+            models: vec![suite],
             out: Some(out.clone()),
             crate_name: Some("awsquery_suite".to_owned()),
             protocol_tests: true,

@@ -1,50 +1,77 @@
 //! The crate around the operations: `Cargo.toml`, `lib.rs`, `types.rs`,
-//! `error.rs`, `operation/mod.rs`, and the runtime copied into `rt/`.
+//! `error.rs` and `operation/mod.rs`.
 
-use super::{doc_attrs, inner_doc_attrs, shapes, structures_in, Scope};
+use super::{doc_attrs, inner_doc_attrs, runtime, shapes, structures_in, Scope};
 use crate::ir::{Ir, Placement};
+use crate::{Options, Runtime};
 use proc_macro2::TokenStream;
-use quote::quote;
-
-/// The hand-written runtime, copied into `src/rt/` of every generated crate.
-pub const RUNTIME: &[(&str, &str)] = &[
-    ("mod.rs", include_str!("../../runtime/mod.rs")),
-    ("query.rs", include_str!("../../runtime/query.rs")),
-    ("xml.rs", include_str!("../../runtime/xml.rs")),
-    ("time.rs", include_str!("../../runtime/time.rs")),
-    ("blob.rs", include_str!("../../runtime/blob.rs")),
-    ("error.rs", include_str!("../../runtime/error.rs")),
-    ("operation.rs", include_str!("../../runtime/operation.rs")),
-    ("endpoint.rs", include_str!("../../runtime/endpoint.rs")),
-    (
-        "idempotency.rs",
-        include_str!("../../runtime/idempotency.rs"),
-    ),
-    (
-        "compression.rs",
-        include_str!("../../runtime/compression.rs"),
-    ),
-    ("client.rs", include_str!("../../runtime/client.rs")),
-    (
-        "credentials.rs",
-        include_str!("../../runtime/credentials.rs"),
-    ),
-    ("sigv4.rs", include_str!("../../runtime/sigv4.rs")),
-    ("retry.rs", include_str!("../../runtime/retry.rs")),
-    ("paginate.rs", include_str!("../../runtime/paginate.rs")),
-];
+use quote::{format_ident, quote};
 
 /// `Cargo.toml` of the generated crate. It names its own dependency versions so
 /// that it builds outside this workspace too.
-pub fn cargo_toml(ir: &Ir, header: &str, standalone: bool) -> String {
+pub fn cargo_toml(ir: &Ir, header: &str, options: &Options) -> String {
     let name = &ir.service.crate_name;
     let sdk = &ir.service.sdk_id;
-    let workspace = if standalone { "\n[workspace]\n" } else { "" };
+    let workspace = if options.standalone {
+        "\n[workspace]\n"
+    } else {
+        ""
+    };
     // The client is on by default; so is compression where the model asks for it.
     let default = if ir.operations.iter().any(|o| o.gzip) {
         "[\"client\", \"gzip\"]"
     } else {
         "[\"client\"]"
+    };
+    let (features, dependencies) = match &options.runtime {
+        Runtime::Vendor => (
+            VENDORED_FEATURES.to_owned(),
+            VENDORED_DEPENDENCIES.to_owned(),
+        ),
+        shared => {
+            let rt = runtime::CRATE_NAME;
+            // Where the runtime comes from, without its features.
+            let source = match shared {
+                Runtime::Path(path) => format!(
+                    "path = {}, version = \"{}\"",
+                    toml_string(path),
+                    runtime::VERSION
+                ),
+                Runtime::Version(req) => format!("version = {}", toml_string(req)),
+                Runtime::Workspace | Runtime::Vendor => "workspace = true".to_owned(),
+            };
+            // A workspace dependency carries its own `default-features = false`.
+            let no_defaults = if matches!(shared, Runtime::Workspace) {
+                ""
+            } else {
+                ", default-features = false"
+            };
+            let test_support = if options.protocol_tests {
+                format!(
+                    "\n[dev-dependencies]\n\
+                     # The checks the generated protocol tests call.\n\
+                     {rt} = {{ {source}, features = [\"test-support\"] }}\n"
+                )
+            } else {
+                String::new()
+            };
+            (
+                format!(
+                    "# Serialize / Deserialize with the model's member names.\n\
+                     serde = [\"{rt}/serde\"]\n\
+                     # gzip request bodies of operations with `smithy.api#requestCompression`.\n\
+                     gzip = [\"{rt}/gzip\"]\n\
+                     # The async client (`client::Client`): HTTP/1.1 over hyper with rustls on tokio,\n\
+                     # SigV4 signing, retries, paginators; see the runtime's `client` feature.\n\
+                     client = [\"{rt}/client\"]\n"
+                ),
+                format!(
+                    "# Everything generated code names is reached through `rt`, this crate's\n\
+                     # re-export of the runtime that every generated service crate shares.\n\
+                     {rt} = {{ {source}{no_defaults} }}\n{test_support}"
+                ),
+            )
+        }
     };
     format!(
         r#"{header}
@@ -59,7 +86,32 @@ publish = false
 
 [features]
 default = {default}
-# Serialize / Deserialize with the model's member names.
+{features}
+[dependencies]
+{dependencies}
+[package.metadata.docs.rs]
+all-features = true
+{workspace}"#
+    )
+}
+
+/// `s` as a TOML basic string, quoted and escaped.
+pub fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The features of a crate with the runtime copied into `src/rt/`.
+const VENDORED_FEATURES: &str = r#"# Serialize / Deserialize with the model's member names.
 serde = ["dep:serde"]
 # gzip request bodies of operations with `smithy.api#requestCompression`.
 gzip = ["dep:flate2"]
@@ -75,34 +127,30 @@ client = [
     "dep:tokio",
     "dep:webpki-roots",
 ]
+# `rt::test_support`: the checks generated Smithy protocol tests call.
+test-support = []
+"#;
 
-[dependencies]
+/// The dependencies of a crate with the runtime copied into `src/rt/`: the runtime's own.
+const VENDORED_DEPENDENCIES: &str = r#"# The runtime is copied into src/rt/ (`--runtime vendor`); these are its dependencies.
 base64 = "0.22"
-flate2 = {{ version = "1", optional = true }}
+flate2 = { version = "1", optional = true }
 http = "1"
 quick-xml = "0.38"
-serde = {{ version = "1", features = ["derive"], optional = true }}
+serde = { version = "1", features = ["derive"], optional = true }
 # client
-futures-core = {{ version = "0.3", default-features = false, optional = true }}
-http-body-util = {{ version = "0.1", optional = true }}
-hyper-rustls = {{ version = "0.27", default-features = false, features = ["http1", "ring", "tls12"], optional = true }}
-hyper-util = {{ version = "0.1", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }}
-ring = {{ version = "0.17", optional = true }}
-rustls = {{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
-tokio = {{ version = "1", default-features = false, features = ["time"], optional = true }}
-webpki-roots = {{ version = "1", optional = true }}
+futures-core = { version = "0.3", default-features = false, optional = true }
+http-body-util = { version = "0.1", optional = true }
+hyper-rustls = { version = "0.27", default-features = false, features = ["http1", "ring", "tls12"], optional = true }
+hyper-util = { version = "0.1", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }
+ring = { version = "0.17", optional = true }
+rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
+tokio = { version = "1", default-features = false, features = ["time"], optional = true }
+webpki-roots = { version = "1", optional = true }
+"#;
 
-[dev-dependencies]
-serde_json = "1"
-
-[package.metadata.docs.rs]
-all-features = true
-{workspace}"#
-    )
-}
-
-/// `src/lib.rs`.
-pub fn lib_rs(ir: &Ir) -> TokenStream {
+/// `src/lib.rs`. `vendored`: the runtime is the module `src/rt/`, not the shared crate.
+pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
     let mut docs = format!("# {}\n\n", ir.service.sdk_id);
     if let Some(d) = &ir.service.docs {
         docs.push_str(d);
@@ -117,7 +165,7 @@ pub fn lib_rs(ir: &Ir) -> TokenStream {
          (`serialize_request`), response parser (`parse_response`) and error enum.\n\
          - [`types`]: structures and enums shared between operations.\n\
          - [`error`]: the modelled errors and [`Error`], which every operation error converts into.\n\
-         - [`rt`]: the small runtime the generated code is built on (form writer, XML reader, timestamps).\n\n\
+         - [`rt`]: {}\n\n\
          Required input members are constructor arguments, optional ones chained setters. Output \
          members are all `Option`s: a server may leave anything out, and parsing never invents \
          a value. Lists keep absent (`None`) apart from empty (`Some(vec![])`).\n\n\
@@ -125,6 +173,15 @@ pub fn lib_rs(ir: &Ir) -> TokenStream {
          (`POST /`, form body) and `parse_response` turns a status and body into the typed output or error, \
          so any HTTP stack can carry the calls.{}\n\n\
          Generated from the Smithy model of `{}` by `cargo xtask codegen`.",
+        if vendored {
+            "the runtime the generated code is built on (form writer, XML reader, timestamps, \
+             the client's machinery), copied into this crate."
+        } else {
+            "the runtime the generated code is built on (form writer, XML reader, timestamps, \
+             the client's machinery): the `smithy-query-runtime` crate, shared by every \
+             generated service crate, so [`DateTime`], [`Blob`], errors' [`ErrorMeta`](rt::ErrorMeta) \
+             and the client's `Config` are the same types in all of them."
+        },
         first.map_or(String::new(), |op| format!(
             " See [`{}`](operation::{}::{}) for an example.",
             op.name,
@@ -136,6 +193,14 @@ pub fn lib_rs(ir: &Ir) -> TokenStream {
     let doc_tokens = inner_doc_attrs(&docs);
     let version = &ir.service.version;
     let namespace = ir.service.xml_namespace.clone().unwrap_or_default();
+    let rt = if vendored {
+        quote!(
+            pub mod rt;
+        )
+    } else {
+        let krate = format_ident!("{}", runtime::CRATE_NAME.replace('-', "_"));
+        quote!(pub use ::#krate as rt;)
+    };
     quote! {
         #doc_tokens
         #![forbid(unsafe_code)]
@@ -145,7 +210,7 @@ pub fn lib_rs(ir: &Ir) -> TokenStream {
         pub mod client;
         pub mod error;
         pub mod operation;
-        pub mod rt;
+        #rt
         pub mod types;
 
         #[cfg(feature = "client")]

@@ -9,6 +9,7 @@ pub mod examples;
 pub mod file;
 pub mod operation;
 pub mod protocol_tests;
+pub mod runtime;
 pub mod ser;
 pub mod shapes;
 

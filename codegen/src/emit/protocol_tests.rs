@@ -19,9 +19,6 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-/// The hand-written checks the generated tests call, emitted as `tests/support/mod.rs`.
-pub const SUPPORT: &str = include_str!("../../protocol_tests/support.rs");
-
 /// Whether the IR has any protocol test case.
 pub fn has_tests(ir: &Ir) -> bool {
     ir.operations
@@ -58,17 +55,16 @@ pub fn file(ir: &Ir) -> Result<TokenStream> {
         requests.len(),
         responses.len()
     );
+    let krate = &cx.krate;
     Ok(quote! {
         #![doc = #doc]
         //!
         //! Generated from the model's `smithy.test#httpRequestTests` and
         //! `smithy.test#httpResponseTests` traits.
 
-        mod support;
-
         /// Each case builds a request and checks it against the case.
         mod requests {
-            use super::support;
+            use #krate::rt::test_support as support;
             #(#requests)*
         }
 

@@ -14,7 +14,10 @@ pub fn gzip(body: &[u8]) -> Option<Vec<u8>> {
     use flate2::write::GzEncoder;
     use flate2::Compression;
     use std::io::Write as _;
-    let mut encoder = GzEncoder::new(Vec::with_capacity(body.len() / 2 + 32), Compression::default());
+    let mut encoder = GzEncoder::new(
+        Vec::with_capacity(body.len() / 2 + 32),
+        Compression::default(),
+    );
     // Writing to a Vec cannot fail.
     encoder.write_all(body).ok()?;
     encoder.finish().ok()

@@ -1,9 +1,7 @@
-//! Checks shared by the generated protocol tests: what a request must look like according to a
-//! `smithy.test#httpRequestTests` case. The generated tests hand over the request's parts as
-//! plain strings and bytes, so this file needs nothing but `std`.
-
-// A crate whose operations never compress uses no gzip check.
-#![allow(dead_code)]
+//! Checks that generated Smithy protocol tests call (feature `test-support`): what a request
+//! must look like according to a `smithy.test#httpRequestTests` case. The tests hand over the
+//! request's parts as plain strings and bytes, so this module needs nothing but `std`. A check
+//! that fails panics with every difference it found, as a test assertion does.
 
 /// What a request test case expects.
 #[derive(Debug)]
@@ -121,7 +119,9 @@ pub fn check_request(actual: &Actual<'_>, expected: &Expected<'_>) {
                     && value
                         .strip_suffix("; charset=utf-8")
                         .is_some_and(|media| media == *want) => {}
-            Some(value) => problems.push(format!("header {name}: expected {want:?}, sent {value:?}")),
+            Some(value) => {
+                problems.push(format!("header {name}: expected {want:?}, sent {value:?}"))
+            }
             None => problems.push(format!("header {name}: expected {want:?}, not sent")),
         }
     }
@@ -169,7 +169,10 @@ pub fn check_request(actual: &Actual<'_>, expected: &Expected<'_>) {
 fn check_body(body: &[u8], want: &str, media_type: Option<&str>, problems: &mut Vec<String>) {
     match media_type {
         Some("application/x-www-form-urlencoded") => {
-            let sent = match std::str::from_utf8(body).map_err(|e| e.to_string()).and_then(form_pairs) {
+            let sent = match std::str::from_utf8(body)
+                .map_err(|e| e.to_string())
+                .and_then(form_pairs)
+            {
                 Ok(pairs) => pairs,
                 Err(e) => {
                     problems.push(format!("the body is not a form: {e}"));
@@ -256,7 +259,11 @@ pub fn check_gzip_of(compressed: &[u8], plain: &[u8]) {
         plain.len() as u64 & 0xFFFF_FFFF,
         "the gzip trailer's length is not the uncompressed body's"
     );
-    assert_eq!(crc, crc32(plain), "the gzip trailer's CRC-32 is not the uncompressed body's");
+    assert_eq!(
+        crc,
+        crc32(plain),
+        "the gzip trailer's CRC-32 is not the uncompressed body's"
+    );
 }
 
 /// CRC-32 (IEEE 802.3, reflected, as gzip uses it), bit by bit.
@@ -275,57 +282,68 @@ fn crc32(data: &[u8]) -> u32 {
     !crc
 }
 
-#[test]
-fn support_checks_work() {
-    assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
-    assert_eq!(
-        form_pairs("a=b+c&d=%2F&e").expect("valid"),
-        vec![
-            ("a".to_owned(), "b c".to_owned()),
-            ("d".to_owned(), "/".to_owned()),
-            ("e".to_owned(), String::new())
-        ]
-    );
-    assert_eq!(
-        split_uri("https://foo.example.com:443/custom/?x=1"),
-        (Some("foo.example.com"), "/custom/", "x=1")
-    );
-    assert_eq!(split_uri("/"), (None, "/", ""));
-    let actual = Actual {
-        method: "POST",
-        uri: "/",
-        headers: vec![("content-type".to_owned(), "a".to_owned())],
-        body: b"B=2&A=1",
-    };
-    let mut expected = Expected {
-        method: "POST",
-        uri: "/",
-        host: None,
-        query_params: &[],
-        forbid_query_params: &[],
-        require_query_params: &[],
-        headers: &[("Content-Type", "a")],
-        forbid_headers: &["X"],
-        require_headers: &[],
-        body: Some("A=1&B=2"),
-        body_media_type: Some("application/x-www-form-urlencoded"),
-    };
-    check_request(&actual, &expected);
-    expected.body = Some("A=1&B=3");
-    let mismatch = std::panic::catch_unwind(|| check_request(&actual, &expected));
-    assert!(mismatch.is_err(), "a different form value must fail");
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    // Content-Type: a `charset=utf-8` parameter is accepted, any other difference is not.
-    expected.body = Some("A=1&B=2");
-    expected.headers = &[("Content-Type", "application/x-www-form-urlencoded")];
-    let with_type = |value: &str| Actual {
-        headers: vec![("content-type".to_owned(), value.to_owned())],
-        ..actual.clone()
-    };
-    check_request(&with_type("application/x-www-form-urlencoded; charset=utf-8"), &expected);
-    for wrong in ["application/x-www-form-urlencoded; charset=latin1", "text/plain; charset=utf-8"] {
-        let actual = with_type(wrong);
+    #[test]
+    fn support_checks_work() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(
+            form_pairs("a=b+c&d=%2F&e").expect("valid"),
+            vec![
+                ("a".to_owned(), "b c".to_owned()),
+                ("d".to_owned(), "/".to_owned()),
+                ("e".to_owned(), String::new())
+            ]
+        );
+        assert_eq!(
+            split_uri("https://foo.example.com:443/custom/?x=1"),
+            (Some("foo.example.com"), "/custom/", "x=1")
+        );
+        assert_eq!(split_uri("/"), (None, "/", ""));
+        let actual = Actual {
+            method: "POST",
+            uri: "/",
+            headers: vec![("content-type".to_owned(), "a".to_owned())],
+            body: b"B=2&A=1",
+        };
+        let mut expected = Expected {
+            method: "POST",
+            uri: "/",
+            host: None,
+            query_params: &[],
+            forbid_query_params: &[],
+            require_query_params: &[],
+            headers: &[("Content-Type", "a")],
+            forbid_headers: &["X"],
+            require_headers: &[],
+            body: Some("A=1&B=2"),
+            body_media_type: Some("application/x-www-form-urlencoded"),
+        };
+        check_request(&actual, &expected);
+        expected.body = Some("A=1&B=3");
         let mismatch = std::panic::catch_unwind(|| check_request(&actual, &expected));
-        assert!(mismatch.is_err(), "{wrong} must fail");
+        assert!(mismatch.is_err(), "a different form value must fail");
+
+        // Content-Type: a `charset=utf-8` parameter is accepted, any other difference is not.
+        expected.body = Some("A=1&B=2");
+        expected.headers = &[("Content-Type", "application/x-www-form-urlencoded")];
+        let with_type = |value: &str| Actual {
+            headers: vec![("content-type".to_owned(), value.to_owned())],
+            ..actual.clone()
+        };
+        check_request(
+            &with_type("application/x-www-form-urlencoded; charset=utf-8"),
+            &expected,
+        );
+        for wrong in [
+            "application/x-www-form-urlencoded; charset=latin1",
+            "text/plain; charset=utf-8",
+        ] {
+            let actual = with_type(wrong);
+            let mismatch = std::panic::catch_unwind(|| check_request(&actual, &expected));
+            assert!(mismatch.is_err(), "{wrong} must fail");
+        }
     }
 }

@@ -241,7 +241,10 @@ mod tests {
         let on = form_request_with("x".repeat(100), &lowered, true);
         if super::super::compression::GZIP_AVAILABLE {
             assert_eq!(on.headers()[CONTENT_ENCODING], "gzip");
-            assert_eq!(on.headers()[CONTENT_LENGTH], on.body().len().to_string().as_str());
+            assert_eq!(
+                on.headers()[CONTENT_LENGTH],
+                on.body().len().to_string().as_str()
+            );
             assert_eq!(on.body()[..2], [0x1f, 0x8b]);
         } else {
             assert_eq!(on.body(), "x".repeat(100).as_bytes());
