@@ -153,7 +153,7 @@ fn client(url: &str, attempts: u32) -> Client {
         )
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    Client::new(config).unwrap_or_else(|e| panic!("{e}"))
+    Client::new(&config).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn copy() -> CopySnapshotMessage {
@@ -286,7 +286,7 @@ async fn the_operation_timeout_bounds_the_whole_call() {
         .operation_timeout(Duration::from_millis(300))
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    let client = Client::new(config).unwrap_or_else(|e| panic!("{e}"));
+    let client = Client::new(&config).unwrap_or_else(|e| panic!("{e}"));
     match client.describe_snapshots(describe()).await {
         Err(Error::Timeout(t)) => {
             assert_eq!(t.kind(), TimeoutKind::Operation);

@@ -158,7 +158,7 @@ fn client(moto: &Moto) -> Client {
         )
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    Client::new(config).unwrap_or_else(|e| panic!("{e}"))
+    Client::new(&config).unwrap_or_else(|e| panic!("{e}"))
 }
 
 const CLUSTER: &str = "e2e-cluster";

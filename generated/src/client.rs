@@ -2,7 +2,7 @@
 
 //! The async ElastiCache client (feature `client`).
 //!
-//! Build a [`Config`] (explicitly, or with [`Config::from_env`] from the environment and the shared AWS files), make a [`Client`] from it, and call one async method per operation; each takes the operation's input and returns its output or an [`Error`] that keeps the operation's typed error apart from unparseable responses, transport failures and timeouts. See [`Client::copy_serverless_cache_snapshot`] for one of them. Paginated operations also have a `…_pages` method returning [`Pages`], a stream of pages whose `items()` is a stream of their items.
+//! Build a [`Config`] (explicitly, or with [`Config::from_env`] from the environment and the shared AWS files), make a [`Client`] from it, and call one async method per operation. `Config` is the runtime's, so one configuration serves the clients of every generated service crate, and they share its connection pool and credentials. Each method takes the operation's input and returns its output or an [`Error`] that keeps the operation's typed error apart from unparseable responses, transport failures and timeouts. See [`Client::copy_serverless_cache_snapshot`] for one of them. Paginated operations also have a `…_pages` method returning [`Pages`], a stream of pages whose `items()` is a stream of their items.
 //!
 //! Requests are signed with SigV4 (signing name `elasticache`) and sent to `https://elasticache.{region}.amazonaws.com` unless an endpoint URL is configured. Failed attempts are retried as described in [`crate::rt::retry`].
 pub use crate::rt::client::{
@@ -11,10 +11,12 @@ pub use crate::rt::client::{
 pub use crate::rt::credentials::Credentials;
 pub use crate::rt::paginate::{Items, Pages};
 pub use crate::rt::retry::RetryConfig;
-/// The service's endpoint prefix and signing name.
+/// The service's endpoint prefix and signing name, and this crate's name and version.
 pub const SERVICE: crate::rt::client::ServiceInfo = crate::rt::client::ServiceInfo {
     endpoint_prefix: "elasticache",
     signing_name: "elasticache",
+    crate_name: env!("CARGO_PKG_NAME"),
+    crate_version: env!("CARGO_PKG_VERSION"),
 };
 /// The ElastiCache client: cheap to clone, and all clones share one connection pool.
 ///
@@ -24,15 +26,19 @@ pub struct Client {
     handle: crate::rt::client::Handle,
 }
 impl Client {
-    /// A client with `config`. Fails only when the endpoint URL is unusable.
-    pub fn new(config: Config) -> ::core::result::Result<Self, ConfigError> {
+    /// A client that sends through `config`: clients of any service made from the
+    /// same [`Config`] share its connection pool and credentials. Fails only when the
+    /// service's endpoint for the configured region is not a usable URL.
+    pub fn new(config: &Config) -> ::core::result::Result<Self, ConfigError> {
         ::core::result::Result::Ok(Self {
             handle: crate::rt::client::Handle::new(config, &SERVICE)?,
         })
     }
     /// A client configured from the environment (see [`ConfigBuilder::from_env`]).
+    /// To share one configuration between several services, build a [`Config`] once
+    /// and pass it to each client's [`new`](Self::new).
     pub fn from_env() -> ::core::result::Result<Self, ConfigError> {
-        Self::new(Config::from_env()?)
+        Self::new(&Config::from_env()?)
     }
     /// The configuration.
     pub fn config(&self) -> &Config {

@@ -36,6 +36,10 @@ pub struct ServiceInfo {
     pub endpoint_prefix: &'static str,
     /// The SigV4 signing name.
     pub signing_name: &'static str,
+    /// The generated crate's name and version, for the `User-Agent` header.
+    pub crate_name: &'static str,
+    /// See `crate_name`.
+    pub crate_version: &'static str,
 }
 
 /// An operation the client can call: the sans-IO [`Operation`] plus whether it may be
@@ -57,9 +61,21 @@ pub trait OperationError: Sized {
 // Configuration
 // ---------------------------------------------------------------------------
 
-/// Client configuration: build it with [`Config::builder`] or [`Config::from_env`].
-#[derive(Debug, Clone)]
+/// The configuration every service client is made from: region, endpoint override,
+/// credentials, timeouts, retries, and the HTTP client with its connection pool and TLS
+/// settings.
+///
+/// Build it once ([`Config::builder`] or [`Config::from_env`]) and make the client of each
+/// service from it (`elasticache::Client::new(&config)`, `sts::Client::new(&config)` …):
+/// those clients share this one configuration, one connection pool and one set of
+/// credentials. Cloning a `Config` is cheap and shares the same state.
+#[derive(Clone)]
 pub struct Config {
+    inner: Arc<Shared>,
+}
+
+/// What the clients made from one [`Config`] share.
+struct Shared {
     region: String,
     endpoint_url: Option<String>,
     credentials: Credentials,
@@ -67,6 +83,22 @@ pub struct Config {
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     retry: RetryConfig,
+    http: HttpClient<HttpsConnector<HttpConnector>, Body>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &*self.inner;
+        f.debug_struct("Config")
+            .field("region", &c.region)
+            .field("endpoint_url", &c.endpoint_url)
+            .field("credentials", &c.credentials)
+            .field("connect_timeout", &c.connect_timeout)
+            .field("attempt_timeout", &c.attempt_timeout)
+            .field("operation_timeout", &c.operation_timeout)
+            .field("retry", &c.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Config {
@@ -81,39 +113,62 @@ impl Config {
         ConfigBuilder::from_env()?.build()
     }
 
+    /// A builder holding these settings, to derive a configuration that differs in some of
+    /// them. The configuration it builds has a connection pool of its own.
+    pub fn to_builder(&self) -> ConfigBuilder {
+        let c = &*self.inner;
+        ConfigBuilder {
+            region: Some(c.region.clone()),
+            endpoint_url: c.endpoint_url.clone(),
+            credentials: Some(c.credentials.clone()),
+            searched: Vec::new(),
+            connect_timeout: c.connect_timeout,
+            attempt_timeout: c.attempt_timeout,
+            operation_timeout: c.operation_timeout,
+            retry: c.retry,
+        }
+    }
+
     /// The region.
     pub fn region(&self) -> &str {
-        &self.region
+        &self.inner.region
     }
 
     /// The endpoint override, if any.
     pub fn endpoint_url(&self) -> Option<&str> {
-        self.endpoint_url.as_deref()
+        self.inner.endpoint_url.as_deref()
     }
 
     /// The credentials requests are signed with.
     pub fn credentials(&self) -> &Credentials {
-        &self.credentials
+        &self.inner.credentials
     }
 
     /// Limit for establishing a connection.
     pub fn connect_timeout(&self) -> Option<Duration> {
-        self.connect_timeout
+        self.inner.connect_timeout
     }
 
     /// Limit for one attempt (connect, send, receive the whole response).
     pub fn attempt_timeout(&self) -> Option<Duration> {
-        self.attempt_timeout
+        self.inner.attempt_timeout
     }
 
     /// Limit for a whole call, retries and waits included.
     pub fn operation_timeout(&self) -> Option<Duration> {
-        self.operation_timeout
+        self.inner.operation_timeout
     }
 
     /// Retry settings.
     pub fn retry(&self) -> &RetryConfig {
-        &self.retry
+        &self.inner.retry
+    }
+
+    /// Whether `self` and `other` are the same configuration (one was cloned from the
+    /// other, or both from a third), and so share one connection pool and one set of
+    /// credentials.
+    pub fn shares_state_with(&self, other: &Config) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
     }
 }
 
@@ -313,16 +368,46 @@ impl ConfigBuilder {
         if let Some(url) = &self.endpoint_url {
             endpoint(url)?;
         }
+        let http = http_client(self.connect_timeout)?;
         Ok(Config {
-            region,
-            endpoint_url: self.endpoint_url,
-            credentials,
-            connect_timeout: self.connect_timeout,
-            attempt_timeout: self.attempt_timeout,
-            operation_timeout: self.operation_timeout,
-            retry: self.retry,
+            inner: Arc::new(Shared {
+                region,
+                endpoint_url: self.endpoint_url,
+                credentials,
+                connect_timeout: self.connect_timeout,
+                attempt_timeout: self.attempt_timeout,
+                operation_timeout: self.operation_timeout,
+                retry: self.retry,
+                http,
+            }),
         })
     }
+}
+
+/// The HTTP/1.1 client behind a [`Config`]: one connection pool and one TLS configuration
+/// (rustls with the `ring` provider and Mozilla's roots) for every client made from it. It
+/// needs no async runtime until a request is sent.
+fn http_client(
+    connect_timeout: Option<Duration>,
+) -> Result<HttpClient<HttpsConnector<HttpConnector>, Body>, ConfigError> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ConfigError::Invalid(format!("TLS setup failed: {e}")))?
+        .with_root_certificates(rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        })
+        .with_no_client_auth();
+    let mut connector = HttpConnector::new();
+    connector.enforce_http(false);
+    connector.set_nodelay(true);
+    connector.set_connect_timeout(connect_timeout);
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls)
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(connector);
+    Ok(HttpClient::builder(TokioExecutor::new()).build(https))
 }
 
 /// `^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`
@@ -574,7 +659,8 @@ impl std::error::Error for TimeoutError {}
 
 type Body = Full<Cursor<Vec<u8>>>;
 
-/// A configured connection to one service; cheap to clone (the connection pool is shared).
+/// A client of one service made from a [`Config`]; cheap to clone. Every handle made from
+/// the same `Config` shares its connection pool and credentials.
 #[derive(Clone)]
 pub struct Handle {
     inner: Arc<Inner>,
@@ -585,7 +671,6 @@ struct Inner {
     signing_name: &'static str,
     endpoint: Endpoint,
     options: RequestOptions,
-    http: HttpClient<HttpsConnector<HttpConnector>, Body>,
     user_agent: HeaderValue,
 }
 
@@ -600,44 +685,30 @@ impl fmt::Debug for Handle {
 }
 
 impl Handle {
-    /// A handle for `service` with `config`. Needs no runtime; calls need a tokio runtime.
-    pub fn new(config: Config, service: &ServiceInfo) -> Result<Self, ConfigError> {
-        let url = config
-            .endpoint_url
-            .clone()
-            .unwrap_or_else(|| default_endpoint(service.endpoint_prefix, &config.region));
+    /// A handle for `service` that sends through `config`'s connection pool. Needs no
+    /// runtime; calls need a tokio runtime. Fails only when the service's default endpoint
+    /// for the configured region is not a usable URL.
+    pub fn new(config: &Config, service: &ServiceInfo) -> Result<Self, ConfigError> {
+        let url = config.endpoint_url().map_or_else(
+            || default_endpoint(service.endpoint_prefix, config.region()),
+            str::to_owned,
+        );
         let endpoint = endpoint(&url)?;
         let options = RequestOptions::new().endpoint(endpoint.clone());
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| ConfigError::Invalid(format!("TLS setup failed: {e}")))?
-            .with_root_certificates(rustls::RootCertStore {
-                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-            })
-            .with_no_client_auth();
-        let mut connector = HttpConnector::new();
-        connector.enforce_http(false);
-        connector.set_nodelay(true);
-        connector.set_connect_timeout(config.connect_timeout);
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(connector);
-        let http = HttpClient::builder(TokioExecutor::new()).build(https);
-        let user_agent = HeaderValue::from_static(concat!(
+        let user_agent = HeaderValue::from_str(&format!(
+            "{}/{} {}/{}",
+            service.crate_name,
+            service.crate_version,
             env!("CARGO_PKG_NAME"),
-            "/",
             env!("CARGO_PKG_VERSION")
-        ));
+        ))
+        .map_err(|e| ConfigError::Invalid(format!("unusable User-Agent: {e}")))?;
         Ok(Self {
             inner: Arc::new(Inner {
-                config,
+                config: config.clone(),
                 signing_name: service.signing_name,
                 endpoint,
                 options,
-                http,
                 user_agent,
             }),
         })
@@ -667,7 +738,7 @@ impl Handle {
                 sent: false,
             })
         })?;
-        match self.inner.config.operation_timeout {
+        match self.inner.config.operation_timeout() {
             Some(limit) => tokio::time::timeout(limit, self.with_retries::<O>(&request))
                 .await
                 .unwrap_or(Err(Error::Timeout(TimeoutError {
@@ -704,7 +775,7 @@ impl Handle {
         O: ClientOperation,
         O::Error: OperationError,
     {
-        let retry = self.inner.config.retry;
+        let retry = *self.inner.config.retry();
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -760,8 +831,8 @@ impl Handle {
         sigv4::sign(
             &mut request,
             &SigningParams {
-                credentials: &inner.config.credentials,
-                region: &inner.config.region,
+                credentials: inner.config.credentials(),
+                region: inner.config.region(),
                 service: inner.signing_name,
                 time: SystemTime::now(),
             },
@@ -771,20 +842,26 @@ impl Handle {
         let request = http::Request::from_parts(parts, Full::new(Cursor::new(body)));
 
         let exchange = async {
-            let response = inner.http.request(request).await.map_err(|e| {
-                let connect_timeout = is_timeout(&e);
-                if e.is_connect() && connect_timeout {
-                    Error::Timeout(TimeoutError {
-                        kind: TimeoutKind::Connect,
-                        limit: inner.config.connect_timeout,
-                    })
-                } else {
-                    Error::Transport(TransportError {
-                        sent: !e.is_connect(),
-                        source: e.into(),
-                    })
-                }
-            })?;
+            let response = inner
+                .config
+                .inner
+                .http
+                .request(request)
+                .await
+                .map_err(|e| {
+                    let connect_timeout = is_timeout(&e);
+                    if e.is_connect() && connect_timeout {
+                        Error::Timeout(TimeoutError {
+                            kind: TimeoutKind::Connect,
+                            limit: inner.config.connect_timeout(),
+                        })
+                    } else {
+                        Error::Transport(TransportError {
+                            sent: !e.is_connect(),
+                            source: e.into(),
+                        })
+                    }
+                })?;
             let status = response.status().as_u16();
             let body = response.into_body().collect().await.map_err(|e| {
                 Error::Transport(TransportError {
@@ -794,7 +871,7 @@ impl Handle {
             })?;
             Ok((status, body.to_bytes()))
         };
-        let (status, body) = match inner.config.attempt_timeout {
+        let (status, body) = match inner.config.attempt_timeout() {
             Some(limit) => {
                 tokio::time::timeout(limit, exchange)
                     .await
@@ -944,6 +1021,40 @@ mod tests {
         }
         let token = Credentials::new("AKID", "SECRET", Some("bad\ntoken".into()));
         assert!(base().credentials(token).build().is_err());
+    }
+
+    #[test]
+    fn clients_of_one_config_share_its_state() {
+        let config = Config::builder()
+            .region("eu-west-1")
+            .credentials(Credentials::new("AKID", "SECRET", None))
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let service = |prefix| ServiceInfo {
+            endpoint_prefix: prefix,
+            signing_name: prefix,
+            crate_name: "example",
+            crate_version: "1.0.0",
+        };
+        let a = Handle::new(&config, &service("elasticache")).unwrap_or_else(|e| panic!("{e}"));
+        let b = Handle::new(&config, &service("sts")).unwrap_or_else(|e| panic!("{e}"));
+        assert!(a.config().shares_state_with(b.config()));
+        assert_eq!(b.endpoint().host(), "sts.eu-west-1.amazonaws.com");
+        assert_eq!(
+            a.inner.user_agent,
+            concat!(
+                "example/1.0.0 smithy-query-runtime/",
+                env!("CARGO_PKG_VERSION")
+            )
+        );
+        // A configuration derived from another is a new one, with a pool of its own.
+        let derived = config
+            .to_builder()
+            .region("us-east-1")
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!derived.shares_state_with(&config));
+        assert_eq!(derived.credentials().access_key_id(), "AKID");
     }
 
     #[test]
