@@ -8,9 +8,10 @@
 //! (`MOTO_ENABLE_RECORDING`), which is how the test counts what the client sent,
 //! independently of the client.
 
+#[path = "oracle/moto.rs"]
+mod moto;
 mod oracle;
 
-use base64::Engine as _;
 use elasticache::client::{Client, Config, Credentials, Error, RetryConfig};
 use elasticache::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotRequest;
 use elasticache::operation::copy_snapshot::CopySnapshotMessage;
@@ -23,126 +24,8 @@ use elasticache::operation::describe_snapshots::{
     DescribeSnapshotsError, DescribeSnapshotsMessage,
 };
 use elasticache::types::Snapshot;
-use serde_json::Value;
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use moto::Moto;
 use std::time::Duration;
-
-/// A running moto server; stopped on drop.
-struct Moto {
-    pid: String,
-    port: u16,
-    script: PathBuf,
-    recording: PathBuf,
-    log: PathBuf,
-}
-
-impl Moto {
-    fn start() -> Self {
-        let python = oracle::python();
-        let venv =
-            std::env::var_os("ORACLE_VENV").map_or_else(|| oracle::venv_of(&python), PathBuf::from);
-        let script = oracle::dir().join("moto_server.sh");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("no free port: {e}"));
-        let tmp = std::env::temp_dir();
-        let recording = tmp.join(format!("e2e-moto-{port}-{}.jsonl", std::process::id()));
-        let log = tmp.join(format!("e2e-moto-{port}-{}.log", std::process::id()));
-        let _ = std::fs::remove_file(&recording);
-        let output = Command::new("bash")
-            .arg(&script)
-            .args(["start", &port.to_string()])
-            .arg(&log)
-            .env("ORACLE_VENV", &venv)
-            .env("MOTO_ENABLE_RECORDING", "1")
-            .env("MOTO_RECORDER_FILEPATH", &recording)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
-        assert!(
-            output.status.success(),
-            "moto did not start ({}): {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let pid = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-        assert!(
-            !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()),
-            "moto_server.sh printed {pid:?}, not a PID"
-        );
-        println!("moto {pid} on port {port}, log {}", log.display());
-        Self {
-            pid,
-            port,
-            script,
-            recording,
-            log,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// How many requests moto received so far, by `Action`.
-    fn actions(&self) -> BTreeMap<String, usize> {
-        let text = std::fs::read_to_string(&self.recording).unwrap_or_default();
-        let mut counts = BTreeMap::new();
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let entry: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
-            // moto_server.sh's readiness probe (GET /moto-api/) is recorded too.
-            if entry["url"]
-                .as_str()
-                .unwrap_or_default()
-                .contains("/moto-api/")
-            {
-                continue;
-            }
-            let body = entry["body"].as_str().unwrap_or_default();
-            let body = if entry["body_encoded"].as_bool() == Some(true) {
-                base64::engine::general_purpose::STANDARD
-                    .decode(body)
-                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-                    .unwrap_or_else(|e| panic!("{e}"))
-            } else {
-                body.to_owned()
-            };
-            let action = body
-                .split('&')
-                .find_map(|pair| pair.strip_prefix("Action="))
-                .unwrap_or("(none)")
-                .to_owned();
-            *counts.entry(action).or_insert(0) += 1;
-        }
-        counts
-    }
-
-    fn count(&self, action: &str) -> usize {
-        self.actions().get(action).copied().unwrap_or(0)
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let stopped = Command::new("bash")
-            .arg(&self.script)
-            .args(["stop", &self.pid])
-            .stdin(Stdio::null())
-            .status();
-        if !matches!(stopped, Ok(s) if s.success()) {
-            eprintln!("could not stop moto {}: {stopped:?}", self.pid);
-        }
-        if std::thread::panicking() {
-            eprintln!("moto's log: {}", self.log.display());
-        } else {
-            let _ = std::fs::remove_file(&self.log);
-        }
-        let _ = std::fs::remove_file(&self.recording);
-    }
-}
 
 fn client(moto: &Moto) -> Client {
     let config = Config::builder()

@@ -11,12 +11,14 @@
 //! - [`Error`]: what a call can fail with, keeping the operation's typed error apart from
 //!   responses that could not be parsed, transport failures and timeouts.
 
-use super::credentials::{self, Credentials, CredentialsError};
+pub use super::credentials::Credentials;
+use super::credentials::{self, CredentialsError};
 use super::endpoint::Endpoint;
 use super::error::{ErrorMeta, ResponseError};
 use super::operation::{Operation, RequestOptions};
 use super::paginate::{Pages, Paginated};
-use super::retry::{self, Failure, RetryConfig, RetrySafety};
+pub use super::retry::RetryConfig;
+use super::retry::{self, Failure, RetrySafety};
 use super::sigv4::{self, SigningParams};
 use http::header::{HeaderValue, USER_AGENT};
 use http_body_util::{BodyExt, Full};
