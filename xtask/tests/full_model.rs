@@ -121,6 +121,16 @@ fn full_model_crate_builds_lints_documents_and_matches_botocore() {
         .unwrap_or_else(|e| panic!("{e}"));
     let examples: usize = ir.operations.iter().map(|op| op.examples.len()).sum();
     support::copy_lockfile(&root, &krate);
+    // The harness reads the oracle's JSON: a dev-dependency of this test's, not of the crate.
+    let manifest = krate.join("Cargo.toml");
+    let toml = read(&manifest);
+    if !toml.contains("\nserde_json = ") {
+        let toml = toml.replace(
+            "\n[package.metadata.docs.rs]",
+            "\n[dev-dependencies]\nserde_json = \"1\"\n\n[package.metadata.docs.rs]",
+        );
+        std::fs::write(&manifest, toml).unwrap_or_else(|e| panic!("{e}"));
+    }
     // The harness, and the oracle locator it includes from `../oracle/`.
     for file in ["support/differential.rs", "oracle/mod.rs"] {
         write_if_changed(
