@@ -30,6 +30,8 @@ pub struct CacheClusterAlreadyExistsFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl CacheClusterAlreadyExistsFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "CacheClusterAlreadyExists";
     /// A `CacheClusterAlreadyExistsFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -44,28 +46,22 @@ impl CacheClusterAlreadyExistsFault {
         self
     }
 }
-impl CacheClusterAlreadyExistsFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "CacheClusterAlreadyExists";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for CacheClusterAlreadyExistsFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "CacheClusterAlreadyExistsFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for CacheClusterAlreadyExistsFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("CacheClusterAlreadyExistsFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for CacheClusterAlreadyExistsFault {}
@@ -112,6 +108,8 @@ pub struct CacheClusterNotFoundFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl CacheClusterNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "CacheClusterNotFound";
     /// A `CacheClusterNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -126,28 +124,22 @@ impl CacheClusterNotFoundFault {
         self
     }
 }
-impl CacheClusterNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "CacheClusterNotFound";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for CacheClusterNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "CacheClusterNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for CacheClusterNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("CacheClusterNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for CacheClusterNotFoundFault {}
@@ -194,6 +186,8 @@ pub struct CacheParameterGroupNotFoundFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl CacheParameterGroupNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "CacheParameterGroupNotFound";
     /// A `CacheParameterGroupNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -208,28 +202,22 @@ impl CacheParameterGroupNotFoundFault {
         self
     }
 }
-impl CacheParameterGroupNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "CacheParameterGroupNotFound";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for CacheParameterGroupNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "CacheParameterGroupNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for CacheParameterGroupNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("CacheParameterGroupNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for CacheParameterGroupNotFoundFault {}
@@ -276,6 +264,8 @@ pub struct CacheSecurityGroupNotFoundFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl CacheSecurityGroupNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "CacheSecurityGroupNotFound";
     /// A `CacheSecurityGroupNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -290,28 +280,22 @@ impl CacheSecurityGroupNotFoundFault {
         self
     }
 }
-impl CacheSecurityGroupNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "CacheSecurityGroupNotFound";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for CacheSecurityGroupNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "CacheSecurityGroupNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for CacheSecurityGroupNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("CacheSecurityGroupNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for CacheSecurityGroupNotFoundFault {}
@@ -358,6 +342,8 @@ pub struct CacheSubnetGroupNotFoundFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl CacheSubnetGroupNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "CacheSubnetGroupNotFoundFault";
     /// A `CacheSubnetGroupNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -372,28 +358,22 @@ impl CacheSubnetGroupNotFoundFault {
         self
     }
 }
-impl CacheSubnetGroupNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "CacheSubnetGroupNotFoundFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for CacheSubnetGroupNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "CacheSubnetGroupNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for CacheSubnetGroupNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("CacheSubnetGroupNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for CacheSubnetGroupNotFoundFault {}
@@ -440,6 +420,8 @@ pub struct ClusterQuotaForCustomerExceededFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl ClusterQuotaForCustomerExceededFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ClusterQuotaForCustomerExceeded";
     /// A `ClusterQuotaForCustomerExceededFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -454,28 +436,22 @@ impl ClusterQuotaForCustomerExceededFault {
         self
     }
 }
-impl ClusterQuotaForCustomerExceededFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "ClusterQuotaForCustomerExceeded";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for ClusterQuotaForCustomerExceededFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "ClusterQuotaForCustomerExceededFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ClusterQuotaForCustomerExceededFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("ClusterQuotaForCustomerExceededFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ClusterQuotaForCustomerExceededFault {}
@@ -522,6 +498,8 @@ pub struct InsufficientCacheClusterCapacityFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InsufficientCacheClusterCapacityFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InsufficientCacheClusterCapacity";
     /// A `InsufficientCacheClusterCapacityFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -536,28 +514,22 @@ impl InsufficientCacheClusterCapacityFault {
         self
     }
 }
-impl InsufficientCacheClusterCapacityFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InsufficientCacheClusterCapacity";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InsufficientCacheClusterCapacityFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InsufficientCacheClusterCapacityFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InsufficientCacheClusterCapacityFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InsufficientCacheClusterCapacityFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InsufficientCacheClusterCapacityFault {}
@@ -604,6 +576,8 @@ pub struct InvalidCacheClusterStateFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InvalidCacheClusterStateFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidCacheClusterState";
     /// A `InvalidCacheClusterStateFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -618,28 +592,22 @@ impl InvalidCacheClusterStateFault {
         self
     }
 }
-impl InvalidCacheClusterStateFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InvalidCacheClusterState";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InvalidCacheClusterStateFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InvalidCacheClusterStateFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidCacheClusterStateFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InvalidCacheClusterStateFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidCacheClusterStateFault {}
@@ -686,6 +654,8 @@ pub struct InvalidParameterCombinationException {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InvalidParameterCombinationException {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidParameterCombination";
     /// A `InvalidParameterCombinationException` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -700,28 +670,22 @@ impl InvalidParameterCombinationException {
         self
     }
 }
-impl InvalidParameterCombinationException {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InvalidParameterCombination";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InvalidParameterCombinationException {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InvalidParameterCombinationException";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidParameterCombinationException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InvalidParameterCombinationException")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidParameterCombinationException {}
@@ -768,6 +732,8 @@ pub struct InvalidParameterValueException {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InvalidParameterValueException {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidParameterValue";
     /// A `InvalidParameterValueException` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -782,28 +748,22 @@ impl InvalidParameterValueException {
         self
     }
 }
-impl InvalidParameterValueException {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InvalidParameterValue";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InvalidParameterValueException {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InvalidParameterValueException";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidParameterValueException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InvalidParameterValueException")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidParameterValueException {}
@@ -850,6 +810,8 @@ pub struct InvalidReplicationGroupStateFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InvalidReplicationGroupStateFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidReplicationGroupState";
     /// A `InvalidReplicationGroupStateFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -864,28 +826,22 @@ impl InvalidReplicationGroupStateFault {
         self
     }
 }
-impl InvalidReplicationGroupStateFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InvalidReplicationGroupState";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InvalidReplicationGroupStateFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InvalidReplicationGroupStateFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidReplicationGroupStateFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InvalidReplicationGroupStateFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidReplicationGroupStateFault {}
@@ -932,6 +888,8 @@ pub struct InvalidServerlessCacheSnapshotStateFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InvalidServerlessCacheSnapshotStateFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidServerlessCacheSnapshotStateFault";
     /// A `InvalidServerlessCacheSnapshotStateFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -946,28 +904,22 @@ impl InvalidServerlessCacheSnapshotStateFault {
         self
     }
 }
-impl InvalidServerlessCacheSnapshotStateFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InvalidServerlessCacheSnapshotStateFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InvalidServerlessCacheSnapshotStateFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InvalidServerlessCacheSnapshotStateFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidServerlessCacheSnapshotStateFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InvalidServerlessCacheSnapshotStateFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidServerlessCacheSnapshotStateFault {}
@@ -1014,6 +966,8 @@ pub struct InvalidServerlessCacheStateFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InvalidServerlessCacheStateFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidServerlessCacheStateFault";
     /// A `InvalidServerlessCacheStateFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1028,28 +982,22 @@ impl InvalidServerlessCacheStateFault {
         self
     }
 }
-impl InvalidServerlessCacheStateFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InvalidServerlessCacheStateFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InvalidServerlessCacheStateFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InvalidServerlessCacheStateFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidServerlessCacheStateFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InvalidServerlessCacheStateFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidServerlessCacheStateFault {}
@@ -1096,6 +1044,8 @@ pub struct InvalidSnapshotStateFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InvalidSnapshotStateFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidSnapshotState";
     /// A `InvalidSnapshotStateFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1110,28 +1060,22 @@ impl InvalidSnapshotStateFault {
         self
     }
 }
-impl InvalidSnapshotStateFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InvalidSnapshotState";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InvalidSnapshotStateFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InvalidSnapshotStateFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidSnapshotStateFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InvalidSnapshotStateFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidSnapshotStateFault {}
@@ -1178,6 +1122,8 @@ pub struct InvalidVpcNetworkStateFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InvalidVpcNetworkStateFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidVPCNetworkStateFault";
     /// A `InvalidVpcNetworkStateFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1192,28 +1138,22 @@ impl InvalidVpcNetworkStateFault {
         self
     }
 }
-impl InvalidVpcNetworkStateFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InvalidVPCNetworkStateFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InvalidVpcNetworkStateFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InvalidVpcNetworkStateFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidVpcNetworkStateFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InvalidVpcNetworkStateFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidVpcNetworkStateFault {}
@@ -1260,6 +1200,8 @@ pub struct NodeQuotaForClusterExceededFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl NodeQuotaForClusterExceededFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "NodeQuotaForClusterExceeded";
     /// A `NodeQuotaForClusterExceededFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1274,28 +1216,22 @@ impl NodeQuotaForClusterExceededFault {
         self
     }
 }
-impl NodeQuotaForClusterExceededFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "NodeQuotaForClusterExceeded";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for NodeQuotaForClusterExceededFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "NodeQuotaForClusterExceededFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for NodeQuotaForClusterExceededFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("NodeQuotaForClusterExceededFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for NodeQuotaForClusterExceededFault {}
@@ -1342,6 +1278,8 @@ pub struct NodeQuotaForCustomerExceededFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl NodeQuotaForCustomerExceededFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "NodeQuotaForCustomerExceeded";
     /// A `NodeQuotaForCustomerExceededFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1356,28 +1294,22 @@ impl NodeQuotaForCustomerExceededFault {
         self
     }
 }
-impl NodeQuotaForCustomerExceededFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "NodeQuotaForCustomerExceeded";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for NodeQuotaForCustomerExceededFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "NodeQuotaForCustomerExceededFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for NodeQuotaForCustomerExceededFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("NodeQuotaForCustomerExceededFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for NodeQuotaForCustomerExceededFault {}
@@ -1424,6 +1356,8 @@ pub struct ReplicationGroupNotFoundFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl ReplicationGroupNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ReplicationGroupNotFoundFault";
     /// A `ReplicationGroupNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1438,28 +1372,22 @@ impl ReplicationGroupNotFoundFault {
         self
     }
 }
-impl ReplicationGroupNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "ReplicationGroupNotFoundFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for ReplicationGroupNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "ReplicationGroupNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ReplicationGroupNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("ReplicationGroupNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ReplicationGroupNotFoundFault {}
@@ -1506,6 +1434,8 @@ pub struct ServerlessCacheNotFoundFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl ServerlessCacheNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ServerlessCacheNotFoundFault";
     /// A `ServerlessCacheNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1520,28 +1450,22 @@ impl ServerlessCacheNotFoundFault {
         self
     }
 }
-impl ServerlessCacheNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "ServerlessCacheNotFoundFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for ServerlessCacheNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "ServerlessCacheNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ServerlessCacheNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("ServerlessCacheNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ServerlessCacheNotFoundFault {}
@@ -1588,6 +1512,8 @@ pub struct ServerlessCacheSnapshotAlreadyExistsFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl ServerlessCacheSnapshotAlreadyExistsFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ServerlessCacheSnapshotAlreadyExistsFault";
     /// A `ServerlessCacheSnapshotAlreadyExistsFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1602,28 +1528,22 @@ impl ServerlessCacheSnapshotAlreadyExistsFault {
         self
     }
 }
-impl ServerlessCacheSnapshotAlreadyExistsFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "ServerlessCacheSnapshotAlreadyExistsFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for ServerlessCacheSnapshotAlreadyExistsFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "ServerlessCacheSnapshotAlreadyExistsFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ServerlessCacheSnapshotAlreadyExistsFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("ServerlessCacheSnapshotAlreadyExistsFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ServerlessCacheSnapshotAlreadyExistsFault {}
@@ -1670,6 +1590,8 @@ pub struct ServerlessCacheSnapshotNotFoundFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl ServerlessCacheSnapshotNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ServerlessCacheSnapshotNotFoundFault";
     /// A `ServerlessCacheSnapshotNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1684,28 +1606,22 @@ impl ServerlessCacheSnapshotNotFoundFault {
         self
     }
 }
-impl ServerlessCacheSnapshotNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "ServerlessCacheSnapshotNotFoundFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for ServerlessCacheSnapshotNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "ServerlessCacheSnapshotNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ServerlessCacheSnapshotNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("ServerlessCacheSnapshotNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ServerlessCacheSnapshotNotFoundFault {}
@@ -1752,6 +1668,8 @@ pub struct ServerlessCacheSnapshotQuotaExceededFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl ServerlessCacheSnapshotQuotaExceededFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ServerlessCacheSnapshotQuotaExceededFault";
     /// A `ServerlessCacheSnapshotQuotaExceededFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1766,28 +1684,22 @@ impl ServerlessCacheSnapshotQuotaExceededFault {
         self
     }
 }
-impl ServerlessCacheSnapshotQuotaExceededFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "ServerlessCacheSnapshotQuotaExceededFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for ServerlessCacheSnapshotQuotaExceededFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "ServerlessCacheSnapshotQuotaExceededFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ServerlessCacheSnapshotQuotaExceededFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("ServerlessCacheSnapshotQuotaExceededFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ServerlessCacheSnapshotQuotaExceededFault {}
@@ -1834,6 +1746,8 @@ pub struct ServiceLinkedRoleNotFoundFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl ServiceLinkedRoleNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ServiceLinkedRoleNotFoundFault";
     /// A `ServiceLinkedRoleNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1848,28 +1762,22 @@ impl ServiceLinkedRoleNotFoundFault {
         self
     }
 }
-impl ServiceLinkedRoleNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "ServiceLinkedRoleNotFoundFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for ServiceLinkedRoleNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "ServiceLinkedRoleNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ServiceLinkedRoleNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("ServiceLinkedRoleNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ServiceLinkedRoleNotFoundFault {}
@@ -1916,6 +1824,8 @@ pub struct SnapshotAlreadyExistsFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl SnapshotAlreadyExistsFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "SnapshotAlreadyExistsFault";
     /// A `SnapshotAlreadyExistsFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1930,28 +1840,22 @@ impl SnapshotAlreadyExistsFault {
         self
     }
 }
-impl SnapshotAlreadyExistsFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "SnapshotAlreadyExistsFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for SnapshotAlreadyExistsFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "SnapshotAlreadyExistsFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for SnapshotAlreadyExistsFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("SnapshotAlreadyExistsFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for SnapshotAlreadyExistsFault {}
@@ -1998,6 +1902,8 @@ pub struct SnapshotFeatureNotSupportedFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl SnapshotFeatureNotSupportedFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "SnapshotFeatureNotSupportedFault";
     /// A `SnapshotFeatureNotSupportedFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -2012,28 +1918,22 @@ impl SnapshotFeatureNotSupportedFault {
         self
     }
 }
-impl SnapshotFeatureNotSupportedFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "SnapshotFeatureNotSupportedFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for SnapshotFeatureNotSupportedFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "SnapshotFeatureNotSupportedFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for SnapshotFeatureNotSupportedFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("SnapshotFeatureNotSupportedFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for SnapshotFeatureNotSupportedFault {}
@@ -2080,6 +1980,8 @@ pub struct SnapshotNotFoundFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl SnapshotNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "SnapshotNotFoundFault";
     /// A `SnapshotNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -2094,28 +1996,22 @@ impl SnapshotNotFoundFault {
         self
     }
 }
-impl SnapshotNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "SnapshotNotFoundFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for SnapshotNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "SnapshotNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for SnapshotNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("SnapshotNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for SnapshotNotFoundFault {}
@@ -2162,6 +2058,8 @@ pub struct SnapshotQuotaExceededFault {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl SnapshotQuotaExceededFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "SnapshotQuotaExceededFault";
     /// A `SnapshotQuotaExceededFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -2176,28 +2074,22 @@ impl SnapshotQuotaExceededFault {
         self
     }
 }
-impl SnapshotQuotaExceededFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "SnapshotQuotaExceededFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for SnapshotQuotaExceededFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "SnapshotQuotaExceededFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for SnapshotQuotaExceededFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("SnapshotQuotaExceededFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for SnapshotQuotaExceededFault {}
@@ -2244,6 +2136,8 @@ pub struct TagQuotaPerResourceExceeded {
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl TagQuotaPerResourceExceeded {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "TagQuotaPerResourceExceeded";
     /// A `TagQuotaPerResourceExceeded` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -2258,28 +2152,22 @@ impl TagQuotaPerResourceExceeded {
         self
     }
 }
-impl TagQuotaPerResourceExceeded {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "TagQuotaPerResourceExceeded";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for TagQuotaPerResourceExceeded {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "TagQuotaPerResourceExceeded";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for TagQuotaPerResourceExceeded {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("TagQuotaPerResourceExceeded")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for TagQuotaPerResourceExceeded {}
@@ -2366,38 +2254,7 @@ pub enum Error {
 impl Error {
     /// The error response's metadata, unless the response could not be parsed.
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
-        match self {
-            Self::CacheClusterAlreadyExistsFault(e) => Some(&*e.meta),
-            Self::CacheClusterNotFoundFault(e) => Some(&*e.meta),
-            Self::CacheParameterGroupNotFoundFault(e) => Some(&*e.meta),
-            Self::CacheSecurityGroupNotFoundFault(e) => Some(&*e.meta),
-            Self::CacheSubnetGroupNotFoundFault(e) => Some(&*e.meta),
-            Self::ClusterQuotaForCustomerExceededFault(e) => Some(&*e.meta),
-            Self::InsufficientCacheClusterCapacityFault(e) => Some(&*e.meta),
-            Self::InvalidCacheClusterStateFault(e) => Some(&*e.meta),
-            Self::InvalidParameterCombinationException(e) => Some(&*e.meta),
-            Self::InvalidParameterValueException(e) => Some(&*e.meta),
-            Self::InvalidReplicationGroupStateFault(e) => Some(&*e.meta),
-            Self::InvalidServerlessCacheSnapshotStateFault(e) => Some(&*e.meta),
-            Self::InvalidServerlessCacheStateFault(e) => Some(&*e.meta),
-            Self::InvalidSnapshotStateFault(e) => Some(&*e.meta),
-            Self::InvalidVpcNetworkStateFault(e) => Some(&*e.meta),
-            Self::NodeQuotaForClusterExceededFault(e) => Some(&*e.meta),
-            Self::NodeQuotaForCustomerExceededFault(e) => Some(&*e.meta),
-            Self::ReplicationGroupNotFoundFault(e) => Some(&*e.meta),
-            Self::ServerlessCacheNotFoundFault(e) => Some(&*e.meta),
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(e) => Some(&*e.meta),
-            Self::ServerlessCacheSnapshotNotFoundFault(e) => Some(&*e.meta),
-            Self::ServerlessCacheSnapshotQuotaExceededFault(e) => Some(&*e.meta),
-            Self::ServiceLinkedRoleNotFoundFault(e) => Some(&*e.meta),
-            Self::SnapshotAlreadyExistsFault(e) => Some(&*e.meta),
-            Self::SnapshotFeatureNotSupportedFault(e) => Some(&*e.meta),
-            Self::SnapshotNotFoundFault(e) => Some(&*e.meta),
-            Self::SnapshotQuotaExceededFault(e) => Some(&*e.meta),
-            Self::TagQuotaPerResourceExceeded(e) => Some(&*e.meta),
-            Self::Unhandled(meta) => Some(meta),
-            Self::Unparseable(_) => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
@@ -2412,61 +2269,60 @@ impl Error {
         self.meta().and_then(|m| m.request_id.as_deref())
     }
 }
+impl crate::rt::error::ErrorEnum for Error {
+    fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
+        Self::Unhandled(meta)
+    }
+    fn unparseable(error: crate::rt::ResponseError) -> Self {
+        Self::Unparseable(error)
+    }
+    fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
+        use crate::rt::error::ErrorVariant;
+        match self {
+            Self::CacheClusterAlreadyExistsFault(e) => ErrorVariant::modeled(e),
+            Self::CacheClusterNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::CacheParameterGroupNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::CacheSecurityGroupNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::CacheSubnetGroupNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::ClusterQuotaForCustomerExceededFault(e) => ErrorVariant::modeled(e),
+            Self::InsufficientCacheClusterCapacityFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidCacheClusterStateFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterCombinationException(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterValueException(e) => ErrorVariant::modeled(e),
+            Self::InvalidReplicationGroupStateFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidServerlessCacheSnapshotStateFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidServerlessCacheStateFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidSnapshotStateFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidVpcNetworkStateFault(e) => ErrorVariant::modeled(e),
+            Self::NodeQuotaForClusterExceededFault(e) => ErrorVariant::modeled(e),
+            Self::NodeQuotaForCustomerExceededFault(e) => ErrorVariant::modeled(e),
+            Self::ReplicationGroupNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::ServerlessCacheNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(e) => {
+                ErrorVariant::modeled(e)
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::ServerlessCacheSnapshotQuotaExceededFault(e) => {
+                ErrorVariant::modeled(e)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotAlreadyExistsFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotFeatureNotSupportedFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotQuotaExceededFault(e) => ErrorVariant::modeled(e),
+            Self::TagQuotaPerResourceExceeded(e) => ErrorVariant::modeled(e),
+            Self::Unhandled(meta) => ErrorVariant::Unhandled(meta),
+            Self::Unparseable(e) => ErrorVariant::Unparseable(e),
+        }
+    }
+}
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterAlreadyExistsFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::CacheClusterNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::CacheParameterGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::CacheSecurityGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::CacheSubnetGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ClusterQuotaForCustomerExceededFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InsufficientCacheClusterCapacityFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidCacheClusterStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterCombinationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidParameterValueException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidReplicationGroupStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidServerlessCacheSnapshotStateFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidServerlessCacheStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidSnapshotStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidVpcNetworkStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NodeQuotaForClusterExceededFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NodeQuotaForCustomerExceededFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ReplicationGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ServerlessCacheNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::ServerlessCacheSnapshotQuotaExceededFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotAlreadyExistsFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotFeatureNotSupportedFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotQuotaExceededFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TagQuotaPerResourceExceeded(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
-            Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for Error {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unparseable(e) => Some(e),
-            _ => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).source()
     }
 }

@@ -104,22 +104,30 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
         .collect();
     let dispatch = op.errors.iter().filter_map(|id| ir.structure(id)).map(|s| {
         let name = s.name.ident();
-        let path = scope.type_path(&s.id);
         let code = s.error.as_ref().map_or(String::new(), |e| e.code.clone());
-        quote! {
-            #code => #path::from_raw(raw).map_or_else(#error_name::Unparseable, #error_name::#name),
-        }
+        quote!(#code => raw.modeled().map(Self::#name),)
     });
     let error_doc = format!(" The errors `{wire}` can return.");
-    let dispatch_body = if op.errors.is_empty() {
-        quote!(#error_name::Unhandled(raw.into_meta()))
+    let (option, some, none) = (scope.std("Option"), scope.std("Some"), scope.std("None"));
+    let (modeled_arg, modeled_fn) = if op.errors.is_empty() {
+        (quote!(|_| #none), quote!())
     } else {
-        quote! {
-            match raw.code() {
-                #(#dispatch)*
-                _ => #error_name::Unhandled(raw.into_meta()),
-            }
-        }
+        let doc = format!(" The modelled error with the code of `raw`, or `None` for a code `{wire}` does not model.");
+        (
+            quote!(#error_name::modeled),
+            quote! {
+                impl #error_name {
+                    #[doc = #doc]
+                    fn modeled(raw: &crate::rt::RawError<'_>) -> #option<#result<Self, crate::rt::ResponseError>> {
+                        let error = match raw.code() {
+                            #(#dispatch)*
+                            _ => return #none,
+                        };
+                        #some(error)
+                    }
+                }
+            },
+        )
     };
 
     let variant_decls: Vec<TokenStream> = variants.collect();
@@ -180,30 +188,22 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
 
         #[doc = #parse_doc]
         pub fn parse_response(status: u16, body: &[u8]) -> #result<#output_ty, #error_name> {
-            if !(200..300).contains(&status) {
-                return Err(parse_error(status, body));
-            }
-            #parse_ok.map_err(|e| #error_name::Unparseable(crate::rt::ResponseError::new(status, body, e)))
-        }
-
-        fn parse_error(status: u16, body: &[u8]) -> #error_name {
-            let raw = match crate::rt::error::parse_error_response(status, body) {
-                Ok(raw) => raw,
-                Err(e) => return #error_name::Unparseable(e),
-            };
-            #dispatch_body
+            crate::rt::error::parse_response(status, body, #modeled_arg, |body| #parse_ok)
         }
 
         #(#structs)*
 
         #error_enum
 
+        #modeled_fn
+
         impl From<#error_name> for crate::Error {
             fn from(e: #error_name) -> Self {
+                use #error_name as E;
                 match e {
-                    #(#error_name::#names(e) => crate::Error::#names(e),)*
-                    #error_name::Unhandled(meta) => crate::Error::Unhandled(meta),
-                    #error_name::Unparseable(e) => crate::Error::Unparseable(e),
+                    #(E::#names(e) => Self::#names(e),)*
+                    E::Unhandled(meta) => Self::Unhandled(meta),
+                    E::Unparseable(e) => Self::Unparseable(e),
                 }
             }
         }

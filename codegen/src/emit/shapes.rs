@@ -168,43 +168,51 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
         .any(|m| m.deprecated.is_some())
         .then(|| quote!(#[allow(deprecated)]));
     let new_allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let error_impls = s.error.as_ref().map(|e| {
-        let shape = &s.name.text;
+    let code_const = s.error.as_ref().map(|e| {
         let code = &e.code;
+        quote! {
+            /// The code the service sends for this error.
+            pub const CODE: &'static str = #code;
+        }
+    });
+    let error_impls = s.error.as_ref().map(|_| {
+        let shape = &s.name.text;
         // awsQuery sends the message as `<Message>`, while models name the member
-        // `message`: fill it from the envelope when the body had no such element.
-        let fill_message = s
+        // `message`: the runtime fills it from the envelope when the body had no such element.
+        let message_mut = s
             .members
             .iter()
-            .find(|m| m.name.eq_ignore_ascii_case("message") && m.ty == Ty::String && m.optional && m.xml_name != "Message")
+            .find(|m| {
+                m.name.eq_ignore_ascii_case("message")
+                    && m.ty == Ty::String
+                    && m.optional
+                    && m.xml_name != "Message"
+            })
             .map(|m| {
                 let field = m.field.ident();
+                let (option, some, string) =
+                    (scope.std("Option"), scope.std("Some"), scope.std("String"));
                 quote! {
-                    if e.#field.is_none() {
-                        e.#field = e.meta.message.clone();
+                    fn message_mut(&mut self) -> #option<&mut #option<#string>> {
+                        #some(&mut self.#field)
                     }
                 }
             });
         quote! {
-            impl #name {
-                /// The code the service sends for this error.
-                pub const CODE: &'static str = #code;
-
-                /// Reads the modelled members from an error response and keeps its metadata.
-                pub(crate) fn from_raw(raw: crate::rt::RawError<'_>) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-                    let mut e: Self = raw.deserialize()?;
-                    e.meta = ::std::boxed::Box::new(raw.into_meta());
-                    #fill_message
-                    Ok(e)
+            impl crate::rt::error::ModeledError for #name {
+                const CODE: &'static str = Self::CODE;
+                const NAME: &'static str = #shape;
+                fn meta(&self) -> &crate::rt::ErrorMeta {
+                    &self.meta
                 }
+                fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+                    *self.meta = meta;
+                }
+                #message_mut
             }
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    if self.meta.code.is_empty() {
-                        f.write_str(#shape)
-                    } else {
-                        ::std::fmt::Display::fmt(&self.meta, f)
-                    }
+                    crate::rt::error::fmt_modeled(self, f)
                 }
             }
             impl ::std::error::Error for #name {}
@@ -223,6 +231,7 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
 
         #allow_deprecated
         impl #name {
+            #code_const
             #[doc = #ctor_doc]
             #new_allow
             pub fn new(#(#ctor_params),*) -> Self {

@@ -96,82 +96,16 @@ pub fn parse_response(
     status: u16,
     body: &[u8],
 ) -> Result<CopyServerlessCacheSnapshotResponse, CopyServerlessCacheSnapshotError> {
-    if !(200..300).contains(&status) {
-        return Err(parse_error(status, body));
-    }
-    crate::rt::xml::parse_response(
+    crate::rt::error::parse_response(
+        status,
+        body,
+        CopyServerlessCacheSnapshotError::modeled,
+        |body| crate::rt::xml::parse_response(
             body,
             "CopyServerlessCacheSnapshotResponse",
             "CopyServerlessCacheSnapshotResult",
-        )
-        .map_err(|e| CopyServerlessCacheSnapshotError::Unparseable(
-            crate::rt::ResponseError::new(status, body, e),
-        ))
-}
-fn parse_error(status: u16, body: &[u8]) -> CopyServerlessCacheSnapshotError {
-    let raw = match crate::rt::error::parse_error_response(status, body) {
-        Ok(raw) => raw,
-        Err(e) => return CopyServerlessCacheSnapshotError::Unparseable(e),
-    };
-    match raw.code() {
-        "InvalidParameterCombination" => {
-            crate::error::InvalidParameterCombinationException::from_raw(raw)
-                .map_or_else(
-                    CopyServerlessCacheSnapshotError::Unparseable,
-                    CopyServerlessCacheSnapshotError::InvalidParameterCombinationException,
-                )
-        }
-        "InvalidParameterValue" => {
-            crate::error::InvalidParameterValueException::from_raw(raw)
-                .map_or_else(
-                    CopyServerlessCacheSnapshotError::Unparseable,
-                    CopyServerlessCacheSnapshotError::InvalidParameterValueException,
-                )
-        }
-        "InvalidServerlessCacheSnapshotStateFault" => {
-            crate::error::InvalidServerlessCacheSnapshotStateFault::from_raw(raw)
-                .map_or_else(
-                    CopyServerlessCacheSnapshotError::Unparseable,
-                    CopyServerlessCacheSnapshotError::InvalidServerlessCacheSnapshotStateFault,
-                )
-        }
-        "ServerlessCacheSnapshotAlreadyExistsFault" => {
-            crate::error::ServerlessCacheSnapshotAlreadyExistsFault::from_raw(raw)
-                .map_or_else(
-                    CopyServerlessCacheSnapshotError::Unparseable,
-                    CopyServerlessCacheSnapshotError::ServerlessCacheSnapshotAlreadyExistsFault,
-                )
-        }
-        "ServerlessCacheSnapshotNotFoundFault" => {
-            crate::error::ServerlessCacheSnapshotNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    CopyServerlessCacheSnapshotError::Unparseable,
-                    CopyServerlessCacheSnapshotError::ServerlessCacheSnapshotNotFoundFault,
-                )
-        }
-        "ServerlessCacheSnapshotQuotaExceededFault" => {
-            crate::error::ServerlessCacheSnapshotQuotaExceededFault::from_raw(raw)
-                .map_or_else(
-                    CopyServerlessCacheSnapshotError::Unparseable,
-                    CopyServerlessCacheSnapshotError::ServerlessCacheSnapshotQuotaExceededFault,
-                )
-        }
-        "ServiceLinkedRoleNotFoundFault" => {
-            crate::error::ServiceLinkedRoleNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    CopyServerlessCacheSnapshotError::Unparseable,
-                    CopyServerlessCacheSnapshotError::ServiceLinkedRoleNotFoundFault,
-                )
-        }
-        "TagQuotaPerResourceExceeded" => {
-            crate::error::TagQuotaPerResourceExceeded::from_raw(raw)
-                .map_or_else(
-                    CopyServerlessCacheSnapshotError::Unparseable,
-                    CopyServerlessCacheSnapshotError::TagQuotaPerResourceExceeded,
-                )
-        }
-        _ => CopyServerlessCacheSnapshotError::Unhandled(raw.into_meta()),
-    }
+        ),
+    )
 }
 /// Parameters for `CopyServerlessCacheSnapshot`.
 ///
@@ -364,18 +298,7 @@ pub enum CopyServerlessCacheSnapshotError {
 impl CopyServerlessCacheSnapshotError {
     /// The error response's metadata, unless the response could not be parsed.
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
-        match self {
-            Self::InvalidParameterCombinationException(e) => Some(&*e.meta),
-            Self::InvalidParameterValueException(e) => Some(&*e.meta),
-            Self::InvalidServerlessCacheSnapshotStateFault(e) => Some(&*e.meta),
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(e) => Some(&*e.meta),
-            Self::ServerlessCacheSnapshotNotFoundFault(e) => Some(&*e.meta),
-            Self::ServerlessCacheSnapshotQuotaExceededFault(e) => Some(&*e.meta),
-            Self::ServiceLinkedRoleNotFoundFault(e) => Some(&*e.meta),
-            Self::TagQuotaPerResourceExceeded(e) => Some(&*e.meta),
-            Self::Unhandled(meta) => Some(meta),
-            Self::Unparseable(_) => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
@@ -390,73 +313,106 @@ impl CopyServerlessCacheSnapshotError {
         self.meta().and_then(|m| m.request_id.as_deref())
     }
 }
+impl crate::rt::error::ErrorEnum for CopyServerlessCacheSnapshotError {
+    fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
+        Self::Unhandled(meta)
+    }
+    fn unparseable(error: crate::rt::ResponseError) -> Self {
+        Self::Unparseable(error)
+    }
+    fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
+        use crate::rt::error::ErrorVariant;
+        match self {
+            Self::InvalidParameterCombinationException(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterValueException(e) => ErrorVariant::modeled(e),
+            Self::InvalidServerlessCacheSnapshotStateFault(e) => ErrorVariant::modeled(e),
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(e) => {
+                ErrorVariant::modeled(e)
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::ServerlessCacheSnapshotQuotaExceededFault(e) => {
+                ErrorVariant::modeled(e)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::TagQuotaPerResourceExceeded(e) => ErrorVariant::modeled(e),
+            Self::Unhandled(meta) => ErrorVariant::Unhandled(meta),
+            Self::Unparseable(e) => ErrorVariant::Unparseable(e),
+        }
+    }
+}
 impl ::std::fmt::Display for CopyServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidParameterValueException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidServerlessCacheSnapshotStateFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::ServerlessCacheSnapshotQuotaExceededFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TagQuotaPerResourceExceeded(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
-            Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for CopyServerlessCacheSnapshotError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unparseable(e) => Some(e),
-            _ => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).source()
+    }
+}
+impl CopyServerlessCacheSnapshotError {
+    /// The modelled error with the code of `raw`, or `None` for a code `CopyServerlessCacheSnapshot` does not model.
+    fn modeled(
+        raw: &crate::rt::RawError<'_>,
+    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+        let error = match raw.code() {
+            "InvalidParameterCombination" => {
+                raw.modeled().map(Self::InvalidParameterCombinationException)
+            }
+            "InvalidParameterValue" => {
+                raw.modeled().map(Self::InvalidParameterValueException)
+            }
+            "InvalidServerlessCacheSnapshotStateFault" => {
+                raw.modeled().map(Self::InvalidServerlessCacheSnapshotStateFault)
+            }
+            "ServerlessCacheSnapshotAlreadyExistsFault" => {
+                raw.modeled().map(Self::ServerlessCacheSnapshotAlreadyExistsFault)
+            }
+            "ServerlessCacheSnapshotNotFoundFault" => {
+                raw.modeled().map(Self::ServerlessCacheSnapshotNotFoundFault)
+            }
+            "ServerlessCacheSnapshotQuotaExceededFault" => {
+                raw.modeled().map(Self::ServerlessCacheSnapshotQuotaExceededFault)
+            }
+            "ServiceLinkedRoleNotFoundFault" => {
+                raw.modeled().map(Self::ServiceLinkedRoleNotFoundFault)
+            }
+            "TagQuotaPerResourceExceeded" => {
+                raw.modeled().map(Self::TagQuotaPerResourceExceeded)
+            }
+            _ => return None,
+        };
+        Some(error)
     }
 }
 impl From<CopyServerlessCacheSnapshotError> for crate::Error {
     fn from(e: CopyServerlessCacheSnapshotError) -> Self {
+        use CopyServerlessCacheSnapshotError as E;
         match e {
-            CopyServerlessCacheSnapshotError::InvalidParameterCombinationException(e) => {
-                crate::Error::InvalidParameterCombinationException(e)
+            E::InvalidParameterCombinationException(e) => {
+                Self::InvalidParameterCombinationException(e)
             }
-            CopyServerlessCacheSnapshotError::InvalidParameterValueException(e) => {
-                crate::Error::InvalidParameterValueException(e)
+            E::InvalidParameterValueException(e) => {
+                Self::InvalidParameterValueException(e)
             }
-            CopyServerlessCacheSnapshotError::InvalidServerlessCacheSnapshotStateFault(
-                e,
-            ) => crate::Error::InvalidServerlessCacheSnapshotStateFault(e),
-            CopyServerlessCacheSnapshotError::ServerlessCacheSnapshotAlreadyExistsFault(
-                e,
-            ) => crate::Error::ServerlessCacheSnapshotAlreadyExistsFault(e),
-            CopyServerlessCacheSnapshotError::ServerlessCacheSnapshotNotFoundFault(e) => {
-                crate::Error::ServerlessCacheSnapshotNotFoundFault(e)
+            E::InvalidServerlessCacheSnapshotStateFault(e) => {
+                Self::InvalidServerlessCacheSnapshotStateFault(e)
             }
-            CopyServerlessCacheSnapshotError::ServerlessCacheSnapshotQuotaExceededFault(
-                e,
-            ) => crate::Error::ServerlessCacheSnapshotQuotaExceededFault(e),
-            CopyServerlessCacheSnapshotError::ServiceLinkedRoleNotFoundFault(e) => {
-                crate::Error::ServiceLinkedRoleNotFoundFault(e)
+            E::ServerlessCacheSnapshotAlreadyExistsFault(e) => {
+                Self::ServerlessCacheSnapshotAlreadyExistsFault(e)
             }
-            CopyServerlessCacheSnapshotError::TagQuotaPerResourceExceeded(e) => {
-                crate::Error::TagQuotaPerResourceExceeded(e)
+            E::ServerlessCacheSnapshotNotFoundFault(e) => {
+                Self::ServerlessCacheSnapshotNotFoundFault(e)
             }
-            CopyServerlessCacheSnapshotError::Unhandled(meta) => {
-                crate::Error::Unhandled(meta)
+            E::ServerlessCacheSnapshotQuotaExceededFault(e) => {
+                Self::ServerlessCacheSnapshotQuotaExceededFault(e)
             }
-            CopyServerlessCacheSnapshotError::Unparseable(e) => {
-                crate::Error::Unparseable(e)
+            E::ServiceLinkedRoleNotFoundFault(e) => {
+                Self::ServiceLinkedRoleNotFoundFault(e)
             }
+            E::TagQuotaPerResourceExceeded(e) => Self::TagQuotaPerResourceExceeded(e),
+            E::Unhandled(meta) => Self::Unhandled(meta),
+            E::Unparseable(e) => Self::Unparseable(e),
         }
     }
 }

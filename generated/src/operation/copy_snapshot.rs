@@ -116,71 +116,16 @@ pub fn parse_response(
     status: u16,
     body: &[u8],
 ) -> Result<CopySnapshotResult, CopySnapshotError> {
-    if !(200..300).contains(&status) {
-        return Err(parse_error(status, body));
-    }
-    crate::rt::xml::parse_response(body, "CopySnapshotResponse", "CopySnapshotResult")
-        .map_err(|e| CopySnapshotError::Unparseable(
-            crate::rt::ResponseError::new(status, body, e),
-        ))
-}
-fn parse_error(status: u16, body: &[u8]) -> CopySnapshotError {
-    let raw = match crate::rt::error::parse_error_response(status, body) {
-        Ok(raw) => raw,
-        Err(e) => return CopySnapshotError::Unparseable(e),
-    };
-    match raw.code() {
-        "InvalidParameterCombination" => {
-            crate::error::InvalidParameterCombinationException::from_raw(raw)
-                .map_or_else(
-                    CopySnapshotError::Unparseable,
-                    CopySnapshotError::InvalidParameterCombinationException,
-                )
-        }
-        "InvalidParameterValue" => {
-            crate::error::InvalidParameterValueException::from_raw(raw)
-                .map_or_else(
-                    CopySnapshotError::Unparseable,
-                    CopySnapshotError::InvalidParameterValueException,
-                )
-        }
-        "InvalidSnapshotState" => {
-            crate::error::InvalidSnapshotStateFault::from_raw(raw)
-                .map_or_else(
-                    CopySnapshotError::Unparseable,
-                    CopySnapshotError::InvalidSnapshotStateFault,
-                )
-        }
-        "SnapshotAlreadyExistsFault" => {
-            crate::error::SnapshotAlreadyExistsFault::from_raw(raw)
-                .map_or_else(
-                    CopySnapshotError::Unparseable,
-                    CopySnapshotError::SnapshotAlreadyExistsFault,
-                )
-        }
-        "SnapshotNotFoundFault" => {
-            crate::error::SnapshotNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    CopySnapshotError::Unparseable,
-                    CopySnapshotError::SnapshotNotFoundFault,
-                )
-        }
-        "SnapshotQuotaExceededFault" => {
-            crate::error::SnapshotQuotaExceededFault::from_raw(raw)
-                .map_or_else(
-                    CopySnapshotError::Unparseable,
-                    CopySnapshotError::SnapshotQuotaExceededFault,
-                )
-        }
-        "TagQuotaPerResourceExceeded" => {
-            crate::error::TagQuotaPerResourceExceeded::from_raw(raw)
-                .map_or_else(
-                    CopySnapshotError::Unparseable,
-                    CopySnapshotError::TagQuotaPerResourceExceeded,
-                )
-        }
-        _ => CopySnapshotError::Unhandled(raw.into_meta()),
-    }
+    crate::rt::error::parse_response(
+        status,
+        body,
+        CopySnapshotError::modeled,
+        |body| crate::rt::xml::parse_response(
+            body,
+            "CopySnapshotResponse",
+            "CopySnapshotResult",
+        ),
+    )
 }
 /// Parameters for `CopySnapshot`.
 ///
@@ -378,17 +323,7 @@ pub enum CopySnapshotError {
 impl CopySnapshotError {
     /// The error response's metadata, unless the response could not be parsed.
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
-        match self {
-            Self::InvalidParameterCombinationException(e) => Some(&*e.meta),
-            Self::InvalidParameterValueException(e) => Some(&*e.meta),
-            Self::InvalidSnapshotStateFault(e) => Some(&*e.meta),
-            Self::SnapshotAlreadyExistsFault(e) => Some(&*e.meta),
-            Self::SnapshotNotFoundFault(e) => Some(&*e.meta),
-            Self::SnapshotQuotaExceededFault(e) => Some(&*e.meta),
-            Self::TagQuotaPerResourceExceeded(e) => Some(&*e.meta),
-            Self::Unhandled(meta) => Some(meta),
-            Self::Unparseable(_) => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
@@ -403,57 +338,83 @@ impl CopySnapshotError {
         self.meta().and_then(|m| m.request_id.as_deref())
     }
 }
+impl crate::rt::error::ErrorEnum for CopySnapshotError {
+    fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
+        Self::Unhandled(meta)
+    }
+    fn unparseable(error: crate::rt::ResponseError) -> Self {
+        Self::Unparseable(error)
+    }
+    fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
+        use crate::rt::error::ErrorVariant;
+        match self {
+            Self::InvalidParameterCombinationException(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterValueException(e) => ErrorVariant::modeled(e),
+            Self::InvalidSnapshotStateFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotAlreadyExistsFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotQuotaExceededFault(e) => ErrorVariant::modeled(e),
+            Self::TagQuotaPerResourceExceeded(e) => ErrorVariant::modeled(e),
+            Self::Unhandled(meta) => ErrorVariant::Unhandled(meta),
+            Self::Unparseable(e) => ErrorVariant::Unparseable(e),
+        }
+    }
+}
 impl ::std::fmt::Display for CopySnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidParameterValueException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidSnapshotStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotAlreadyExistsFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotQuotaExceededFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TagQuotaPerResourceExceeded(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
-            Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for CopySnapshotError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unparseable(e) => Some(e),
-            _ => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).source()
+    }
+}
+impl CopySnapshotError {
+    /// The modelled error with the code of `raw`, or `None` for a code `CopySnapshot` does not model.
+    fn modeled(
+        raw: &crate::rt::RawError<'_>,
+    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+        let error = match raw.code() {
+            "InvalidParameterCombination" => {
+                raw.modeled().map(Self::InvalidParameterCombinationException)
+            }
+            "InvalidParameterValue" => {
+                raw.modeled().map(Self::InvalidParameterValueException)
+            }
+            "InvalidSnapshotState" => raw.modeled().map(Self::InvalidSnapshotStateFault),
+            "SnapshotAlreadyExistsFault" => {
+                raw.modeled().map(Self::SnapshotAlreadyExistsFault)
+            }
+            "SnapshotNotFoundFault" => raw.modeled().map(Self::SnapshotNotFoundFault),
+            "SnapshotQuotaExceededFault" => {
+                raw.modeled().map(Self::SnapshotQuotaExceededFault)
+            }
+            "TagQuotaPerResourceExceeded" => {
+                raw.modeled().map(Self::TagQuotaPerResourceExceeded)
+            }
+            _ => return None,
+        };
+        Some(error)
     }
 }
 impl From<CopySnapshotError> for crate::Error {
     fn from(e: CopySnapshotError) -> Self {
+        use CopySnapshotError as E;
         match e {
-            CopySnapshotError::InvalidParameterCombinationException(e) => {
-                crate::Error::InvalidParameterCombinationException(e)
+            E::InvalidParameterCombinationException(e) => {
+                Self::InvalidParameterCombinationException(e)
             }
-            CopySnapshotError::InvalidParameterValueException(e) => {
-                crate::Error::InvalidParameterValueException(e)
+            E::InvalidParameterValueException(e) => {
+                Self::InvalidParameterValueException(e)
             }
-            CopySnapshotError::InvalidSnapshotStateFault(e) => {
-                crate::Error::InvalidSnapshotStateFault(e)
-            }
-            CopySnapshotError::SnapshotAlreadyExistsFault(e) => {
-                crate::Error::SnapshotAlreadyExistsFault(e)
-            }
-            CopySnapshotError::SnapshotNotFoundFault(e) => {
-                crate::Error::SnapshotNotFoundFault(e)
-            }
-            CopySnapshotError::SnapshotQuotaExceededFault(e) => {
-                crate::Error::SnapshotQuotaExceededFault(e)
-            }
-            CopySnapshotError::TagQuotaPerResourceExceeded(e) => {
-                crate::Error::TagQuotaPerResourceExceeded(e)
-            }
-            CopySnapshotError::Unhandled(meta) => crate::Error::Unhandled(meta),
-            CopySnapshotError::Unparseable(e) => crate::Error::Unparseable(e),
+            E::InvalidSnapshotStateFault(e) => Self::InvalidSnapshotStateFault(e),
+            E::SnapshotAlreadyExistsFault(e) => Self::SnapshotAlreadyExistsFault(e),
+            E::SnapshotNotFoundFault(e) => Self::SnapshotNotFoundFault(e),
+            E::SnapshotQuotaExceededFault(e) => Self::SnapshotQuotaExceededFault(e),
+            E::TagQuotaPerResourceExceeded(e) => Self::TagQuotaPerResourceExceeded(e),
+            E::Unhandled(meta) => Self::Unhandled(meta),
+            E::Unparseable(e) => Self::Unparseable(e),
         }
     }
 }

@@ -173,124 +173,16 @@ pub fn parse_response(
     status: u16,
     body: &[u8],
 ) -> Result<CreateCacheClusterResult, CreateCacheClusterError> {
-    if !(200..300).contains(&status) {
-        return Err(parse_error(status, body));
-    }
-    crate::rt::xml::parse_response(
+    crate::rt::error::parse_response(
+        status,
+        body,
+        CreateCacheClusterError::modeled,
+        |body| crate::rt::xml::parse_response(
             body,
             "CreateCacheClusterResponse",
             "CreateCacheClusterResult",
-        )
-        .map_err(|e| CreateCacheClusterError::Unparseable(
-            crate::rt::ResponseError::new(status, body, e),
-        ))
-}
-fn parse_error(status: u16, body: &[u8]) -> CreateCacheClusterError {
-    let raw = match crate::rt::error::parse_error_response(status, body) {
-        Ok(raw) => raw,
-        Err(e) => return CreateCacheClusterError::Unparseable(e),
-    };
-    match raw.code() {
-        "CacheClusterAlreadyExists" => {
-            crate::error::CacheClusterAlreadyExistsFault::from_raw(raw)
-                .map_or_else(
-                    CreateCacheClusterError::Unparseable,
-                    CreateCacheClusterError::CacheClusterAlreadyExistsFault,
-                )
-        }
-        "CacheParameterGroupNotFound" => {
-            crate::error::CacheParameterGroupNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    CreateCacheClusterError::Unparseable,
-                    CreateCacheClusterError::CacheParameterGroupNotFoundFault,
-                )
-        }
-        "CacheSecurityGroupNotFound" => {
-            crate::error::CacheSecurityGroupNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    CreateCacheClusterError::Unparseable,
-                    CreateCacheClusterError::CacheSecurityGroupNotFoundFault,
-                )
-        }
-        "CacheSubnetGroupNotFoundFault" => {
-            crate::error::CacheSubnetGroupNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    CreateCacheClusterError::Unparseable,
-                    CreateCacheClusterError::CacheSubnetGroupNotFoundFault,
-                )
-        }
-        "ClusterQuotaForCustomerExceeded" => {
-            crate::error::ClusterQuotaForCustomerExceededFault::from_raw(raw)
-                .map_or_else(
-                    CreateCacheClusterError::Unparseable,
-                    CreateCacheClusterError::ClusterQuotaForCustomerExceededFault,
-                )
-        }
-        "InsufficientCacheClusterCapacity" => {
-            crate::error::InsufficientCacheClusterCapacityFault::from_raw(raw)
-                .map_or_else(
-                    CreateCacheClusterError::Unparseable,
-                    CreateCacheClusterError::InsufficientCacheClusterCapacityFault,
-                )
-        }
-        "InvalidParameterCombination" => {
-            crate::error::InvalidParameterCombinationException::from_raw(raw)
-                .map_or_else(
-                    CreateCacheClusterError::Unparseable,
-                    CreateCacheClusterError::InvalidParameterCombinationException,
-                )
-        }
-        "InvalidParameterValue" => {
-            crate::error::InvalidParameterValueException::from_raw(raw)
-                .map_or_else(
-                    CreateCacheClusterError::Unparseable,
-                    CreateCacheClusterError::InvalidParameterValueException,
-                )
-        }
-        "InvalidReplicationGroupState" => {
-            crate::error::InvalidReplicationGroupStateFault::from_raw(raw)
-                .map_or_else(
-                    CreateCacheClusterError::Unparseable,
-                    CreateCacheClusterError::InvalidReplicationGroupStateFault,
-                )
-        }
-        "InvalidVPCNetworkStateFault" => {
-            crate::error::InvalidVpcNetworkStateFault::from_raw(raw)
-                .map_or_else(
-                    CreateCacheClusterError::Unparseable,
-                    CreateCacheClusterError::InvalidVpcNetworkStateFault,
-                )
-        }
-        "NodeQuotaForClusterExceeded" => {
-            crate::error::NodeQuotaForClusterExceededFault::from_raw(raw)
-                .map_or_else(
-                    CreateCacheClusterError::Unparseable,
-                    CreateCacheClusterError::NodeQuotaForClusterExceededFault,
-                )
-        }
-        "NodeQuotaForCustomerExceeded" => {
-            crate::error::NodeQuotaForCustomerExceededFault::from_raw(raw)
-                .map_or_else(
-                    CreateCacheClusterError::Unparseable,
-                    CreateCacheClusterError::NodeQuotaForCustomerExceededFault,
-                )
-        }
-        "ReplicationGroupNotFoundFault" => {
-            crate::error::ReplicationGroupNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    CreateCacheClusterError::Unparseable,
-                    CreateCacheClusterError::ReplicationGroupNotFoundFault,
-                )
-        }
-        "TagQuotaPerResourceExceeded" => {
-            crate::error::TagQuotaPerResourceExceeded::from_raw(raw)
-                .map_or_else(
-                    CreateCacheClusterError::Unparseable,
-                    CreateCacheClusterError::TagQuotaPerResourceExceeded,
-                )
-        }
-        _ => CreateCacheClusterError::Unhandled(raw.into_meta()),
-    }
+        ),
+    )
 }
 /// Parameters for `CreateCacheCluster`.
 ///
@@ -1121,24 +1013,7 @@ pub enum CreateCacheClusterError {
 impl CreateCacheClusterError {
     /// The error response's metadata, unless the response could not be parsed.
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
-        match self {
-            Self::CacheClusterAlreadyExistsFault(e) => Some(&*e.meta),
-            Self::CacheParameterGroupNotFoundFault(e) => Some(&*e.meta),
-            Self::CacheSecurityGroupNotFoundFault(e) => Some(&*e.meta),
-            Self::CacheSubnetGroupNotFoundFault(e) => Some(&*e.meta),
-            Self::ClusterQuotaForCustomerExceededFault(e) => Some(&*e.meta),
-            Self::InsufficientCacheClusterCapacityFault(e) => Some(&*e.meta),
-            Self::InvalidParameterCombinationException(e) => Some(&*e.meta),
-            Self::InvalidParameterValueException(e) => Some(&*e.meta),
-            Self::InvalidReplicationGroupStateFault(e) => Some(&*e.meta),
-            Self::InvalidVpcNetworkStateFault(e) => Some(&*e.meta),
-            Self::NodeQuotaForClusterExceededFault(e) => Some(&*e.meta),
-            Self::NodeQuotaForCustomerExceededFault(e) => Some(&*e.meta),
-            Self::ReplicationGroupNotFoundFault(e) => Some(&*e.meta),
-            Self::TagQuotaPerResourceExceeded(e) => Some(&*e.meta),
-            Self::Unhandled(meta) => Some(meta),
-            Self::Unparseable(_) => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
@@ -1153,89 +1028,138 @@ impl CreateCacheClusterError {
         self.meta().and_then(|m| m.request_id.as_deref())
     }
 }
+impl crate::rt::error::ErrorEnum for CreateCacheClusterError {
+    fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
+        Self::Unhandled(meta)
+    }
+    fn unparseable(error: crate::rt::ResponseError) -> Self {
+        Self::Unparseable(error)
+    }
+    fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
+        use crate::rt::error::ErrorVariant;
+        match self {
+            Self::CacheClusterAlreadyExistsFault(e) => ErrorVariant::modeled(e),
+            Self::CacheParameterGroupNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::CacheSecurityGroupNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::CacheSubnetGroupNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::ClusterQuotaForCustomerExceededFault(e) => ErrorVariant::modeled(e),
+            Self::InsufficientCacheClusterCapacityFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterCombinationException(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterValueException(e) => ErrorVariant::modeled(e),
+            Self::InvalidReplicationGroupStateFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidVpcNetworkStateFault(e) => ErrorVariant::modeled(e),
+            Self::NodeQuotaForClusterExceededFault(e) => ErrorVariant::modeled(e),
+            Self::NodeQuotaForCustomerExceededFault(e) => ErrorVariant::modeled(e),
+            Self::ReplicationGroupNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::TagQuotaPerResourceExceeded(e) => ErrorVariant::modeled(e),
+            Self::Unhandled(meta) => ErrorVariant::Unhandled(meta),
+            Self::Unparseable(e) => ErrorVariant::Unparseable(e),
+        }
+    }
+}
 impl ::std::fmt::Display for CreateCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterAlreadyExistsFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::CacheParameterGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::CacheSecurityGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::CacheSubnetGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ClusterQuotaForCustomerExceededFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InsufficientCacheClusterCapacityFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidParameterCombinationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidParameterValueException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidReplicationGroupStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidVpcNetworkStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NodeQuotaForClusterExceededFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NodeQuotaForCustomerExceededFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ReplicationGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TagQuotaPerResourceExceeded(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
-            Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for CreateCacheClusterError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unparseable(e) => Some(e),
-            _ => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).source()
+    }
+}
+impl CreateCacheClusterError {
+    /// The modelled error with the code of `raw`, or `None` for a code `CreateCacheCluster` does not model.
+    fn modeled(
+        raw: &crate::rt::RawError<'_>,
+    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+        let error = match raw.code() {
+            "CacheClusterAlreadyExists" => {
+                raw.modeled().map(Self::CacheClusterAlreadyExistsFault)
+            }
+            "CacheParameterGroupNotFound" => {
+                raw.modeled().map(Self::CacheParameterGroupNotFoundFault)
+            }
+            "CacheSecurityGroupNotFound" => {
+                raw.modeled().map(Self::CacheSecurityGroupNotFoundFault)
+            }
+            "CacheSubnetGroupNotFoundFault" => {
+                raw.modeled().map(Self::CacheSubnetGroupNotFoundFault)
+            }
+            "ClusterQuotaForCustomerExceeded" => {
+                raw.modeled().map(Self::ClusterQuotaForCustomerExceededFault)
+            }
+            "InsufficientCacheClusterCapacity" => {
+                raw.modeled().map(Self::InsufficientCacheClusterCapacityFault)
+            }
+            "InvalidParameterCombination" => {
+                raw.modeled().map(Self::InvalidParameterCombinationException)
+            }
+            "InvalidParameterValue" => {
+                raw.modeled().map(Self::InvalidParameterValueException)
+            }
+            "InvalidReplicationGroupState" => {
+                raw.modeled().map(Self::InvalidReplicationGroupStateFault)
+            }
+            "InvalidVPCNetworkStateFault" => {
+                raw.modeled().map(Self::InvalidVpcNetworkStateFault)
+            }
+            "NodeQuotaForClusterExceeded" => {
+                raw.modeled().map(Self::NodeQuotaForClusterExceededFault)
+            }
+            "NodeQuotaForCustomerExceeded" => {
+                raw.modeled().map(Self::NodeQuotaForCustomerExceededFault)
+            }
+            "ReplicationGroupNotFoundFault" => {
+                raw.modeled().map(Self::ReplicationGroupNotFoundFault)
+            }
+            "TagQuotaPerResourceExceeded" => {
+                raw.modeled().map(Self::TagQuotaPerResourceExceeded)
+            }
+            _ => return None,
+        };
+        Some(error)
     }
 }
 impl From<CreateCacheClusterError> for crate::Error {
     fn from(e: CreateCacheClusterError) -> Self {
+        use CreateCacheClusterError as E;
         match e {
-            CreateCacheClusterError::CacheClusterAlreadyExistsFault(e) => {
-                crate::Error::CacheClusterAlreadyExistsFault(e)
+            E::CacheClusterAlreadyExistsFault(e) => {
+                Self::CacheClusterAlreadyExistsFault(e)
             }
-            CreateCacheClusterError::CacheParameterGroupNotFoundFault(e) => {
-                crate::Error::CacheParameterGroupNotFoundFault(e)
+            E::CacheParameterGroupNotFoundFault(e) => {
+                Self::CacheParameterGroupNotFoundFault(e)
             }
-            CreateCacheClusterError::CacheSecurityGroupNotFoundFault(e) => {
-                crate::Error::CacheSecurityGroupNotFoundFault(e)
+            E::CacheSecurityGroupNotFoundFault(e) => {
+                Self::CacheSecurityGroupNotFoundFault(e)
             }
-            CreateCacheClusterError::CacheSubnetGroupNotFoundFault(e) => {
-                crate::Error::CacheSubnetGroupNotFoundFault(e)
+            E::CacheSubnetGroupNotFoundFault(e) => Self::CacheSubnetGroupNotFoundFault(e),
+            E::ClusterQuotaForCustomerExceededFault(e) => {
+                Self::ClusterQuotaForCustomerExceededFault(e)
             }
-            CreateCacheClusterError::ClusterQuotaForCustomerExceededFault(e) => {
-                crate::Error::ClusterQuotaForCustomerExceededFault(e)
+            E::InsufficientCacheClusterCapacityFault(e) => {
+                Self::InsufficientCacheClusterCapacityFault(e)
             }
-            CreateCacheClusterError::InsufficientCacheClusterCapacityFault(e) => {
-                crate::Error::InsufficientCacheClusterCapacityFault(e)
+            E::InvalidParameterCombinationException(e) => {
+                Self::InvalidParameterCombinationException(e)
             }
-            CreateCacheClusterError::InvalidParameterCombinationException(e) => {
-                crate::Error::InvalidParameterCombinationException(e)
+            E::InvalidParameterValueException(e) => {
+                Self::InvalidParameterValueException(e)
             }
-            CreateCacheClusterError::InvalidParameterValueException(e) => {
-                crate::Error::InvalidParameterValueException(e)
+            E::InvalidReplicationGroupStateFault(e) => {
+                Self::InvalidReplicationGroupStateFault(e)
             }
-            CreateCacheClusterError::InvalidReplicationGroupStateFault(e) => {
-                crate::Error::InvalidReplicationGroupStateFault(e)
+            E::InvalidVpcNetworkStateFault(e) => Self::InvalidVpcNetworkStateFault(e),
+            E::NodeQuotaForClusterExceededFault(e) => {
+                Self::NodeQuotaForClusterExceededFault(e)
             }
-            CreateCacheClusterError::InvalidVpcNetworkStateFault(e) => {
-                crate::Error::InvalidVpcNetworkStateFault(e)
+            E::NodeQuotaForCustomerExceededFault(e) => {
+                Self::NodeQuotaForCustomerExceededFault(e)
             }
-            CreateCacheClusterError::NodeQuotaForClusterExceededFault(e) => {
-                crate::Error::NodeQuotaForClusterExceededFault(e)
-            }
-            CreateCacheClusterError::NodeQuotaForCustomerExceededFault(e) => {
-                crate::Error::NodeQuotaForCustomerExceededFault(e)
-            }
-            CreateCacheClusterError::ReplicationGroupNotFoundFault(e) => {
-                crate::Error::ReplicationGroupNotFoundFault(e)
-            }
-            CreateCacheClusterError::TagQuotaPerResourceExceeded(e) => {
-                crate::Error::TagQuotaPerResourceExceeded(e)
-            }
-            CreateCacheClusterError::Unhandled(meta) => crate::Error::Unhandled(meta),
-            CreateCacheClusterError::Unparseable(e) => crate::Error::Unparseable(e),
+            E::ReplicationGroupNotFoundFault(e) => Self::ReplicationGroupNotFoundFault(e),
+            E::TagQuotaPerResourceExceeded(e) => Self::TagQuotaPerResourceExceeded(e),
+            E::Unhandled(meta) => Self::Unhandled(meta),
+            E::Unparseable(e) => Self::Unparseable(e),
         }
     }
 }

@@ -96,82 +96,16 @@ pub fn parse_response(
     status: u16,
     body: &[u8],
 ) -> Result<CreateServerlessCacheSnapshotResponse, CreateServerlessCacheSnapshotError> {
-    if !(200..300).contains(&status) {
-        return Err(parse_error(status, body));
-    }
-    crate::rt::xml::parse_response(
+    crate::rt::error::parse_response(
+        status,
+        body,
+        CreateServerlessCacheSnapshotError::modeled,
+        |body| crate::rt::xml::parse_response(
             body,
             "CreateServerlessCacheSnapshotResponse",
             "CreateServerlessCacheSnapshotResult",
-        )
-        .map_err(|e| CreateServerlessCacheSnapshotError::Unparseable(
-            crate::rt::ResponseError::new(status, body, e),
-        ))
-}
-fn parse_error(status: u16, body: &[u8]) -> CreateServerlessCacheSnapshotError {
-    let raw = match crate::rt::error::parse_error_response(status, body) {
-        Ok(raw) => raw,
-        Err(e) => return CreateServerlessCacheSnapshotError::Unparseable(e),
-    };
-    match raw.code() {
-        "InvalidParameterCombination" => {
-            crate::error::InvalidParameterCombinationException::from_raw(raw)
-                .map_or_else(
-                    CreateServerlessCacheSnapshotError::Unparseable,
-                    CreateServerlessCacheSnapshotError::InvalidParameterCombinationException,
-                )
-        }
-        "InvalidParameterValue" => {
-            crate::error::InvalidParameterValueException::from_raw(raw)
-                .map_or_else(
-                    CreateServerlessCacheSnapshotError::Unparseable,
-                    CreateServerlessCacheSnapshotError::InvalidParameterValueException,
-                )
-        }
-        "InvalidServerlessCacheStateFault" => {
-            crate::error::InvalidServerlessCacheStateFault::from_raw(raw)
-                .map_or_else(
-                    CreateServerlessCacheSnapshotError::Unparseable,
-                    CreateServerlessCacheSnapshotError::InvalidServerlessCacheStateFault,
-                )
-        }
-        "ServerlessCacheNotFoundFault" => {
-            crate::error::ServerlessCacheNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    CreateServerlessCacheSnapshotError::Unparseable,
-                    CreateServerlessCacheSnapshotError::ServerlessCacheNotFoundFault,
-                )
-        }
-        "ServerlessCacheSnapshotAlreadyExistsFault" => {
-            crate::error::ServerlessCacheSnapshotAlreadyExistsFault::from_raw(raw)
-                .map_or_else(
-                    CreateServerlessCacheSnapshotError::Unparseable,
-                    CreateServerlessCacheSnapshotError::ServerlessCacheSnapshotAlreadyExistsFault,
-                )
-        }
-        "ServerlessCacheSnapshotQuotaExceededFault" => {
-            crate::error::ServerlessCacheSnapshotQuotaExceededFault::from_raw(raw)
-                .map_or_else(
-                    CreateServerlessCacheSnapshotError::Unparseable,
-                    CreateServerlessCacheSnapshotError::ServerlessCacheSnapshotQuotaExceededFault,
-                )
-        }
-        "ServiceLinkedRoleNotFoundFault" => {
-            crate::error::ServiceLinkedRoleNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    CreateServerlessCacheSnapshotError::Unparseable,
-                    CreateServerlessCacheSnapshotError::ServiceLinkedRoleNotFoundFault,
-                )
-        }
-        "TagQuotaPerResourceExceeded" => {
-            crate::error::TagQuotaPerResourceExceeded::from_raw(raw)
-                .map_or_else(
-                    CreateServerlessCacheSnapshotError::Unparseable,
-                    CreateServerlessCacheSnapshotError::TagQuotaPerResourceExceeded,
-                )
-        }
-        _ => CreateServerlessCacheSnapshotError::Unhandled(raw.into_meta()),
-    }
+        ),
+    )
 }
 /// Parameters for `CreateServerlessCacheSnapshot`.
 ///
@@ -358,18 +292,7 @@ pub enum CreateServerlessCacheSnapshotError {
 impl CreateServerlessCacheSnapshotError {
     /// The error response's metadata, unless the response could not be parsed.
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
-        match self {
-            Self::InvalidParameterCombinationException(e) => Some(&*e.meta),
-            Self::InvalidParameterValueException(e) => Some(&*e.meta),
-            Self::InvalidServerlessCacheStateFault(e) => Some(&*e.meta),
-            Self::ServerlessCacheNotFoundFault(e) => Some(&*e.meta),
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(e) => Some(&*e.meta),
-            Self::ServerlessCacheSnapshotQuotaExceededFault(e) => Some(&*e.meta),
-            Self::ServiceLinkedRoleNotFoundFault(e) => Some(&*e.meta),
-            Self::TagQuotaPerResourceExceeded(e) => Some(&*e.meta),
-            Self::Unhandled(meta) => Some(meta),
-            Self::Unparseable(_) => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
@@ -384,69 +307,104 @@ impl CreateServerlessCacheSnapshotError {
         self.meta().and_then(|m| m.request_id.as_deref())
     }
 }
-impl ::std::fmt::Display for CreateServerlessCacheSnapshotError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl crate::rt::error::ErrorEnum for CreateServerlessCacheSnapshotError {
+    fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
+        Self::Unhandled(meta)
+    }
+    fn unparseable(error: crate::rt::ResponseError) -> Self {
+        Self::Unparseable(error)
+    }
+    fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
+        use crate::rt::error::ErrorVariant;
         match self {
-            Self::InvalidParameterCombinationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidParameterValueException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidServerlessCacheStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ServerlessCacheNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
+            Self::InvalidParameterCombinationException(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterValueException(e) => ErrorVariant::modeled(e),
+            Self::InvalidServerlessCacheStateFault(e) => ErrorVariant::modeled(e),
+            Self::ServerlessCacheNotFoundFault(e) => ErrorVariant::modeled(e),
             Self::ServerlessCacheSnapshotAlreadyExistsFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                ErrorVariant::modeled(e)
             }
             Self::ServerlessCacheSnapshotQuotaExceededFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                ErrorVariant::modeled(e)
             }
-            Self::ServiceLinkedRoleNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TagQuotaPerResourceExceeded(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
-            Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
+            Self::ServiceLinkedRoleNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::TagQuotaPerResourceExceeded(e) => ErrorVariant::modeled(e),
+            Self::Unhandled(meta) => ErrorVariant::Unhandled(meta),
+            Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
+    }
+}
+impl ::std::fmt::Display for CreateServerlessCacheSnapshotError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for CreateServerlessCacheSnapshotError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unparseable(e) => Some(e),
-            _ => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).source()
+    }
+}
+impl CreateServerlessCacheSnapshotError {
+    /// The modelled error with the code of `raw`, or `None` for a code `CreateServerlessCacheSnapshot` does not model.
+    fn modeled(
+        raw: &crate::rt::RawError<'_>,
+    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+        let error = match raw.code() {
+            "InvalidParameterCombination" => {
+                raw.modeled().map(Self::InvalidParameterCombinationException)
+            }
+            "InvalidParameterValue" => {
+                raw.modeled().map(Self::InvalidParameterValueException)
+            }
+            "InvalidServerlessCacheStateFault" => {
+                raw.modeled().map(Self::InvalidServerlessCacheStateFault)
+            }
+            "ServerlessCacheNotFoundFault" => {
+                raw.modeled().map(Self::ServerlessCacheNotFoundFault)
+            }
+            "ServerlessCacheSnapshotAlreadyExistsFault" => {
+                raw.modeled().map(Self::ServerlessCacheSnapshotAlreadyExistsFault)
+            }
+            "ServerlessCacheSnapshotQuotaExceededFault" => {
+                raw.modeled().map(Self::ServerlessCacheSnapshotQuotaExceededFault)
+            }
+            "ServiceLinkedRoleNotFoundFault" => {
+                raw.modeled().map(Self::ServiceLinkedRoleNotFoundFault)
+            }
+            "TagQuotaPerResourceExceeded" => {
+                raw.modeled().map(Self::TagQuotaPerResourceExceeded)
+            }
+            _ => return None,
+        };
+        Some(error)
     }
 }
 impl From<CreateServerlessCacheSnapshotError> for crate::Error {
     fn from(e: CreateServerlessCacheSnapshotError) -> Self {
+        use CreateServerlessCacheSnapshotError as E;
         match e {
-            CreateServerlessCacheSnapshotError::InvalidParameterCombinationException(
-                e,
-            ) => crate::Error::InvalidParameterCombinationException(e),
-            CreateServerlessCacheSnapshotError::InvalidParameterValueException(e) => {
-                crate::Error::InvalidParameterValueException(e)
+            E::InvalidParameterCombinationException(e) => {
+                Self::InvalidParameterCombinationException(e)
             }
-            CreateServerlessCacheSnapshotError::InvalidServerlessCacheStateFault(e) => {
-                crate::Error::InvalidServerlessCacheStateFault(e)
+            E::InvalidParameterValueException(e) => {
+                Self::InvalidParameterValueException(e)
             }
-            CreateServerlessCacheSnapshotError::ServerlessCacheNotFoundFault(e) => {
-                crate::Error::ServerlessCacheNotFoundFault(e)
+            E::InvalidServerlessCacheStateFault(e) => {
+                Self::InvalidServerlessCacheStateFault(e)
             }
-            CreateServerlessCacheSnapshotError::ServerlessCacheSnapshotAlreadyExistsFault(
-                e,
-            ) => crate::Error::ServerlessCacheSnapshotAlreadyExistsFault(e),
-            CreateServerlessCacheSnapshotError::ServerlessCacheSnapshotQuotaExceededFault(
-                e,
-            ) => crate::Error::ServerlessCacheSnapshotQuotaExceededFault(e),
-            CreateServerlessCacheSnapshotError::ServiceLinkedRoleNotFoundFault(e) => {
-                crate::Error::ServiceLinkedRoleNotFoundFault(e)
+            E::ServerlessCacheNotFoundFault(e) => Self::ServerlessCacheNotFoundFault(e),
+            E::ServerlessCacheSnapshotAlreadyExistsFault(e) => {
+                Self::ServerlessCacheSnapshotAlreadyExistsFault(e)
             }
-            CreateServerlessCacheSnapshotError::TagQuotaPerResourceExceeded(e) => {
-                crate::Error::TagQuotaPerResourceExceeded(e)
+            E::ServerlessCacheSnapshotQuotaExceededFault(e) => {
+                Self::ServerlessCacheSnapshotQuotaExceededFault(e)
             }
-            CreateServerlessCacheSnapshotError::Unhandled(meta) => {
-                crate::Error::Unhandled(meta)
+            E::ServiceLinkedRoleNotFoundFault(e) => {
+                Self::ServiceLinkedRoleNotFoundFault(e)
             }
-            CreateServerlessCacheSnapshotError::Unparseable(e) => {
-                crate::Error::Unparseable(e)
-            }
+            E::TagQuotaPerResourceExceeded(e) => Self::TagQuotaPerResourceExceeded(e),
+            E::Unhandled(meta) => Self::Unhandled(meta),
+            E::Unparseable(e) => Self::Unparseable(e),
         }
     }
 }

@@ -222,96 +222,16 @@ pub fn parse_response(
     status: u16,
     body: &[u8],
 ) -> Result<CreateSnapshotResult, CreateSnapshotError> {
-    if !(200..300).contains(&status) {
-        return Err(parse_error(status, body));
-    }
-    crate::rt::xml::parse_response(
+    crate::rt::error::parse_response(
+        status,
+        body,
+        CreateSnapshotError::modeled,
+        |body| crate::rt::xml::parse_response(
             body,
             "CreateSnapshotResponse",
             "CreateSnapshotResult",
-        )
-        .map_err(|e| CreateSnapshotError::Unparseable(
-            crate::rt::ResponseError::new(status, body, e),
-        ))
-}
-fn parse_error(status: u16, body: &[u8]) -> CreateSnapshotError {
-    let raw = match crate::rt::error::parse_error_response(status, body) {
-        Ok(raw) => raw,
-        Err(e) => return CreateSnapshotError::Unparseable(e),
-    };
-    match raw.code() {
-        "CacheClusterNotFound" => {
-            crate::error::CacheClusterNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    CreateSnapshotError::Unparseable,
-                    CreateSnapshotError::CacheClusterNotFoundFault,
-                )
-        }
-        "InvalidCacheClusterState" => {
-            crate::error::InvalidCacheClusterStateFault::from_raw(raw)
-                .map_or_else(
-                    CreateSnapshotError::Unparseable,
-                    CreateSnapshotError::InvalidCacheClusterStateFault,
-                )
-        }
-        "InvalidParameterCombination" => {
-            crate::error::InvalidParameterCombinationException::from_raw(raw)
-                .map_or_else(
-                    CreateSnapshotError::Unparseable,
-                    CreateSnapshotError::InvalidParameterCombinationException,
-                )
-        }
-        "InvalidParameterValue" => {
-            crate::error::InvalidParameterValueException::from_raw(raw)
-                .map_or_else(
-                    CreateSnapshotError::Unparseable,
-                    CreateSnapshotError::InvalidParameterValueException,
-                )
-        }
-        "InvalidReplicationGroupState" => {
-            crate::error::InvalidReplicationGroupStateFault::from_raw(raw)
-                .map_or_else(
-                    CreateSnapshotError::Unparseable,
-                    CreateSnapshotError::InvalidReplicationGroupStateFault,
-                )
-        }
-        "ReplicationGroupNotFoundFault" => {
-            crate::error::ReplicationGroupNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    CreateSnapshotError::Unparseable,
-                    CreateSnapshotError::ReplicationGroupNotFoundFault,
-                )
-        }
-        "SnapshotAlreadyExistsFault" => {
-            crate::error::SnapshotAlreadyExistsFault::from_raw(raw)
-                .map_or_else(
-                    CreateSnapshotError::Unparseable,
-                    CreateSnapshotError::SnapshotAlreadyExistsFault,
-                )
-        }
-        "SnapshotFeatureNotSupportedFault" => {
-            crate::error::SnapshotFeatureNotSupportedFault::from_raw(raw)
-                .map_or_else(
-                    CreateSnapshotError::Unparseable,
-                    CreateSnapshotError::SnapshotFeatureNotSupportedFault,
-                )
-        }
-        "SnapshotQuotaExceededFault" => {
-            crate::error::SnapshotQuotaExceededFault::from_raw(raw)
-                .map_or_else(
-                    CreateSnapshotError::Unparseable,
-                    CreateSnapshotError::SnapshotQuotaExceededFault,
-                )
-        }
-        "TagQuotaPerResourceExceeded" => {
-            crate::error::TagQuotaPerResourceExceeded::from_raw(raw)
-                .map_or_else(
-                    CreateSnapshotError::Unparseable,
-                    CreateSnapshotError::TagQuotaPerResourceExceeded,
-                )
-        }
-        _ => CreateSnapshotError::Unhandled(raw.into_meta()),
-    }
+        ),
+    )
 }
 /// Parameters for `CreateSnapshot`. Give either `ReplicationGroupId` or `CacheClusterId` as the source.
 ///
@@ -524,20 +444,7 @@ pub enum CreateSnapshotError {
 impl CreateSnapshotError {
     /// The error response's metadata, unless the response could not be parsed.
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
-        match self {
-            Self::CacheClusterNotFoundFault(e) => Some(&*e.meta),
-            Self::InvalidCacheClusterStateFault(e) => Some(&*e.meta),
-            Self::InvalidParameterCombinationException(e) => Some(&*e.meta),
-            Self::InvalidParameterValueException(e) => Some(&*e.meta),
-            Self::InvalidReplicationGroupStateFault(e) => Some(&*e.meta),
-            Self::ReplicationGroupNotFoundFault(e) => Some(&*e.meta),
-            Self::SnapshotAlreadyExistsFault(e) => Some(&*e.meta),
-            Self::SnapshotFeatureNotSupportedFault(e) => Some(&*e.meta),
-            Self::SnapshotQuotaExceededFault(e) => Some(&*e.meta),
-            Self::TagQuotaPerResourceExceeded(e) => Some(&*e.meta),
-            Self::Unhandled(meta) => Some(meta),
-            Self::Unparseable(_) => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
@@ -552,69 +459,104 @@ impl CreateSnapshotError {
         self.meta().and_then(|m| m.request_id.as_deref())
     }
 }
+impl crate::rt::error::ErrorEnum for CreateSnapshotError {
+    fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
+        Self::Unhandled(meta)
+    }
+    fn unparseable(error: crate::rt::ResponseError) -> Self {
+        Self::Unparseable(error)
+    }
+    fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
+        use crate::rt::error::ErrorVariant;
+        match self {
+            Self::CacheClusterNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidCacheClusterStateFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterCombinationException(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterValueException(e) => ErrorVariant::modeled(e),
+            Self::InvalidReplicationGroupStateFault(e) => ErrorVariant::modeled(e),
+            Self::ReplicationGroupNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotAlreadyExistsFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotFeatureNotSupportedFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotQuotaExceededFault(e) => ErrorVariant::modeled(e),
+            Self::TagQuotaPerResourceExceeded(e) => ErrorVariant::modeled(e),
+            Self::Unhandled(meta) => ErrorVariant::Unhandled(meta),
+            Self::Unparseable(e) => ErrorVariant::Unparseable(e),
+        }
+    }
+}
 impl ::std::fmt::Display for CreateSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidCacheClusterStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterCombinationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidParameterValueException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidReplicationGroupStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ReplicationGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotAlreadyExistsFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotFeatureNotSupportedFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotQuotaExceededFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TagQuotaPerResourceExceeded(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
-            Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for CreateSnapshotError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unparseable(e) => Some(e),
-            _ => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).source()
+    }
+}
+impl CreateSnapshotError {
+    /// The modelled error with the code of `raw`, or `None` for a code `CreateSnapshot` does not model.
+    fn modeled(
+        raw: &crate::rt::RawError<'_>,
+    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+        let error = match raw.code() {
+            "CacheClusterNotFound" => raw.modeled().map(Self::CacheClusterNotFoundFault),
+            "InvalidCacheClusterState" => {
+                raw.modeled().map(Self::InvalidCacheClusterStateFault)
+            }
+            "InvalidParameterCombination" => {
+                raw.modeled().map(Self::InvalidParameterCombinationException)
+            }
+            "InvalidParameterValue" => {
+                raw.modeled().map(Self::InvalidParameterValueException)
+            }
+            "InvalidReplicationGroupState" => {
+                raw.modeled().map(Self::InvalidReplicationGroupStateFault)
+            }
+            "ReplicationGroupNotFoundFault" => {
+                raw.modeled().map(Self::ReplicationGroupNotFoundFault)
+            }
+            "SnapshotAlreadyExistsFault" => {
+                raw.modeled().map(Self::SnapshotAlreadyExistsFault)
+            }
+            "SnapshotFeatureNotSupportedFault" => {
+                raw.modeled().map(Self::SnapshotFeatureNotSupportedFault)
+            }
+            "SnapshotQuotaExceededFault" => {
+                raw.modeled().map(Self::SnapshotQuotaExceededFault)
+            }
+            "TagQuotaPerResourceExceeded" => {
+                raw.modeled().map(Self::TagQuotaPerResourceExceeded)
+            }
+            _ => return None,
+        };
+        Some(error)
     }
 }
 impl From<CreateSnapshotError> for crate::Error {
     fn from(e: CreateSnapshotError) -> Self {
+        use CreateSnapshotError as E;
         match e {
-            CreateSnapshotError::CacheClusterNotFoundFault(e) => {
-                crate::Error::CacheClusterNotFoundFault(e)
+            E::CacheClusterNotFoundFault(e) => Self::CacheClusterNotFoundFault(e),
+            E::InvalidCacheClusterStateFault(e) => Self::InvalidCacheClusterStateFault(e),
+            E::InvalidParameterCombinationException(e) => {
+                Self::InvalidParameterCombinationException(e)
             }
-            CreateSnapshotError::InvalidCacheClusterStateFault(e) => {
-                crate::Error::InvalidCacheClusterStateFault(e)
+            E::InvalidParameterValueException(e) => {
+                Self::InvalidParameterValueException(e)
             }
-            CreateSnapshotError::InvalidParameterCombinationException(e) => {
-                crate::Error::InvalidParameterCombinationException(e)
+            E::InvalidReplicationGroupStateFault(e) => {
+                Self::InvalidReplicationGroupStateFault(e)
             }
-            CreateSnapshotError::InvalidParameterValueException(e) => {
-                crate::Error::InvalidParameterValueException(e)
+            E::ReplicationGroupNotFoundFault(e) => Self::ReplicationGroupNotFoundFault(e),
+            E::SnapshotAlreadyExistsFault(e) => Self::SnapshotAlreadyExistsFault(e),
+            E::SnapshotFeatureNotSupportedFault(e) => {
+                Self::SnapshotFeatureNotSupportedFault(e)
             }
-            CreateSnapshotError::InvalidReplicationGroupStateFault(e) => {
-                crate::Error::InvalidReplicationGroupStateFault(e)
-            }
-            CreateSnapshotError::ReplicationGroupNotFoundFault(e) => {
-                crate::Error::ReplicationGroupNotFoundFault(e)
-            }
-            CreateSnapshotError::SnapshotAlreadyExistsFault(e) => {
-                crate::Error::SnapshotAlreadyExistsFault(e)
-            }
-            CreateSnapshotError::SnapshotFeatureNotSupportedFault(e) => {
-                crate::Error::SnapshotFeatureNotSupportedFault(e)
-            }
-            CreateSnapshotError::SnapshotQuotaExceededFault(e) => {
-                crate::Error::SnapshotQuotaExceededFault(e)
-            }
-            CreateSnapshotError::TagQuotaPerResourceExceeded(e) => {
-                crate::Error::TagQuotaPerResourceExceeded(e)
-            }
-            CreateSnapshotError::Unhandled(meta) => crate::Error::Unhandled(meta),
-            CreateSnapshotError::Unparseable(e) => crate::Error::Unparseable(e),
+            E::SnapshotQuotaExceededFault(e) => Self::SnapshotQuotaExceededFault(e),
+            E::TagQuotaPerResourceExceeded(e) => Self::TagQuotaPerResourceExceeded(e),
+            E::Unhandled(meta) => Self::Unhandled(meta),
+            E::Unparseable(e) => Self::Unparseable(e),
         }
     }
 }

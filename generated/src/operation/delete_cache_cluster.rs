@@ -113,75 +113,16 @@ pub fn parse_response(
     status: u16,
     body: &[u8],
 ) -> Result<DeleteCacheClusterResult, DeleteCacheClusterError> {
-    if !(200..300).contains(&status) {
-        return Err(parse_error(status, body));
-    }
-    crate::rt::xml::parse_response(
+    crate::rt::error::parse_response(
+        status,
+        body,
+        DeleteCacheClusterError::modeled,
+        |body| crate::rt::xml::parse_response(
             body,
             "DeleteCacheClusterResponse",
             "DeleteCacheClusterResult",
-        )
-        .map_err(|e| DeleteCacheClusterError::Unparseable(
-            crate::rt::ResponseError::new(status, body, e),
-        ))
-}
-fn parse_error(status: u16, body: &[u8]) -> DeleteCacheClusterError {
-    let raw = match crate::rt::error::parse_error_response(status, body) {
-        Ok(raw) => raw,
-        Err(e) => return DeleteCacheClusterError::Unparseable(e),
-    };
-    match raw.code() {
-        "CacheClusterNotFound" => {
-            crate::error::CacheClusterNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    DeleteCacheClusterError::Unparseable,
-                    DeleteCacheClusterError::CacheClusterNotFoundFault,
-                )
-        }
-        "InvalidCacheClusterState" => {
-            crate::error::InvalidCacheClusterStateFault::from_raw(raw)
-                .map_or_else(
-                    DeleteCacheClusterError::Unparseable,
-                    DeleteCacheClusterError::InvalidCacheClusterStateFault,
-                )
-        }
-        "InvalidParameterCombination" => {
-            crate::error::InvalidParameterCombinationException::from_raw(raw)
-                .map_or_else(
-                    DeleteCacheClusterError::Unparseable,
-                    DeleteCacheClusterError::InvalidParameterCombinationException,
-                )
-        }
-        "InvalidParameterValue" => {
-            crate::error::InvalidParameterValueException::from_raw(raw)
-                .map_or_else(
-                    DeleteCacheClusterError::Unparseable,
-                    DeleteCacheClusterError::InvalidParameterValueException,
-                )
-        }
-        "SnapshotAlreadyExistsFault" => {
-            crate::error::SnapshotAlreadyExistsFault::from_raw(raw)
-                .map_or_else(
-                    DeleteCacheClusterError::Unparseable,
-                    DeleteCacheClusterError::SnapshotAlreadyExistsFault,
-                )
-        }
-        "SnapshotFeatureNotSupportedFault" => {
-            crate::error::SnapshotFeatureNotSupportedFault::from_raw(raw)
-                .map_or_else(
-                    DeleteCacheClusterError::Unparseable,
-                    DeleteCacheClusterError::SnapshotFeatureNotSupportedFault,
-                )
-        }
-        "SnapshotQuotaExceededFault" => {
-            crate::error::SnapshotQuotaExceededFault::from_raw(raw)
-                .map_or_else(
-                    DeleteCacheClusterError::Unparseable,
-                    DeleteCacheClusterError::SnapshotQuotaExceededFault,
-                )
-        }
-        _ => DeleteCacheClusterError::Unhandled(raw.into_meta()),
-    }
+        ),
+    )
 }
 /// Parameters for `DeleteCacheCluster`.
 ///
@@ -315,17 +256,7 @@ pub enum DeleteCacheClusterError {
 impl DeleteCacheClusterError {
     /// The error response's metadata, unless the response could not be parsed.
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
-        match self {
-            Self::CacheClusterNotFoundFault(e) => Some(&*e.meta),
-            Self::InvalidCacheClusterStateFault(e) => Some(&*e.meta),
-            Self::InvalidParameterCombinationException(e) => Some(&*e.meta),
-            Self::InvalidParameterValueException(e) => Some(&*e.meta),
-            Self::SnapshotAlreadyExistsFault(e) => Some(&*e.meta),
-            Self::SnapshotFeatureNotSupportedFault(e) => Some(&*e.meta),
-            Self::SnapshotQuotaExceededFault(e) => Some(&*e.meta),
-            Self::Unhandled(meta) => Some(meta),
-            Self::Unparseable(_) => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
@@ -340,57 +271,87 @@ impl DeleteCacheClusterError {
         self.meta().and_then(|m| m.request_id.as_deref())
     }
 }
+impl crate::rt::error::ErrorEnum for DeleteCacheClusterError {
+    fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
+        Self::Unhandled(meta)
+    }
+    fn unparseable(error: crate::rt::ResponseError) -> Self {
+        Self::Unparseable(error)
+    }
+    fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
+        use crate::rt::error::ErrorVariant;
+        match self {
+            Self::CacheClusterNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidCacheClusterStateFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterCombinationException(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterValueException(e) => ErrorVariant::modeled(e),
+            Self::SnapshotAlreadyExistsFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotFeatureNotSupportedFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotQuotaExceededFault(e) => ErrorVariant::modeled(e),
+            Self::Unhandled(meta) => ErrorVariant::Unhandled(meta),
+            Self::Unparseable(e) => ErrorVariant::Unparseable(e),
+        }
+    }
+}
 impl ::std::fmt::Display for DeleteCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidCacheClusterStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterCombinationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidParameterValueException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotAlreadyExistsFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotFeatureNotSupportedFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotQuotaExceededFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
-            Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for DeleteCacheClusterError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unparseable(e) => Some(e),
-            _ => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).source()
+    }
+}
+impl DeleteCacheClusterError {
+    /// The modelled error with the code of `raw`, or `None` for a code `DeleteCacheCluster` does not model.
+    fn modeled(
+        raw: &crate::rt::RawError<'_>,
+    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+        let error = match raw.code() {
+            "CacheClusterNotFound" => raw.modeled().map(Self::CacheClusterNotFoundFault),
+            "InvalidCacheClusterState" => {
+                raw.modeled().map(Self::InvalidCacheClusterStateFault)
+            }
+            "InvalidParameterCombination" => {
+                raw.modeled().map(Self::InvalidParameterCombinationException)
+            }
+            "InvalidParameterValue" => {
+                raw.modeled().map(Self::InvalidParameterValueException)
+            }
+            "SnapshotAlreadyExistsFault" => {
+                raw.modeled().map(Self::SnapshotAlreadyExistsFault)
+            }
+            "SnapshotFeatureNotSupportedFault" => {
+                raw.modeled().map(Self::SnapshotFeatureNotSupportedFault)
+            }
+            "SnapshotQuotaExceededFault" => {
+                raw.modeled().map(Self::SnapshotQuotaExceededFault)
+            }
+            _ => return None,
+        };
+        Some(error)
     }
 }
 impl From<DeleteCacheClusterError> for crate::Error {
     fn from(e: DeleteCacheClusterError) -> Self {
+        use DeleteCacheClusterError as E;
         match e {
-            DeleteCacheClusterError::CacheClusterNotFoundFault(e) => {
-                crate::Error::CacheClusterNotFoundFault(e)
+            E::CacheClusterNotFoundFault(e) => Self::CacheClusterNotFoundFault(e),
+            E::InvalidCacheClusterStateFault(e) => Self::InvalidCacheClusterStateFault(e),
+            E::InvalidParameterCombinationException(e) => {
+                Self::InvalidParameterCombinationException(e)
             }
-            DeleteCacheClusterError::InvalidCacheClusterStateFault(e) => {
-                crate::Error::InvalidCacheClusterStateFault(e)
+            E::InvalidParameterValueException(e) => {
+                Self::InvalidParameterValueException(e)
             }
-            DeleteCacheClusterError::InvalidParameterCombinationException(e) => {
-                crate::Error::InvalidParameterCombinationException(e)
+            E::SnapshotAlreadyExistsFault(e) => Self::SnapshotAlreadyExistsFault(e),
+            E::SnapshotFeatureNotSupportedFault(e) => {
+                Self::SnapshotFeatureNotSupportedFault(e)
             }
-            DeleteCacheClusterError::InvalidParameterValueException(e) => {
-                crate::Error::InvalidParameterValueException(e)
-            }
-            DeleteCacheClusterError::SnapshotAlreadyExistsFault(e) => {
-                crate::Error::SnapshotAlreadyExistsFault(e)
-            }
-            DeleteCacheClusterError::SnapshotFeatureNotSupportedFault(e) => {
-                crate::Error::SnapshotFeatureNotSupportedFault(e)
-            }
-            DeleteCacheClusterError::SnapshotQuotaExceededFault(e) => {
-                crate::Error::SnapshotQuotaExceededFault(e)
-            }
-            DeleteCacheClusterError::Unhandled(meta) => crate::Error::Unhandled(meta),
-            DeleteCacheClusterError::Unparseable(e) => crate::Error::Unparseable(e),
+            E::SnapshotQuotaExceededFault(e) => Self::SnapshotQuotaExceededFault(e),
+            E::Unhandled(meta) => Self::Unhandled(meta),
+            E::Unparseable(e) => Self::Unparseable(e),
         }
     }
 }

@@ -113,54 +113,16 @@ pub fn parse_response(
     status: u16,
     body: &[u8],
 ) -> Result<DeleteSnapshotResult, DeleteSnapshotError> {
-    if !(200..300).contains(&status) {
-        return Err(parse_error(status, body));
-    }
-    crate::rt::xml::parse_response(
+    crate::rt::error::parse_response(
+        status,
+        body,
+        DeleteSnapshotError::modeled,
+        |body| crate::rt::xml::parse_response(
             body,
             "DeleteSnapshotResponse",
             "DeleteSnapshotResult",
-        )
-        .map_err(|e| DeleteSnapshotError::Unparseable(
-            crate::rt::ResponseError::new(status, body, e),
-        ))
-}
-fn parse_error(status: u16, body: &[u8]) -> DeleteSnapshotError {
-    let raw = match crate::rt::error::parse_error_response(status, body) {
-        Ok(raw) => raw,
-        Err(e) => return DeleteSnapshotError::Unparseable(e),
-    };
-    match raw.code() {
-        "InvalidParameterCombination" => {
-            crate::error::InvalidParameterCombinationException::from_raw(raw)
-                .map_or_else(
-                    DeleteSnapshotError::Unparseable,
-                    DeleteSnapshotError::InvalidParameterCombinationException,
-                )
-        }
-        "InvalidParameterValue" => {
-            crate::error::InvalidParameterValueException::from_raw(raw)
-                .map_or_else(
-                    DeleteSnapshotError::Unparseable,
-                    DeleteSnapshotError::InvalidParameterValueException,
-                )
-        }
-        "InvalidSnapshotState" => {
-            crate::error::InvalidSnapshotStateFault::from_raw(raw)
-                .map_or_else(
-                    DeleteSnapshotError::Unparseable,
-                    DeleteSnapshotError::InvalidSnapshotStateFault,
-                )
-        }
-        "SnapshotNotFoundFault" => {
-            crate::error::SnapshotNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    DeleteSnapshotError::Unparseable,
-                    DeleteSnapshotError::SnapshotNotFoundFault,
-                )
-        }
-        _ => DeleteSnapshotError::Unhandled(raw.into_meta()),
-    }
+        ),
+    )
 }
 /// Parameters for `DeleteSnapshot`.
 ///
@@ -266,14 +228,7 @@ pub enum DeleteSnapshotError {
 impl DeleteSnapshotError {
     /// The error response's metadata, unless the response could not be parsed.
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
-        match self {
-            Self::InvalidParameterCombinationException(e) => Some(&*e.meta),
-            Self::InvalidParameterValueException(e) => Some(&*e.meta),
-            Self::InvalidSnapshotStateFault(e) => Some(&*e.meta),
-            Self::SnapshotNotFoundFault(e) => Some(&*e.meta),
-            Self::Unhandled(meta) => Some(meta),
-            Self::Unparseable(_) => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
@@ -288,45 +243,68 @@ impl DeleteSnapshotError {
         self.meta().and_then(|m| m.request_id.as_deref())
     }
 }
+impl crate::rt::error::ErrorEnum for DeleteSnapshotError {
+    fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
+        Self::Unhandled(meta)
+    }
+    fn unparseable(error: crate::rt::ResponseError) -> Self {
+        Self::Unparseable(error)
+    }
+    fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
+        use crate::rt::error::ErrorVariant;
+        match self {
+            Self::InvalidParameterCombinationException(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterValueException(e) => ErrorVariant::modeled(e),
+            Self::InvalidSnapshotStateFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::Unhandled(meta) => ErrorVariant::Unhandled(meta),
+            Self::Unparseable(e) => ErrorVariant::Unparseable(e),
+        }
+    }
+}
 impl ::std::fmt::Display for DeleteSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidParameterValueException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidSnapshotStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
-            Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for DeleteSnapshotError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unparseable(e) => Some(e),
-            _ => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).source()
+    }
+}
+impl DeleteSnapshotError {
+    /// The modelled error with the code of `raw`, or `None` for a code `DeleteSnapshot` does not model.
+    fn modeled(
+        raw: &crate::rt::RawError<'_>,
+    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+        let error = match raw.code() {
+            "InvalidParameterCombination" => {
+                raw.modeled().map(Self::InvalidParameterCombinationException)
+            }
+            "InvalidParameterValue" => {
+                raw.modeled().map(Self::InvalidParameterValueException)
+            }
+            "InvalidSnapshotState" => raw.modeled().map(Self::InvalidSnapshotStateFault),
+            "SnapshotNotFoundFault" => raw.modeled().map(Self::SnapshotNotFoundFault),
+            _ => return None,
+        };
+        Some(error)
     }
 }
 impl From<DeleteSnapshotError> for crate::Error {
     fn from(e: DeleteSnapshotError) -> Self {
+        use DeleteSnapshotError as E;
         match e {
-            DeleteSnapshotError::InvalidParameterCombinationException(e) => {
-                crate::Error::InvalidParameterCombinationException(e)
+            E::InvalidParameterCombinationException(e) => {
+                Self::InvalidParameterCombinationException(e)
             }
-            DeleteSnapshotError::InvalidParameterValueException(e) => {
-                crate::Error::InvalidParameterValueException(e)
+            E::InvalidParameterValueException(e) => {
+                Self::InvalidParameterValueException(e)
             }
-            DeleteSnapshotError::InvalidSnapshotStateFault(e) => {
-                crate::Error::InvalidSnapshotStateFault(e)
-            }
-            DeleteSnapshotError::SnapshotNotFoundFault(e) => {
-                crate::Error::SnapshotNotFoundFault(e)
-            }
-            DeleteSnapshotError::Unhandled(meta) => crate::Error::Unhandled(meta),
-            DeleteSnapshotError::Unparseable(e) => crate::Error::Unparseable(e),
+            E::InvalidSnapshotStateFault(e) => Self::InvalidSnapshotStateFault(e),
+            E::SnapshotNotFoundFault(e) => Self::SnapshotNotFoundFault(e),
+            E::Unhandled(meta) => Self::Unhandled(meta),
+            E::Unparseable(e) => Self::Unparseable(e),
         }
     }
 }

@@ -202,47 +202,16 @@ pub fn parse_response(
     status: u16,
     body: &[u8],
 ) -> Result<CacheClusterMessage, DescribeCacheClustersError> {
-    if !(200..300).contains(&status) {
-        return Err(parse_error(status, body));
-    }
-    crate::rt::xml::parse_response(
+    crate::rt::error::parse_response(
+        status,
+        body,
+        DescribeCacheClustersError::modeled,
+        |body| crate::rt::xml::parse_response(
             body,
             "DescribeCacheClustersResponse",
             "DescribeCacheClustersResult",
-        )
-        .map_err(|e| DescribeCacheClustersError::Unparseable(
-            crate::rt::ResponseError::new(status, body, e),
-        ))
-}
-fn parse_error(status: u16, body: &[u8]) -> DescribeCacheClustersError {
-    let raw = match crate::rt::error::parse_error_response(status, body) {
-        Ok(raw) => raw,
-        Err(e) => return DescribeCacheClustersError::Unparseable(e),
-    };
-    match raw.code() {
-        "CacheClusterNotFound" => {
-            crate::error::CacheClusterNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    DescribeCacheClustersError::Unparseable,
-                    DescribeCacheClustersError::CacheClusterNotFoundFault,
-                )
-        }
-        "InvalidParameterCombination" => {
-            crate::error::InvalidParameterCombinationException::from_raw(raw)
-                .map_or_else(
-                    DescribeCacheClustersError::Unparseable,
-                    DescribeCacheClustersError::InvalidParameterCombinationException,
-                )
-        }
-        "InvalidParameterValue" => {
-            crate::error::InvalidParameterValueException::from_raw(raw)
-                .map_or_else(
-                    DescribeCacheClustersError::Unparseable,
-                    DescribeCacheClustersError::InvalidParameterValueException,
-                )
-        }
-        _ => DescribeCacheClustersError::Unhandled(raw.into_meta()),
-    }
+        ),
+    )
 }
 /// Result of `DescribeCacheClusters`: one page of clusters.
 ///
@@ -473,13 +442,7 @@ pub enum DescribeCacheClustersError {
 impl DescribeCacheClustersError {
     /// The error response's metadata, unless the response could not be parsed.
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
-        match self {
-            Self::CacheClusterNotFoundFault(e) => Some(&*e.meta),
-            Self::InvalidParameterCombinationException(e) => Some(&*e.meta),
-            Self::InvalidParameterValueException(e) => Some(&*e.meta),
-            Self::Unhandled(meta) => Some(meta),
-            Self::Unparseable(_) => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
@@ -494,41 +457,65 @@ impl DescribeCacheClustersError {
         self.meta().and_then(|m| m.request_id.as_deref())
     }
 }
+impl crate::rt::error::ErrorEnum for DescribeCacheClustersError {
+    fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
+        Self::Unhandled(meta)
+    }
+    fn unparseable(error: crate::rt::ResponseError) -> Self {
+        Self::Unparseable(error)
+    }
+    fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
+        use crate::rt::error::ErrorVariant;
+        match self {
+            Self::CacheClusterNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterCombinationException(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterValueException(e) => ErrorVariant::modeled(e),
+            Self::Unhandled(meta) => ErrorVariant::Unhandled(meta),
+            Self::Unparseable(e) => ErrorVariant::Unparseable(e),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeCacheClustersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterCombinationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidParameterValueException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
-            Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for DescribeCacheClustersError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unparseable(e) => Some(e),
-            _ => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).source()
+    }
+}
+impl DescribeCacheClustersError {
+    /// The modelled error with the code of `raw`, or `None` for a code `DescribeCacheClusters` does not model.
+    fn modeled(
+        raw: &crate::rt::RawError<'_>,
+    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+        let error = match raw.code() {
+            "CacheClusterNotFound" => raw.modeled().map(Self::CacheClusterNotFoundFault),
+            "InvalidParameterCombination" => {
+                raw.modeled().map(Self::InvalidParameterCombinationException)
+            }
+            "InvalidParameterValue" => {
+                raw.modeled().map(Self::InvalidParameterValueException)
+            }
+            _ => return None,
+        };
+        Some(error)
     }
 }
 impl From<DescribeCacheClustersError> for crate::Error {
     fn from(e: DescribeCacheClustersError) -> Self {
+        use DescribeCacheClustersError as E;
         match e {
-            DescribeCacheClustersError::CacheClusterNotFoundFault(e) => {
-                crate::Error::CacheClusterNotFoundFault(e)
+            E::CacheClusterNotFoundFault(e) => Self::CacheClusterNotFoundFault(e),
+            E::InvalidParameterCombinationException(e) => {
+                Self::InvalidParameterCombinationException(e)
             }
-            DescribeCacheClustersError::InvalidParameterCombinationException(e) => {
-                crate::Error::InvalidParameterCombinationException(e)
+            E::InvalidParameterValueException(e) => {
+                Self::InvalidParameterValueException(e)
             }
-            DescribeCacheClustersError::InvalidParameterValueException(e) => {
-                crate::Error::InvalidParameterValueException(e)
-            }
-            DescribeCacheClustersError::Unhandled(meta) => crate::Error::Unhandled(meta),
-            DescribeCacheClustersError::Unparseable(e) => crate::Error::Unparseable(e),
+            E::Unhandled(meta) => Self::Unhandled(meta),
+            E::Unparseable(e) => Self::Unparseable(e),
         }
     }
 }

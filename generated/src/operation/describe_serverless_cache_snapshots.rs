@@ -125,54 +125,16 @@ pub fn parse_response(
     DescribeServerlessCacheSnapshotsResponse,
     DescribeServerlessCacheSnapshotsError,
 > {
-    if !(200..300).contains(&status) {
-        return Err(parse_error(status, body));
-    }
-    crate::rt::xml::parse_response(
+    crate::rt::error::parse_response(
+        status,
+        body,
+        DescribeServerlessCacheSnapshotsError::modeled,
+        |body| crate::rt::xml::parse_response(
             body,
             "DescribeServerlessCacheSnapshotsResponse",
             "DescribeServerlessCacheSnapshotsResult",
-        )
-        .map_err(|e| DescribeServerlessCacheSnapshotsError::Unparseable(
-            crate::rt::ResponseError::new(status, body, e),
-        ))
-}
-fn parse_error(status: u16, body: &[u8]) -> DescribeServerlessCacheSnapshotsError {
-    let raw = match crate::rt::error::parse_error_response(status, body) {
-        Ok(raw) => raw,
-        Err(e) => return DescribeServerlessCacheSnapshotsError::Unparseable(e),
-    };
-    match raw.code() {
-        "InvalidParameterCombination" => {
-            crate::error::InvalidParameterCombinationException::from_raw(raw)
-                .map_or_else(
-                    DescribeServerlessCacheSnapshotsError::Unparseable,
-                    DescribeServerlessCacheSnapshotsError::InvalidParameterCombinationException,
-                )
-        }
-        "InvalidParameterValue" => {
-            crate::error::InvalidParameterValueException::from_raw(raw)
-                .map_or_else(
-                    DescribeServerlessCacheSnapshotsError::Unparseable,
-                    DescribeServerlessCacheSnapshotsError::InvalidParameterValueException,
-                )
-        }
-        "ServerlessCacheNotFoundFault" => {
-            crate::error::ServerlessCacheNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    DescribeServerlessCacheSnapshotsError::Unparseable,
-                    DescribeServerlessCacheSnapshotsError::ServerlessCacheNotFoundFault,
-                )
-        }
-        "ServerlessCacheSnapshotNotFoundFault" => {
-            crate::error::ServerlessCacheSnapshotNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    DescribeServerlessCacheSnapshotsError::Unparseable,
-                    DescribeServerlessCacheSnapshotsError::ServerlessCacheSnapshotNotFoundFault,
-                )
-        }
-        _ => DescribeServerlessCacheSnapshotsError::Unhandled(raw.into_meta()),
-    }
+        ),
+    )
 }
 /// Parameters for `DescribeServerlessCacheSnapshots`. Every member is optional.
 ///
@@ -407,14 +369,7 @@ pub enum DescribeServerlessCacheSnapshotsError {
 impl DescribeServerlessCacheSnapshotsError {
     /// The error response's metadata, unless the response could not be parsed.
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
-        match self {
-            Self::InvalidParameterCombinationException(e) => Some(&*e.meta),
-            Self::InvalidParameterValueException(e) => Some(&*e.meta),
-            Self::ServerlessCacheNotFoundFault(e) => Some(&*e.meta),
-            Self::ServerlessCacheSnapshotNotFoundFault(e) => Some(&*e.meta),
-            Self::Unhandled(meta) => Some(meta),
-            Self::Unparseable(_) => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
@@ -429,51 +384,74 @@ impl DescribeServerlessCacheSnapshotsError {
         self.meta().and_then(|m| m.request_id.as_deref())
     }
 }
+impl crate::rt::error::ErrorEnum for DescribeServerlessCacheSnapshotsError {
+    fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
+        Self::Unhandled(meta)
+    }
+    fn unparseable(error: crate::rt::ResponseError) -> Self {
+        Self::Unparseable(error)
+    }
+    fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
+        use crate::rt::error::ErrorVariant;
+        match self {
+            Self::InvalidParameterCombinationException(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterValueException(e) => ErrorVariant::modeled(e),
+            Self::ServerlessCacheNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::ServerlessCacheSnapshotNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::Unhandled(meta) => ErrorVariant::Unhandled(meta),
+            Self::Unparseable(e) => ErrorVariant::Unparseable(e),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeServerlessCacheSnapshotsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterCombinationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidParameterValueException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ServerlessCacheNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ServerlessCacheSnapshotNotFoundFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
-            Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for DescribeServerlessCacheSnapshotsError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unparseable(e) => Some(e),
-            _ => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).source()
+    }
+}
+impl DescribeServerlessCacheSnapshotsError {
+    /// The modelled error with the code of `raw`, or `None` for a code `DescribeServerlessCacheSnapshots` does not model.
+    fn modeled(
+        raw: &crate::rt::RawError<'_>,
+    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+        let error = match raw.code() {
+            "InvalidParameterCombination" => {
+                raw.modeled().map(Self::InvalidParameterCombinationException)
+            }
+            "InvalidParameterValue" => {
+                raw.modeled().map(Self::InvalidParameterValueException)
+            }
+            "ServerlessCacheNotFoundFault" => {
+                raw.modeled().map(Self::ServerlessCacheNotFoundFault)
+            }
+            "ServerlessCacheSnapshotNotFoundFault" => {
+                raw.modeled().map(Self::ServerlessCacheSnapshotNotFoundFault)
+            }
+            _ => return None,
+        };
+        Some(error)
     }
 }
 impl From<DescribeServerlessCacheSnapshotsError> for crate::Error {
     fn from(e: DescribeServerlessCacheSnapshotsError) -> Self {
+        use DescribeServerlessCacheSnapshotsError as E;
         match e {
-            DescribeServerlessCacheSnapshotsError::InvalidParameterCombinationException(
-                e,
-            ) => crate::Error::InvalidParameterCombinationException(e),
-            DescribeServerlessCacheSnapshotsError::InvalidParameterValueException(e) => {
-                crate::Error::InvalidParameterValueException(e)
+            E::InvalidParameterCombinationException(e) => {
+                Self::InvalidParameterCombinationException(e)
             }
-            DescribeServerlessCacheSnapshotsError::ServerlessCacheNotFoundFault(e) => {
-                crate::Error::ServerlessCacheNotFoundFault(e)
+            E::InvalidParameterValueException(e) => {
+                Self::InvalidParameterValueException(e)
             }
-            DescribeServerlessCacheSnapshotsError::ServerlessCacheSnapshotNotFoundFault(
-                e,
-            ) => crate::Error::ServerlessCacheSnapshotNotFoundFault(e),
-            DescribeServerlessCacheSnapshotsError::Unhandled(meta) => {
-                crate::Error::Unhandled(meta)
+            E::ServerlessCacheNotFoundFault(e) => Self::ServerlessCacheNotFoundFault(e),
+            E::ServerlessCacheSnapshotNotFoundFault(e) => {
+                Self::ServerlessCacheSnapshotNotFoundFault(e)
             }
-            DescribeServerlessCacheSnapshotsError::Unparseable(e) => {
-                crate::Error::Unparseable(e)
-            }
+            E::Unhandled(meta) => Self::Unhandled(meta),
+            E::Unparseable(e) => Self::Unparseable(e),
         }
     }
 }

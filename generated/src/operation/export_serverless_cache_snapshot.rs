@@ -98,54 +98,16 @@ pub fn parse_response(
     status: u16,
     body: &[u8],
 ) -> Result<ExportServerlessCacheSnapshotResponse, ExportServerlessCacheSnapshotError> {
-    if !(200..300).contains(&status) {
-        return Err(parse_error(status, body));
-    }
-    crate::rt::xml::parse_response(
+    crate::rt::error::parse_response(
+        status,
+        body,
+        ExportServerlessCacheSnapshotError::modeled,
+        |body| crate::rt::xml::parse_response(
             body,
             "ExportServerlessCacheSnapshotResponse",
             "ExportServerlessCacheSnapshotResult",
-        )
-        .map_err(|e| ExportServerlessCacheSnapshotError::Unparseable(
-            crate::rt::ResponseError::new(status, body, e),
-        ))
-}
-fn parse_error(status: u16, body: &[u8]) -> ExportServerlessCacheSnapshotError {
-    let raw = match crate::rt::error::parse_error_response(status, body) {
-        Ok(raw) => raw,
-        Err(e) => return ExportServerlessCacheSnapshotError::Unparseable(e),
-    };
-    match raw.code() {
-        "InvalidParameterValue" => {
-            crate::error::InvalidParameterValueException::from_raw(raw)
-                .map_or_else(
-                    ExportServerlessCacheSnapshotError::Unparseable,
-                    ExportServerlessCacheSnapshotError::InvalidParameterValueException,
-                )
-        }
-        "InvalidServerlessCacheSnapshotStateFault" => {
-            crate::error::InvalidServerlessCacheSnapshotStateFault::from_raw(raw)
-                .map_or_else(
-                    ExportServerlessCacheSnapshotError::Unparseable,
-                    ExportServerlessCacheSnapshotError::InvalidServerlessCacheSnapshotStateFault,
-                )
-        }
-        "ServerlessCacheSnapshotNotFoundFault" => {
-            crate::error::ServerlessCacheSnapshotNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    ExportServerlessCacheSnapshotError::Unparseable,
-                    ExportServerlessCacheSnapshotError::ServerlessCacheSnapshotNotFoundFault,
-                )
-        }
-        "ServiceLinkedRoleNotFoundFault" => {
-            crate::error::ServiceLinkedRoleNotFoundFault::from_raw(raw)
-                .map_or_else(
-                    ExportServerlessCacheSnapshotError::Unparseable,
-                    ExportServerlessCacheSnapshotError::ServiceLinkedRoleNotFoundFault,
-                )
-        }
-        _ => ExportServerlessCacheSnapshotError::Unhandled(raw.into_meta()),
-    }
+        ),
+    )
 }
 /// Parameters for `ExportServerlessCacheSnapshot`.
 ///
@@ -271,14 +233,7 @@ pub enum ExportServerlessCacheSnapshotError {
 impl ExportServerlessCacheSnapshotError {
     /// The error response's metadata, unless the response could not be parsed.
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
-        match self {
-            Self::InvalidParameterValueException(e) => Some(&*e.meta),
-            Self::InvalidServerlessCacheSnapshotStateFault(e) => Some(&*e.meta),
-            Self::ServerlessCacheSnapshotNotFoundFault(e) => Some(&*e.meta),
-            Self::ServiceLinkedRoleNotFoundFault(e) => Some(&*e.meta),
-            Self::Unhandled(meta) => Some(meta),
-            Self::Unparseable(_) => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
@@ -293,51 +248,76 @@ impl ExportServerlessCacheSnapshotError {
         self.meta().and_then(|m| m.request_id.as_deref())
     }
 }
+impl crate::rt::error::ErrorEnum for ExportServerlessCacheSnapshotError {
+    fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
+        Self::Unhandled(meta)
+    }
+    fn unparseable(error: crate::rt::ResponseError) -> Self {
+        Self::Unparseable(error)
+    }
+    fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
+        use crate::rt::error::ErrorVariant;
+        match self {
+            Self::InvalidParameterValueException(e) => ErrorVariant::modeled(e),
+            Self::InvalidServerlessCacheSnapshotStateFault(e) => ErrorVariant::modeled(e),
+            Self::ServerlessCacheSnapshotNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::ServiceLinkedRoleNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::Unhandled(meta) => ErrorVariant::Unhandled(meta),
+            Self::Unparseable(e) => ErrorVariant::Unparseable(e),
+        }
+    }
+}
 impl ::std::fmt::Display for ExportServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterValueException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidServerlessCacheSnapshotStateFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
-            Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for ExportServerlessCacheSnapshotError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unparseable(e) => Some(e),
-            _ => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).source()
+    }
+}
+impl ExportServerlessCacheSnapshotError {
+    /// The modelled error with the code of `raw`, or `None` for a code `ExportServerlessCacheSnapshot` does not model.
+    fn modeled(
+        raw: &crate::rt::RawError<'_>,
+    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+        let error = match raw.code() {
+            "InvalidParameterValue" => {
+                raw.modeled().map(Self::InvalidParameterValueException)
+            }
+            "InvalidServerlessCacheSnapshotStateFault" => {
+                raw.modeled().map(Self::InvalidServerlessCacheSnapshotStateFault)
+            }
+            "ServerlessCacheSnapshotNotFoundFault" => {
+                raw.modeled().map(Self::ServerlessCacheSnapshotNotFoundFault)
+            }
+            "ServiceLinkedRoleNotFoundFault" => {
+                raw.modeled().map(Self::ServiceLinkedRoleNotFoundFault)
+            }
+            _ => return None,
+        };
+        Some(error)
     }
 }
 impl From<ExportServerlessCacheSnapshotError> for crate::Error {
     fn from(e: ExportServerlessCacheSnapshotError) -> Self {
+        use ExportServerlessCacheSnapshotError as E;
         match e {
-            ExportServerlessCacheSnapshotError::InvalidParameterValueException(e) => {
-                crate::Error::InvalidParameterValueException(e)
+            E::InvalidParameterValueException(e) => {
+                Self::InvalidParameterValueException(e)
             }
-            ExportServerlessCacheSnapshotError::InvalidServerlessCacheSnapshotStateFault(
-                e,
-            ) => crate::Error::InvalidServerlessCacheSnapshotStateFault(e),
-            ExportServerlessCacheSnapshotError::ServerlessCacheSnapshotNotFoundFault(
-                e,
-            ) => crate::Error::ServerlessCacheSnapshotNotFoundFault(e),
-            ExportServerlessCacheSnapshotError::ServiceLinkedRoleNotFoundFault(e) => {
-                crate::Error::ServiceLinkedRoleNotFoundFault(e)
+            E::InvalidServerlessCacheSnapshotStateFault(e) => {
+                Self::InvalidServerlessCacheSnapshotStateFault(e)
             }
-            ExportServerlessCacheSnapshotError::Unhandled(meta) => {
-                crate::Error::Unhandled(meta)
+            E::ServerlessCacheSnapshotNotFoundFault(e) => {
+                Self::ServerlessCacheSnapshotNotFoundFault(e)
             }
-            ExportServerlessCacheSnapshotError::Unparseable(e) => {
-                crate::Error::Unparseable(e)
+            E::ServiceLinkedRoleNotFoundFault(e) => {
+                Self::ServiceLinkedRoleNotFoundFault(e)
             }
+            E::Unhandled(meta) => Self::Unhandled(meta),
+            E::Unparseable(e) => Self::Unparseable(e),
         }
     }
 }
