@@ -7,6 +7,7 @@ pub use crate::rt::{ErrorMeta, ResponseError};
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheClusterAlreadyExistsFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -85,6 +86,7 @@ impl crate::rt::xml::XmlDeserialize for CacheClusterAlreadyExistsFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheClusterNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -163,6 +165,7 @@ impl crate::rt::xml::XmlDeserialize for CacheClusterNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -241,6 +244,7 @@ impl crate::rt::xml::XmlDeserialize for CacheParameterGroupNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -319,6 +323,7 @@ impl crate::rt::xml::XmlDeserialize for CacheSecurityGroupNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -397,6 +402,7 @@ impl crate::rt::xml::XmlDeserialize for CacheSubnetGroupNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ClusterQuotaForCustomerExceededFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -475,6 +481,7 @@ impl crate::rt::xml::XmlDeserialize for ClusterQuotaForCustomerExceededFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InsufficientCacheClusterCapacityFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -553,6 +560,7 @@ impl crate::rt::xml::XmlDeserialize for InsufficientCacheClusterCapacityFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheClusterStateFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -631,6 +639,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidCacheClusterStateFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterCombinationException`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -709,6 +718,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidParameterCombinationException {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterValueException`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -787,6 +797,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidParameterValueException {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidReplicationGroupStateFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -865,6 +876,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidReplicationGroupStateFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheSnapshotStateFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -943,6 +955,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidServerlessCacheSnapshotStateFault
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheStateFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1021,6 +1034,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidServerlessCacheStateFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidSnapshotStateFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1099,6 +1113,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidSnapshotStateFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidVPCNetworkStateFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1177,6 +1192,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidVpcNetworkStateFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NodeQuotaForClusterExceededFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1255,6 +1271,7 @@ impl crate::rt::xml::XmlDeserialize for NodeQuotaForClusterExceededFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NodeQuotaForCustomerExceededFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1333,6 +1350,7 @@ impl crate::rt::xml::XmlDeserialize for NodeQuotaForCustomerExceededFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1411,6 +1429,7 @@ impl crate::rt::xml::XmlDeserialize for ReplicationGroupNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1489,6 +1508,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshotAlreadyExistsFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1567,6 +1587,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotAlreadyExistsFaul
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshotNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1645,6 +1666,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshotQuotaExceededFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1723,6 +1745,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotQuotaExceededFaul
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServiceLinkedRoleNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1801,6 +1824,7 @@ impl crate::rt::xml::XmlDeserialize for ServiceLinkedRoleNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SnapshotAlreadyExistsFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1879,6 +1903,7 @@ impl crate::rt::xml::XmlDeserialize for SnapshotAlreadyExistsFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SnapshotFeatureNotSupportedFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1957,6 +1982,7 @@ impl crate::rt::xml::XmlDeserialize for SnapshotFeatureNotSupportedFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SnapshotNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -2035,6 +2061,7 @@ impl crate::rt::xml::XmlDeserialize for SnapshotNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SnapshotQuotaExceededFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -2113,6 +2140,7 @@ impl crate::rt::xml::XmlDeserialize for SnapshotQuotaExceededFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#TagQuotaPerResourceExceeded`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -2189,6 +2217,7 @@ impl crate::rt::xml::XmlDeserialize for TagQuotaPerResourceExceeded {
 }
 /// Any error of any operation of this crate.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Error {
     /// Code `CacheClusterAlreadyExists`: see [`CacheClusterAlreadyExistsFault`].
     CacheClusterAlreadyExistsFault(CacheClusterAlreadyExistsFault),

@@ -5,6 +5,7 @@
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheCluster`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -774,6 +775,7 @@ impl crate::rt::xml::XmlDeserialize for CacheCluster {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheNode`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -981,6 +983,7 @@ impl crate::rt::xml::XmlDeserialize for CacheNode {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupStatus`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1081,6 +1084,7 @@ impl crate::rt::xml::XmlDeserialize for CacheParameterGroupStatus {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupMembership`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1305,6 +1309,7 @@ impl crate::rt::xml::XmlDeserialize for DestinationDetails {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#Endpoint`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1435,6 +1440,7 @@ impl crate::rt::xml::XmlDeserialize for KinesisFirehoseDestinationDetails {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfiguration`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1730,6 +1736,7 @@ impl crate::rt::query::QuerySerialize for LogDeliveryConfigurationRequest {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NodeGroupConfiguration`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1918,6 +1925,7 @@ impl crate::rt::xml::XmlDeserialize for NodeGroupConfiguration {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NodeSnapshot`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -2103,6 +2111,7 @@ impl crate::rt::xml::XmlDeserialize for NodeSnapshot {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NotificationConfiguration`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -2178,6 +2187,7 @@ impl crate::rt::xml::XmlDeserialize for NotificationConfiguration {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#PendingLogDeliveryConfiguration`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -2297,6 +2307,7 @@ impl crate::rt::xml::XmlDeserialize for PendingLogDeliveryConfiguration {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#PendingModifiedValues`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -2535,6 +2546,7 @@ impl crate::rt::xml::XmlDeserialize for PendingModifiedValues {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ScaleConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -2610,6 +2622,7 @@ impl crate::rt::xml::XmlDeserialize for ScaleConfig {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SecurityGroupMembership`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -2685,6 +2698,7 @@ impl crate::rt::xml::XmlDeserialize for SecurityGroupMembership {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheConfiguration`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -2782,6 +2796,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheConfiguration {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshot`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -3014,6 +3029,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshot {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#Snapshot`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -3724,6 +3740,7 @@ impl crate::rt::query::QuerySerialize for Tag {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#AZMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AzMode {
     /// `single-az`: All nodes go into one Availability Zone.
     SingleAz,
@@ -3809,6 +3826,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for AzMode {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#AuthTokenUpdateStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AuthTokenUpdateStatus {
     /// `SETTING`: A new AUTH token is being set.
     Setting,
@@ -3894,6 +3912,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for AuthTokenUpdateStatus {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#AutomaticFailoverStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AutomaticFailoverStatus {
     /// `enabled`: Automatic failover is turned on.
     Enabled,
@@ -3994,6 +4013,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for AutomaticFailoverStatus {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DataTieringStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataTieringStatus {
     /// `enabled`: Data tiering is in use.
     Enabled,
@@ -4079,6 +4099,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for DataTieringStatus {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DestinationType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DestinationType {
     /// `cloudwatch-logs`: Amazon CloudWatch Logs.
     CloudWatchLogs,
@@ -4164,6 +4185,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for DestinationType {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#IpDiscovery`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IpDiscovery {
     /// `ipv4`: IPv4 addresses.
     Ipv4,
@@ -4249,6 +4271,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for IpDiscovery {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfigurationStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LogDeliveryConfigurationStatus {
     /// `active`: Logs are being delivered.
     Active,
@@ -4355,6 +4378,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for LogDeliveryConfigurationStatus 
 ///
 /// Smithy shape: `com.amazonaws.elasticache#LogFormat`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LogFormat {
     /// `text`: Plain text lines.
     Text,
@@ -4440,6 +4464,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for LogFormat {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#LogType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LogType {
     /// `slow-log`: The slow log: commands that took longer than the configured threshold.
     SlowLog,
@@ -4525,6 +4550,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for LogType {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NetworkType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NetworkType {
     /// `ipv4`: IPv4 only.
     Ipv4,
@@ -4615,6 +4641,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for NetworkType {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#OutpostMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OutpostMode {
     /// `single-outpost`: All nodes on one Outpost.
     SingleOutpost,
@@ -4700,6 +4727,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for OutpostMode {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#TransitEncryptionMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TransitEncryptionMode {
     /// `preferred`: Encrypted and unencrypted connections are both accepted.
     Preferred,

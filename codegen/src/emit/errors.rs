@@ -18,6 +18,7 @@ pub fn error_enum(
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// An error code not modelled here, kept with its code, message, request id and status.

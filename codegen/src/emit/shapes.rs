@@ -218,11 +218,16 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
             impl ::std::error::Error for #name {}
         }
     });
+    // Structures only ever received, and errors, may gain members without breaking users:
+    // they are built with `new()` and setters outside the crate, never with a literal.
+    let non_exhaustive = (s.error.is_some() || (s.directions.output && !s.directions.input))
+        .then(|| quote!(#[non_exhaustive]));
     let ser = s.directions.input.then(|| ser::structure_impl(scope, s));
     let de = s.directions.output.then(|| de::structure_impl(scope, s));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default)]
+        #non_exhaustive
         #serde
         pub struct #name {
             #(#fields)*
@@ -390,6 +395,7 @@ pub fn enumeration(scope: &Scope<'_>, e: &Enum) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = #unknown_doc]

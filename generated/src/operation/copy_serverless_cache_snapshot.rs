@@ -209,6 +209,7 @@ impl crate::rt::query::QuerySerialize for CopyServerlessCacheSnapshotRequest {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CopyServerlessCacheSnapshotResponse`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -263,6 +264,7 @@ impl crate::rt::xml::XmlDeserialize for CopyServerlessCacheSnapshotResponse {
 }
 /// The errors `CopyServerlessCacheSnapshot` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CopyServerlessCacheSnapshotError {
     /// The service answered with code `InvalidParameterCombination`: see [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException).
     InvalidParameterCombinationException(

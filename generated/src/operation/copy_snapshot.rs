@@ -249,6 +249,7 @@ impl crate::rt::query::QuerySerialize for CopySnapshotMessage {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CopySnapshotResult`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -298,6 +299,7 @@ impl crate::rt::xml::XmlDeserialize for CopySnapshotResult {
 }
 /// The errors `CopySnapshot` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CopySnapshotError {
     /// The service answered with code `InvalidParameterCombination`: see [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException).
     InvalidParameterCombinationException(

@@ -921,6 +921,7 @@ impl crate::rt::query::QuerySerialize for CreateCacheClusterMessage {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterResult`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -970,6 +971,7 @@ impl crate::rt::xml::XmlDeserialize for CreateCacheClusterResult {
 }
 /// The errors `CreateCacheCluster` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateCacheClusterError {
     /// The service answered with code `CacheClusterAlreadyExists`: see [`CacheClusterAlreadyExistsFault`](crate::error::CacheClusterAlreadyExistsFault).
     CacheClusterAlreadyExistsFault(crate::error::CacheClusterAlreadyExistsFault),

@@ -207,6 +207,7 @@ impl crate::rt::query::QuerySerialize for CreateServerlessCacheSnapshotRequest {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CreateServerlessCacheSnapshotResponse`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -261,6 +262,7 @@ impl crate::rt::xml::XmlDeserialize for CreateServerlessCacheSnapshotResponse {
 }
 /// The errors `CreateServerlessCacheSnapshot` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateServerlessCacheSnapshotError {
     /// The service answered with code `InvalidParameterCombination`: see [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException).
     InvalidParameterCombinationException(

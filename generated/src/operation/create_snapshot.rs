@@ -364,6 +364,7 @@ impl crate::rt::query::QuerySerialize for CreateSnapshotMessage {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CreateSnapshotResult`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -413,6 +414,7 @@ impl crate::rt::xml::XmlDeserialize for CreateSnapshotResult {
 }
 /// The errors `CreateSnapshot` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateSnapshotError {
     /// The service answered with code `CacheClusterNotFound`: see [`CacheClusterNotFoundFault`](crate::error::CacheClusterNotFoundFault).
     CacheClusterNotFoundFault(crate::error::CacheClusterNotFoundFault),

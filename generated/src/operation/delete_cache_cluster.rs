@@ -182,6 +182,7 @@ impl crate::rt::query::QuerySerialize for DeleteCacheClusterMessage {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DeleteCacheClusterResult`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -231,6 +232,7 @@ impl crate::rt::xml::XmlDeserialize for DeleteCacheClusterResult {
 }
 /// The errors `DeleteCacheCluster` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteCacheClusterError {
     /// The service answered with code `CacheClusterNotFound`: see [`CacheClusterNotFoundFault`](crate::error::CacheClusterNotFoundFault).
     CacheClusterNotFoundFault(crate::error::CacheClusterNotFoundFault),

@@ -144,6 +144,7 @@ impl crate::rt::query::QuerySerialize for DeleteServerlessCacheSnapshotRequest {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DeleteServerlessCacheSnapshotResponse`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -198,6 +199,7 @@ impl crate::rt::xml::XmlDeserialize for DeleteServerlessCacheSnapshotResponse {
 }
 /// The errors `DeleteServerlessCacheSnapshot` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteServerlessCacheSnapshotError {
     /// The service answered with code `InvalidParameterValue`: see [`InvalidParameterValueException`](crate::error::InvalidParameterValueException).
     InvalidParameterValueException(crate::error::InvalidParameterValueException),

@@ -160,6 +160,7 @@ impl crate::rt::query::QuerySerialize for DeleteSnapshotMessage {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DeleteSnapshotResult`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -209,6 +210,7 @@ impl crate::rt::xml::XmlDeserialize for DeleteSnapshotResult {
 }
 /// The errors `DeleteSnapshot` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteSnapshotError {
     /// The service answered with code `InvalidParameterCombination`: see [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException).
     InvalidParameterCombinationException(

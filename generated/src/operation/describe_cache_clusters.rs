@@ -217,6 +217,7 @@ pub fn parse_response(
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheClusterMessage`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -425,6 +426,7 @@ impl crate::rt::query::QuerySerialize for DescribeCacheClustersMessage {
 }
 /// The errors `DescribeCacheClusters` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DescribeCacheClustersError {
     /// The service answered with code `CacheClusterNotFound`: see [`CacheClusterNotFoundFault`](crate::error::CacheClusterNotFoundFault).
     CacheClusterNotFoundFault(crate::error::CacheClusterNotFoundFault),

@@ -272,6 +272,7 @@ impl crate::rt::query::QuerySerialize for DescribeServerlessCacheSnapshotsReques
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeServerlessCacheSnapshotsResponse`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -348,6 +349,7 @@ impl crate::rt::xml::XmlDeserialize for DescribeServerlessCacheSnapshotsResponse
 }
 /// The errors `DescribeServerlessCacheSnapshots` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DescribeServerlessCacheSnapshotsError {
     /// The service answered with code `InvalidParameterCombination`: see [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException).
     InvalidParameterCombinationException(

@@ -129,6 +129,7 @@ pub fn parse_response(
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeSnapshotsListMessage`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -381,6 +382,7 @@ impl crate::rt::query::QuerySerialize for DescribeSnapshotsMessage {
 }
 /// The errors `DescribeSnapshots` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DescribeSnapshotsError {
     /// The service answered with code `CacheClusterNotFound`: see [`CacheClusterNotFoundFault`](crate::error::CacheClusterNotFoundFault).
     CacheClusterNotFoundFault(crate::error::CacheClusterNotFoundFault),

@@ -158,6 +158,7 @@ impl crate::rt::query::QuerySerialize for ExportServerlessCacheSnapshotRequest {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ExportServerlessCacheSnapshotResponse`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -212,6 +213,7 @@ impl crate::rt::xml::XmlDeserialize for ExportServerlessCacheSnapshotResponse {
 }
 /// The errors `ExportServerlessCacheSnapshot` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ExportServerlessCacheSnapshotError {
     /// The service answered with code `InvalidParameterValue`: see [`InvalidParameterValueException`](crate::error::InvalidParameterValueException).
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
