@@ -17,14 +17,6 @@ pub struct CacheClusterAlreadyExistsFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheClusterAlreadyExistsFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -96,14 +88,6 @@ pub struct CacheClusterNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheClusterNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -175,14 +159,6 @@ pub struct CacheParameterGroupNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -254,14 +230,6 @@ pub struct CacheSecurityGroupNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -333,14 +301,6 @@ pub struct CacheSubnetGroupNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -412,14 +372,6 @@ pub struct ClusterQuotaForCustomerExceededFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ClusterQuotaForCustomerExceededFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -491,14 +443,6 @@ pub struct InsufficientCacheClusterCapacityFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InsufficientCacheClusterCapacityFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -570,14 +514,6 @@ pub struct InvalidCacheClusterStateFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheClusterStateFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -649,14 +585,6 @@ pub struct InvalidParameterCombinationException {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterCombinationException$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -728,14 +656,6 @@ pub struct InvalidParameterValueException {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterValueException$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -807,14 +727,6 @@ pub struct InvalidReplicationGroupStateFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidReplicationGroupStateFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -886,14 +798,6 @@ pub struct InvalidServerlessCacheSnapshotStateFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheSnapshotStateFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -965,14 +869,6 @@ pub struct InvalidServerlessCacheStateFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheStateFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -1044,14 +940,6 @@ pub struct InvalidSnapshotStateFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidSnapshotStateFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -1123,14 +1011,6 @@ pub struct InvalidVpcNetworkStateFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidVPCNetworkStateFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -1202,14 +1082,6 @@ pub struct NodeQuotaForClusterExceededFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeQuotaForClusterExceededFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -1281,14 +1153,6 @@ pub struct NodeQuotaForCustomerExceededFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeQuotaForCustomerExceededFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -1360,14 +1224,6 @@ pub struct ReplicationGroupNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -1439,14 +1295,6 @@ pub struct ServerlessCacheNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -1518,14 +1366,6 @@ pub struct ServerlessCacheSnapshotAlreadyExistsFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshotAlreadyExistsFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -1597,14 +1437,6 @@ pub struct ServerlessCacheSnapshotNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshotNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -1676,14 +1508,6 @@ pub struct ServerlessCacheSnapshotQuotaExceededFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshotQuotaExceededFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -1755,14 +1579,6 @@ pub struct ServiceLinkedRoleNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServiceLinkedRoleNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -1834,14 +1650,6 @@ pub struct SnapshotAlreadyExistsFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotAlreadyExistsFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -1913,14 +1721,6 @@ pub struct SnapshotFeatureNotSupportedFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotFeatureNotSupportedFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -1992,14 +1792,6 @@ pub struct SnapshotNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -2071,14 +1863,6 @@ pub struct SnapshotQuotaExceededFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotQuotaExceededFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
@@ -2150,14 +1934,6 @@ pub struct TagQuotaPerResourceExceeded {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#TagQuotaPerResourceExceeded$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]

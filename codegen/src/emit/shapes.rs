@@ -3,18 +3,20 @@
 
 use super::{de, item_docs, ser, Scope};
 use crate::ir::{Enum, Member, Structure, Ty};
+use crate::naming::SerdeRule;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 const SERDE_DERIVE: &str = "crate::rt::serde";
 
-/// The `cfg_attr` that derives serde for a type.
-fn serde_derive() -> TokenStream {
+/// The `cfg_attr` that derives serde for a type, with its `rename_all` rule if any.
+fn serde_derive(rule: SerdeRule) -> TokenStream {
+    let rename_all = rule.attr().map(|r| quote!(, rename_all = #r));
     quote! {
         #[cfg_attr(
             feature = "serde",
             derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-            serde(crate = #SERDE_DERIVE)
+            serde(crate = #SERDE_DERIVE #rename_all)
         )]
     }
 }
@@ -82,7 +84,15 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
         &format!("The `{}` structure.", s.name.text),
         &s.id,
     );
-    let serde = serde_derive();
+    // One struct-level rule for the model's member names, and a `rename` only for the
+    // members it does not produce. No `default` (serde reads a missing `Option` as `None`)
+    // and no `skip_serializing_if`: `None` serializes as `null`, which reads back as `None`.
+    let rule = SerdeRule::best(
+        s.members
+            .iter()
+            .map(|m| (m.field.text.as_str(), m.name.as_str())),
+    );
+    let serde = serde_derive(rule);
     let default = if s.has_required() {
         quote!()
     } else {
@@ -91,14 +101,18 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
     let fields = s.members.iter().map(|m| {
         let field = m.field.ident();
         let ty = field_ty(scope, m);
-        let docs = item_docs(m.docs.as_deref(), &format!("The `{}` member.", m.name), &format!("{}${}", s.id, m.name));
+        let docs = item_docs(
+            m.docs.as_deref(),
+            &format!("The `{}` member.", m.name),
+            &format!("{}${}", s.id, m.name),
+        );
         let wire = &m.name;
-        let serde = if m.optional {
-            quote!(#[cfg_attr(feature = "serde", serde(rename = #wire, default, skip_serializing_if = "::core::option::Option::is_none"))])
-        } else {
-            quote!(#[cfg_attr(feature = "serde", serde(rename = #wire))])
-        };
-        let deprecated = m.deprecated.as_ref().map(|msg| quote!(#[deprecated(note = #msg)]));
+        let serde = (rule.apply(&m.field.text).as_deref() != Some(wire.as_str()))
+            .then(|| quote!(#[cfg_attr(feature = "serde", serde(rename = #wire))]));
+        let deprecated = m
+            .deprecated
+            .as_ref()
+            .map(|msg| quote!(#[deprecated(note = #msg)]));
         quote! { #docs #deprecated #serde pub #field: #ty, }
     });
     let meta_field = s.error.as_ref().map(|_| {

@@ -114,42 +114,24 @@ pub fn parse_response(
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct CopyServerlessCacheSnapshotRequest {
     /// Name of the existing serverless cache snapshot to duplicate.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CopyServerlessCacheSnapshotRequest$SourceServerlessCacheSnapshotName`
-    #[cfg_attr(feature = "serde", serde(rename = "SourceServerlessCacheSnapshotName"))]
     pub source_serverless_cache_snapshot_name: String,
     /// Name to give the new snapshot. The service stores it in lowercase.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CopyServerlessCacheSnapshotRequest$TargetServerlessCacheSnapshotName`
-    #[cfg_attr(feature = "serde", serde(rename = "TargetServerlessCacheSnapshotName"))]
     pub target_serverless_cache_snapshot_name: String,
     /// ID of the AWS KMS key to encrypt the new snapshot with.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CopyServerlessCacheSnapshotRequest$KmsKeyId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "KmsKeyId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub kms_key_id: Option<String>,
     /// Tags to attach to the new snapshot. Omit to create it without tags.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CopyServerlessCacheSnapshotRequest$Tags`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Tags",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl CopyServerlessCacheSnapshotRequest {
@@ -213,20 +195,12 @@ impl crate::rt::query::QuerySerialize for CopyServerlessCacheSnapshotRequest {
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct CopyServerlessCacheSnapshotResponse {
     /// Description of the newly created copy; its status is usually `creating` right after the call.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CopyServerlessCacheSnapshotResponse$ServerlessCacheSnapshot`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ServerlessCacheSnapshot",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub serverless_cache_snapshot: Option<crate::types::ServerlessCacheSnapshot>,
 }
 impl CopyServerlessCacheSnapshotResponse {

@@ -134,54 +134,28 @@ pub fn parse_response(
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct CopySnapshotMessage {
     /// Name of the snapshot to duplicate.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CopySnapshotMessage$SourceSnapshotName`
-    #[cfg_attr(feature = "serde", serde(rename = "SourceSnapshotName"))]
     pub source_snapshot_name: String,
     /// Name for the copy. Snapshots cannot be overwritten, so the name must be unused in ElastiCache (or, when exporting, in the target bucket). The service stores it in lowercase.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CopySnapshotMessage$TargetSnapshotName`
-    #[cfg_attr(feature = "serde", serde(rename = "TargetSnapshotName"))]
     pub target_snapshot_name: String,
     /// Name of an Amazon S3 bucket to export the copy to. Leave unset to keep the copy inside ElastiCache. The bucket must be in the snapshot's Region and must grant ElastiCache access.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CopySnapshotMessage$TargetBucket`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "TargetBucket",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub target_bucket: Option<String>,
     /// ID of the AWS KMS key used to encrypt the copy.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CopySnapshotMessage$KmsKeyId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "KmsKeyId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub kms_key_id: Option<String>,
     /// Tags to attach to the copy. A tag with a key but no value is allowed.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CopySnapshotMessage$Tags`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Tags",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl CopySnapshotMessage {
@@ -253,20 +227,12 @@ impl crate::rt::query::QuerySerialize for CopySnapshotMessage {
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct CopySnapshotResult {
     /// Description of the newly created copy.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CopySnapshotResult$Snapshot`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Snapshot",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot: Option<crate::types::Snapshot>,
 }
 impl CopySnapshotResult {

@@ -191,363 +191,131 @@ pub fn parse_response(
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct CreateCacheClusterMessage {
     /// Identifier for the new cluster, stored in lowercase: 1 to 50 letters, digits or hyphens, starting with a letter, with no two hyphens in a row and no hyphen at the end.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$CacheClusterId`
-    #[cfg_attr(feature = "serde", serde(rename = "CacheClusterId"))]
     pub cache_cluster_id: String,
     /// Existing replication group to add the new cluster to as a read replica. Leave unset for a standalone cluster. If the group uses Multi-AZ and no Availability Zone is given, ElastiCache picks zones that spread the replicas best. Valkey and Redis OSS only.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$ReplicationGroupId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ReplicationGroupId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub replication_group_id: Option<String>,
     /// For Memcached: put all nodes in one Availability Zone (`single-az`, the default when no zones are given) or spread them (`cross-az`).
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$AZMode`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "AZMode",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
+    #[cfg_attr(feature = "serde", serde(rename = "AZMode"))]
     pub az_mode: Option<crate::types::AzMode>,
     /// Availability Zone to create all of the cluster's nodes in. Leave unset to let ElastiCache choose; use `PreferredAvailabilityZones` to spread nodes over several zones.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$PreferredAvailabilityZone`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "PreferredAvailabilityZone",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub preferred_availability_zone: Option<String>,
     /// For Memcached: one Availability Zone per node, in any order, so the list length must equal `NumCacheNodes`. A zone may repeat. Inside a VPC only zones of the chosen subnet group can be used. Defaults to zones chosen by ElastiCache.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$PreferredAvailabilityZones`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "PreferredAvailabilityZones",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub preferred_availability_zones: Option<Vec<String>>,
     /// Number of nodes to start with: must be 1 for Valkey or Redis OSS, and 1 to 40 for Memcached (more can be requested through an ElastiCache limit increase).
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$NumCacheNodes`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "NumCacheNodes",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub num_cache_nodes: Option<i32>,
     /// Instance type for the nodes, which sets their memory and compute capacity, for example `cache.r6g.large`. See the [supported node types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html).
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$CacheNodeType`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheNodeType",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_node_type: Option<String>,
     /// Cache engine to run: `memcached`, `redis` or `valkey`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$Engine`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Engine",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub engine: Option<String>,
     /// Engine version to run. Supported versions are listed by `DescribeCacheEngineVersions`. A cluster can later be moved to a newer version but never to an older one.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$EngineVersion`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "EngineVersion",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub engine_version: Option<String>,
     /// Parameter group to apply to the cluster; when omitted the engine's default group is used. Groups with `cluster-enabled` set to `yes` are not allowed here.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$CacheParameterGroupName`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheParameterGroupName",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_parameter_group_name: Option<String>,
     /// Subnet group to place the cluster in. Only for clusters in an Amazon VPC, and the subnet group has to exist before the cluster is created.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$CacheSubnetGroupName`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheSubnetGroupName",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_subnet_group_name: Option<String>,
     /// Cache security groups to put the cluster in. Only for clusters created outside an Amazon VPC.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$CacheSecurityGroupNames`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheSecurityGroupNames",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_security_group_names: Option<Vec<String>>,
     /// IDs of VPC security groups to attach to the cluster. Only for clusters in an Amazon VPC.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$SecurityGroupIds`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SecurityGroupIds",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub security_group_ids: Option<Vec<String>>,
     /// Tags to attach to the new cluster.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$Tags`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Tags",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub tags: Option<Vec<crate::types::Tag>>,
     /// ARN of one Valkey or Redis OSS RDB file in Amazon S3 to seed the cluster's data from, for example `arn:aws:s3:::my_bucket/snapshot1.rdb`. The list holds a single element and the object name must not contain commas. Valkey and Redis OSS only.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$SnapshotArns`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SnapshotArns",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot_arns: Option<Vec<String>>,
     /// Name of an existing ElastiCache snapshot to restore into the new cluster; the snapshot shows the status `restoring` while this happens. Valkey and Redis OSS only.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$SnapshotName`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SnapshotName",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot_name: Option<String>,
     /// Weekly period in which maintenance may be done on the cluster, formatted `ddd:hh24:mi-ddd:hh24:mi` in UTC, where `ddd` is a lowercase three-letter day from `sun` to `sat`; the window lasts at least an hour, for example `sun:23:00-mon:01:30`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$PreferredMaintenanceWindow`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "PreferredMaintenanceWindow",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub preferred_maintenance_window: Option<String>,
     /// TCP port every node listens on for client connections.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$Port`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Port",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub port: Option<i32>,
     /// ARN of the Amazon SNS topic that receives the cluster's events. The topic must belong to the same account as the cluster.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$NotificationTopicArn`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "NotificationTopicArn",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub notification_topic_arn: Option<String>,
     /// Set to `true` to have the cluster upgraded automatically to new minor engine versions (Valkey 7.2 and later, Redis OSS 6.0 and later).
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$AutoMinorVersionUpgrade`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "AutoMinorVersionUpgrade",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub auto_minor_version_upgrade: Option<bool>,
     /// Days to keep automatic snapshots before they are deleted; 0 (the default) turns automatic backups off. Valkey and Redis OSS only.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$SnapshotRetentionLimit`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SnapshotRetentionLimit",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot_retention_limit: Option<i32>,
     /// Daily UTC time range in which the automatic snapshot is started, for example `05:00-09:00`. ElastiCache picks one when it is not given. Valkey and Redis OSS only.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$SnapshotWindow`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SnapshotWindow",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot_window: Option<String>,
     /// Password clients must present (with the `AUTH` command) before they may run commands. It must be 16 to 128 printable ASCII characters; of the special characters only `!`, `&`, `#`, `$`, `^`, `<`, `>` and `-` are allowed.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$AuthToken`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "AuthToken",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub auth_token: Option<String>,
     /// Whether the nodes are created on a single AWS Outpost or spread over several.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$OutpostMode`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "OutpostMode",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub outpost_mode: Option<crate::types::OutpostMode>,
     /// ARN of the AWS Outpost to create the cluster on.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$PreferredOutpostArn`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "PreferredOutpostArn",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub preferred_outpost_arn: Option<String>,
     /// ARNs of the AWS Outposts to create the cluster's nodes on.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$PreferredOutpostArns`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "PreferredOutpostArns",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub preferred_outpost_arns: Option<Vec<String>>,
     /// Logs to publish from the new cluster: which log, where to and in which format.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$LogDeliveryConfigurations`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "LogDeliveryConfigurations",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub log_delivery_configurations: Option<
         Vec<crate::types::LogDeliveryConfigurationRequest>,
     >,
     /// Set to `true` to encrypt traffic between clients and the cluster (TLS).
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$TransitEncryptionEnabled`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "TransitEncryptionEnabled",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub transit_encryption_enabled: Option<bool>,
     /// IP protocol for the cluster's network: `ipv4`, `ipv6` or `dual_stack`. IPv6 needs Valkey 7.2+, Redis OSS 6.2 to 7.1 or Memcached 1.6.6+ on Nitro-based instances.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$NetworkType`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "NetworkType",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub network_type: Option<crate::types::NetworkType>,
     /// Which IP protocol (`ipv4` or `ipv6`) clients use to discover the cluster's nodes. IPv6 has the same engine and instance limits as `NetworkType`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage$IpDiscovery`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "IpDiscovery",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub ip_discovery: Option<crate::types::IpDiscovery>,
 }
 impl CreateCacheClusterMessage {
@@ -925,20 +693,12 @@ impl crate::rt::query::QuerySerialize for CreateCacheClusterMessage {
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct CreateCacheClusterResult {
     /// The new cluster, usually in the `creating` state.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterResult$CacheCluster`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheCluster",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_cluster: Option<crate::types::CacheCluster>,
 }
 impl CreateCacheClusterResult {

@@ -114,42 +114,24 @@ pub fn parse_response(
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct CreateServerlessCacheSnapshotRequest {
     /// Name for the new snapshot: 1 to 255 characters, unused in the account. The service stores it in lowercase.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateServerlessCacheSnapshotRequest$ServerlessCacheSnapshotName`
-    #[cfg_attr(feature = "serde", serde(rename = "ServerlessCacheSnapshotName"))]
     pub serverless_cache_snapshot_name: String,
     /// Name of the serverless cache to take the snapshot of.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateServerlessCacheSnapshotRequest$ServerlessCacheName`
-    #[cfg_attr(feature = "serde", serde(rename = "ServerlessCacheName"))]
     pub serverless_cache_name: String,
     /// ID of the AWS KMS key to encrypt the snapshot with. When omitted the snapshot is not encrypted with a customer managed key.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateServerlessCacheSnapshotRequest$KmsKeyId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "KmsKeyId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub kms_key_id: Option<String>,
     /// Tags (key/value pairs) to attach to the new snapshot.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateServerlessCacheSnapshotRequest$Tags`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Tags",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl CreateServerlessCacheSnapshotRequest {
@@ -211,20 +193,12 @@ impl crate::rt::query::QuerySerialize for CreateServerlessCacheSnapshotRequest {
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct CreateServerlessCacheSnapshotResponse {
     /// The new snapshot; its status is usually `creating` right after the call.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateServerlessCacheSnapshotResponse$ServerlessCacheSnapshot`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ServerlessCacheSnapshot",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub serverless_cache_snapshot: Option<crate::types::ServerlessCacheSnapshot>,
 }
 impl CreateServerlessCacheSnapshotResponse {

@@ -240,61 +240,28 @@ pub fn parse_response(
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct CreateSnapshotMessage {
     /// Identifier of the replication group to take the snapshot of.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateSnapshotMessage$ReplicationGroupId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ReplicationGroupId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub replication_group_id: Option<String>,
     /// Identifier of the cluster to take the snapshot of. For a replication group without cluster mode this names one of its member clusters, for example `my-group-001`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateSnapshotMessage$CacheClusterId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheClusterId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_cluster_id: Option<String>,
     /// Name for the new snapshot. The service stores it in lowercase.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateSnapshotMessage$SnapshotName`
-    #[cfg_attr(feature = "serde", serde(rename = "SnapshotName"))]
     pub snapshot_name: String,
     /// ID of the AWS KMS key to encrypt the snapshot with.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateSnapshotMessage$KmsKeyId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "KmsKeyId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub kms_key_id: Option<String>,
     /// Tags to attach to the snapshot. A tag with a key but no value is allowed.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateSnapshotMessage$Tags`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Tags",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl CreateSnapshotMessage {
@@ -368,20 +335,12 @@ impl crate::rt::query::QuerySerialize for CreateSnapshotMessage {
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct CreateSnapshotResult {
     /// The new snapshot, usually in the `creating` state.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CreateSnapshotResult$Snapshot`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Snapshot",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot: Option<crate::types::Snapshot>,
 }
 impl CreateSnapshotResult {

@@ -131,25 +131,16 @@ pub fn parse_response(
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct DeleteCacheClusterMessage {
     /// Identifier of the cluster to delete; case does not matter.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DeleteCacheClusterMessage$CacheClusterId`
-    #[cfg_attr(feature = "serde", serde(rename = "CacheClusterId"))]
     pub cache_cluster_id: String,
     /// Name for a snapshot that ElastiCache takes just before deleting the cluster. Leave unset to delete without a final snapshot.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DeleteCacheClusterMessage$FinalSnapshotIdentifier`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "FinalSnapshotIdentifier",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub final_snapshot_identifier: Option<String>,
 }
 impl DeleteCacheClusterMessage {
@@ -186,20 +177,12 @@ impl crate::rt::query::QuerySerialize for DeleteCacheClusterMessage {
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct DeleteCacheClusterResult {
     /// The cluster being removed, usually in the `deleting` state.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DeleteCacheClusterResult$CacheCluster`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheCluster",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_cluster: Option<crate::types::CacheCluster>,
 }
 impl DeleteCacheClusterResult {

@@ -115,13 +115,12 @@ pub fn parse_response(
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct DeleteServerlessCacheSnapshotRequest {
     /// Name of the serverless cache snapshot to remove.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DeleteServerlessCacheSnapshotRequest$ServerlessCacheSnapshotName`
-    #[cfg_attr(feature = "serde", serde(rename = "ServerlessCacheSnapshotName"))]
     pub serverless_cache_snapshot_name: String,
 }
 impl DeleteServerlessCacheSnapshotRequest {
@@ -148,20 +147,12 @@ impl crate::rt::query::QuerySerialize for DeleteServerlessCacheSnapshotRequest {
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct DeleteServerlessCacheSnapshotResponse {
     /// The snapshot being removed, as it was when deletion started.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DeleteServerlessCacheSnapshotResponse$ServerlessCacheSnapshot`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ServerlessCacheSnapshot",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub serverless_cache_snapshot: Option<crate::types::ServerlessCacheSnapshot>,
 }
 impl DeleteServerlessCacheSnapshotResponse {

@@ -131,13 +131,12 @@ pub fn parse_response(
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct DeleteSnapshotMessage {
     /// Name of the snapshot to remove.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DeleteSnapshotMessage$SnapshotName`
-    #[cfg_attr(feature = "serde", serde(rename = "SnapshotName"))]
     pub snapshot_name: String,
 }
 impl DeleteSnapshotMessage {
@@ -164,20 +163,12 @@ impl crate::rt::query::QuerySerialize for DeleteSnapshotMessage {
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct DeleteSnapshotResult {
     /// The snapshot being removed, usually in the `deleting` state.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DeleteSnapshotResult$Snapshot`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Snapshot",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot: Option<crate::types::Snapshot>,
 }
 impl DeleteSnapshotResult {

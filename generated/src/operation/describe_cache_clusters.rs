@@ -221,32 +221,16 @@ pub fn parse_response(
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct CacheClusterMessage {
     /// Pagination token: pass it as `Marker` in the next request to get the following page. Absent on the last page.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheClusterMessage$Marker`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Marker",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub marker: Option<String>,
     /// The clusters on this page.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheClusterMessage$CacheClusters`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheClusters",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_clusters: Option<Vec<crate::types::CacheCluster>>,
 }
 impl CacheClusterMessage {
@@ -299,68 +283,28 @@ impl crate::rt::xml::XmlDeserialize for CacheClusterMessage {
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct DescribeCacheClustersMessage {
     /// Identifier of a single cluster to describe; case does not matter. Leave unset to list all clusters.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeCacheClustersMessage$CacheClusterId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheClusterId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_cluster_id: Option<String>,
     /// Largest number of clusters to return in one page, from 20 to 100 (default 100). When more exist, the response carries a `Marker`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeCacheClustersMessage$MaxRecords`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "MaxRecords",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub max_records: Option<i32>,
     /// Pagination token from the previous page's response; the new page starts after it.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeCacheClustersMessage$Marker`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Marker",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub marker: Option<String>,
     /// Set to `true` to include each cluster's nodes, with their addresses and ports.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeCacheClustersMessage$ShowCacheNodeInfo`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ShowCacheNodeInfo",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub show_cache_node_info: Option<bool>,
     /// Set to `true` to list only clusters that are not part of a replication group, that is Memcached clusters and single-node Valkey or Redis OSS clusters.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeCacheClustersMessage$ShowCacheClustersNotInReplicationGroups`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ShowCacheClustersNotInReplicationGroups",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub show_cache_clusters_not_in_replication_groups: Option<bool>,
 }
 impl DescribeCacheClustersMessage {

@@ -143,68 +143,28 @@ pub fn parse_response(
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct DescribeServerlessCacheSnapshotsRequest {
     /// Only list snapshots taken of this serverless cache.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeServerlessCacheSnapshotsRequest$ServerlessCacheName`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ServerlessCacheName",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub serverless_cache_name: Option<String>,
     /// Only describe the snapshot with this name.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeServerlessCacheSnapshotsRequest$ServerlessCacheSnapshotName`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ServerlessCacheSnapshotName",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub serverless_cache_snapshot_name: Option<String>,
     /// Only list snapshots of this type, `automated` or `manual`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeServerlessCacheSnapshotsRequest$SnapshotType`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SnapshotType",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot_type: Option<String>,
     /// Pagination token from the previous page's response; the new page starts after it.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeServerlessCacheSnapshotsRequest$NextToken`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "NextToken",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub next_token: Option<String>,
     /// Largest number of snapshots to return in one page, at most 50 (the default). When more exist, the response carries a `NextToken`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeServerlessCacheSnapshotsRequest$MaxResults`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "MaxResults",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub max_results: Option<i32>,
 }
 impl DescribeServerlessCacheSnapshotsRequest {
@@ -276,32 +236,16 @@ impl crate::rt::query::QuerySerialize for DescribeServerlessCacheSnapshotsReques
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct DescribeServerlessCacheSnapshotsResponse {
     /// Pagination token: pass it as `NextToken` in the next request to get the following page. Absent on the last page.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeServerlessCacheSnapshotsResponse$NextToken`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "NextToken",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub next_token: Option<String>,
     /// The serverless cache snapshots on this page.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeServerlessCacheSnapshotsResponse$ServerlessCacheSnapshots`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ServerlessCacheSnapshots",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub serverless_cache_snapshots: Option<Vec<crate::types::ServerlessCacheSnapshot>>,
 }
 impl DescribeServerlessCacheSnapshotsResponse {

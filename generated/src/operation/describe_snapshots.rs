@@ -133,32 +133,16 @@ pub fn parse_response(
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct DescribeSnapshotsListMessage {
     /// Pagination token: pass it as `Marker` in the next request to get the following page. Absent on the last page.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeSnapshotsListMessage$Marker`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Marker",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub marker: Option<String>,
     /// The snapshots on this page.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeSnapshotsListMessage$Snapshots`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Snapshots",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshots: Option<Vec<crate::types::Snapshot>>,
 }
 impl DescribeSnapshotsListMessage {
@@ -211,92 +195,36 @@ impl crate::rt::xml::XmlDeserialize for DescribeSnapshotsListMessage {
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct DescribeSnapshotsMessage {
     /// Only list snapshots taken of this replication group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeSnapshotsMessage$ReplicationGroupId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ReplicationGroupId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub replication_group_id: Option<String>,
     /// Only list snapshots taken of this cluster.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeSnapshotsMessage$CacheClusterId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheClusterId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_cluster_id: Option<String>,
     /// Only describe the snapshot with this name.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeSnapshotsMessage$SnapshotName`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SnapshotName",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot_name: Option<String>,
     /// `system` to list only automatic snapshots, `user` to list only manual ones; leave unset for both.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeSnapshotsMessage$SnapshotSource`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SnapshotSource",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot_source: Option<String>,
     /// Pagination token from the previous page's response; the new page starts after it.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeSnapshotsMessage$Marker`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Marker",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub marker: Option<String>,
     /// Largest number of snapshots to return in one page, from 20 to 50 (default 50). When more exist, the response carries a `Marker`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeSnapshotsMessage$MaxRecords`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "MaxRecords",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub max_records: Option<i32>,
     /// Set to `true` to include the node group (shard) layout in each snapshot's node entries.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DescribeSnapshotsMessage$ShowNodeGroupConfig`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ShowNodeGroupConfig",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub show_node_group_config: Option<bool>,
 }
 impl DescribeSnapshotsMessage {

@@ -116,18 +116,16 @@ pub fn parse_response(
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct ExportServerlessCacheSnapshotRequest {
     /// Name of the serverless cache snapshot to export.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ExportServerlessCacheSnapshotRequest$ServerlessCacheSnapshotName`
-    #[cfg_attr(feature = "serde", serde(rename = "ServerlessCacheSnapshotName"))]
     pub serverless_cache_snapshot_name: String,
     /// Amazon S3 bucket to write the export to; it must be in the snapshot's Region.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ExportServerlessCacheSnapshotRequest$S3BucketName`
-    #[cfg_attr(feature = "serde", serde(rename = "S3BucketName"))]
     pub s3_bucket_name: String,
 }
 impl ExportServerlessCacheSnapshotRequest {
@@ -162,20 +160,12 @@ impl crate::rt::query::QuerySerialize for ExportServerlessCacheSnapshotRequest {
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct ExportServerlessCacheSnapshotResponse {
     /// The snapshot being exported, with its current status.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ExportServerlessCacheSnapshotResponse$ServerlessCacheSnapshot`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ServerlessCacheSnapshot",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub serverless_cache_snapshot: Option<crate::types::ServerlessCacheSnapshot>,
 }
 impl ExportServerlessCacheSnapshotResponse {
