@@ -154,3 +154,16 @@ fn serde_round_trips_with_model_names() {
         CopySnapshotResult::new().snapshot(Snapshot::new().arn("a"))
     );
 }
+
+#[test]
+fn operations_name_their_input_and_output_uniformly() {
+    use elasticache::operation::describe_snapshots::{
+        DescribeSnapshotsInput, DescribeSnapshotsListMessage, DescribeSnapshotsMessage,
+        DescribeSnapshotsOutput,
+    };
+    let input: DescribeSnapshotsInput = DescribeSnapshotsMessage::new().max_records(20);
+    let output: DescribeSnapshotsOutput = DescribeSnapshotsListMessage::new().marker("m");
+    assert_eq!(input.max_records, Some(20));
+    assert_eq!(output.marker.as_deref(), Some("m"));
+    let _: copy_snapshot::CopySnapshotInput = CopySnapshotMessage::new("a", "b");
+}

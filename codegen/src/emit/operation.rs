@@ -78,9 +78,51 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
         op_docs.push_str(&example_docs);
     }
     let docs = item_docs(Some(&op_docs), "", &op.id);
+    let alias_names: Vec<String> = [&op.input_alias, &op.output_alias]
+        .into_iter()
+        .flatten()
+        // rustdoc resolves these module docs beside the outer `mod` docs: full paths, which
+        // it cannot resolve through a raw module name (`r#loop`).
+        .map(|a| {
+            if op.module.raw {
+                format!("`{}`", a.text)
+            } else {
+                format!(
+                    "[`{}`](crate::operation::{}::{})",
+                    a.text, op.module.text, a.text
+                )
+            }
+        })
+        .collect();
+    let also = if alias_names.is_empty() {
+        String::new()
+    } else {
+        format!(" (also named {})", alias_names.join(" and "))
+    };
     let module_doc = format!(
-        " The `{wire}` operation: its input and output, the request serializer, the response parser and its errors."
+        " The `{wire}` operation: its input and output{also}, the request serializer, the response parser and its errors."
     );
+    let aliases = [
+        (&op.input_alias, &op.input, "input"),
+        (&op.output_alias, &op.output, "output"),
+    ]
+    .into_iter()
+    .filter_map(|(alias, id, which)| {
+        let (alias, id) = (alias.as_ref()?, id.as_ref()?);
+        let target = scope.type_path(id);
+        let link = ir.structure(id).map_or(String::new(), |s| {
+            if s.placement == here {
+                format!(" [`{}`]", s.name.text)
+            } else {
+                format!(" [`{}`]({})", s.name.text, super::doc_link(&s.placement, &s.name))
+            }
+        });
+        let doc = format!(
+            " The {which} of `{wire}`,{link} under the name every operation module gives its {which}."
+        );
+        let alias = alias.ident();
+        Some(quote!(#[doc = #doc] pub type #alias = #target;))
+    });
 
     let variants = op.errors.iter().map(|id| {
         let s = ir.structure(id);
@@ -167,6 +209,8 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
                 parse_response(status, body)
             }
         }
+
+        #(#aliases)*
 
         #[doc = #request_doc]
         pub fn serialize_request(input: &#input_ty) -> #string {
