@@ -116,6 +116,85 @@ pub fn url_encode(seg: &str) -> String {
     out
 }
 
+/// The struct-level `#[serde(rename_all = "…")]` rules the generator uses: members of
+/// Smithy models are named in PascalCase or camelCase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SerdeRule {
+    /// No `rename_all`: serde uses the field name as it is.
+    None,
+    /// `rename_all = "PascalCase"`.
+    PascalCase,
+    /// `rename_all = "camelCase"`.
+    CamelCase,
+}
+
+impl SerdeRule {
+    /// Every rule, in the order that breaks ties.
+    pub const ALL: [SerdeRule; 3] = [SerdeRule::None, SerdeRule::PascalCase, SerdeRule::CamelCase];
+
+    /// The `rename_all` value, if any.
+    pub fn attr(self) -> Option<&'static str> {
+        match self {
+            SerdeRule::None => None,
+            SerdeRule::PascalCase => Some("PascalCase"),
+            SerdeRule::CamelCase => Some("camelCase"),
+        }
+    }
+
+    /// The name serde gives the field `field` (written without `r#`: serde strips it) under
+    /// this rule, computed as serde_derive's `RenameRule::apply_to_field` does: PascalCase
+    /// drops each `_` and ASCII-uppercases the character after it and the first character;
+    /// camelCase then ASCII-lowercases the first byte. (heck's conversions are not the same
+    /// function: they split words differently and change non-ASCII letters.) `None` where
+    /// serde_derive would panic (camelCase of a field starting with a non-ASCII character).
+    pub fn apply(self, field: &str) -> Option<String> {
+        match self {
+            SerdeRule::None => Some(field.to_owned()),
+            SerdeRule::PascalCase => {
+                let mut pascal = String::with_capacity(field.len());
+                let mut capitalize = true;
+                for ch in field.chars() {
+                    if ch == '_' {
+                        capitalize = true;
+                    } else if capitalize {
+                        pascal.push(ch.to_ascii_uppercase());
+                        capitalize = false;
+                    } else {
+                        pascal.push(ch);
+                    }
+                }
+                Some(pascal)
+            }
+            SerdeRule::CamelCase => {
+                let pascal = SerdeRule::PascalCase.apply(field)?;
+                let first = pascal.get(..1)?;
+                Some(first.to_ascii_lowercase() + pascal.get(1..)?)
+            }
+        }
+    }
+
+    /// The rule under which the most fields get their wire name, given `(field, wire)`
+    /// pairs; ties go to the earlier rule of [`SerdeRule::ALL`]. A rule that cannot be
+    /// applied to every field is not chosen.
+    pub fn best<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)> + Clone) -> SerdeRule {
+        let mut best = (SerdeRule::None, 0);
+        for rule in SerdeRule::ALL {
+            let mut hits = 0;
+            let mut usable = true;
+            for (field, wire) in fields.clone() {
+                match rule.apply(field) {
+                    Some(name) => hits += usize::from(name == wire),
+                    None => usable = false,
+                }
+            }
+            if usable && hits > best.1 {
+                best = (rule, hits);
+            }
+        }
+        best.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +250,97 @@ mod tests {
             let _ = snake(name).ident();
             let _ = camel(name).ident();
         }
+    }
+
+    #[test]
+    fn serde_rules() {
+        let pascal = [
+            ("kms_key_id", "KmsKeyId"),
+            ("s3_bucket_name", "S3BucketName"),
+            ("i_pv6_address", "IPv6Address"),
+            ("_1st_value", "1stValue"),
+            ("type", "Type"),
+            ("self_", "Self"),
+            ("a__b", "AB"),
+            ("é_x", "éX"),
+        ];
+        for (field, want) in pascal {
+            assert_eq!(
+                SerdeRule::PascalCase.apply(field).as_deref(),
+                Some(want),
+                "{field}"
+            );
+        }
+        assert_eq!(
+            SerdeRule::CamelCase.apply("kms_key_id").as_deref(),
+            Some("kmsKeyId")
+        );
+        assert_eq!(SerdeRule::CamelCase.apply("é_x"), None);
+        assert_eq!(SerdeRule::None.apply("r_type").as_deref(), Some("r_type"));
+
+        let pairs = [
+            ("kms_key_id", "KmsKeyId"),
+            ("message", "message"),
+            ("arn", "ARN"),
+            ("tags", "Tags"),
+        ];
+        assert_eq!(SerdeRule::best(pairs), SerdeRule::PascalCase);
+        // A tie goes to the earlier rule.
+        assert_eq!(SerdeRule::best([("a", "a"), ("b", "B")]), SerdeRule::None);
+        assert_eq!(SerdeRule::best([("message", "message")]), SerdeRule::None);
+        assert_eq!(
+            SerdeRule::best([("key_id", "keyId"), ("value", "value")]),
+            SerdeRule::CamelCase
+        );
+        assert_eq!(SerdeRule::best([("a", "X")]), SerdeRule::None);
+        assert_eq!(SerdeRule::best([]), SerdeRule::None);
+    }
+
+    /// serde's own PascalCase, on a raw identifier, digits and an acronym, agrees with
+    /// [`SerdeRule::apply`].
+    #[test]
+    fn serde_rules_match_serde() {
+        #[derive(serde::Serialize, Default)]
+        #[serde(rename_all = "PascalCase")]
+        struct Pascal {
+            r#type: u8,
+            s3_bucket_name: u8,
+            i_pv6_address: u8,
+            _1st_value: u8,
+            self_: u8,
+            r#match: u8,
+        }
+        #[derive(serde::Serialize, Default)]
+        #[serde(rename_all = "camelCase")]
+        struct Camel {
+            r#type: u8,
+            kms_key_id: u8,
+        }
+        let keys = |v: serde_json::Value| -> Vec<String> {
+            v.as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        let fields = [
+            "type",
+            "s3_bucket_name",
+            "i_pv6_address",
+            "_1st_value",
+            "self_",
+            "match",
+        ];
+        let ours: Vec<String> = fields
+            .iter()
+            .filter_map(|f| SerdeRule::PascalCase.apply(f))
+            .collect();
+        let pascal = serde_json::to_value(Pascal::default()).unwrap_or_default();
+        assert_eq!(keys(pascal), ours);
+        let ours: Vec<String> = ["type", "kms_key_id"]
+            .iter()
+            .filter_map(|f| SerdeRule::CamelCase.apply(f))
+            .collect();
+        let camel = serde_json::to_value(Camel::default()).unwrap_or_default();
+        assert_eq!(keys(camel), ours);
     }
 
     #[test]

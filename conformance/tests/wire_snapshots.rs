@@ -121,3 +121,49 @@ fn serde_reads_the_api_reference_json() {
     );
     assert!(missing.is_err(), "a required member is required");
 }
+
+#[test]
+fn serde_round_trips_with_model_names() {
+    use elasticache::operation::copy_snapshot::CopySnapshotResult;
+    use elasticache::types::{NodeSnapshot, Snapshot};
+    let output = CopySnapshotResult::new().snapshot(
+        Snapshot::new()
+            .snapshot_name("s")
+            .arn("arn:aws:elasticache:us-east-1:123456789012:snapshot:s")
+            .port(6379)
+            .node_snapshots([NodeSnapshot::new().cache_node_id("0001")]),
+    );
+    let json = serde_json::to_value(&output).expect("serializes");
+    // Model names: PascalCase from the struct's rule, `ARN` from a rename of its own.
+    let snapshot = &json["Snapshot"];
+    assert_eq!(snapshot["SnapshotName"], "s");
+    assert_eq!(
+        snapshot["ARN"],
+        "arn:aws:elasticache:us-east-1:123456789012:snapshot:s"
+    );
+    assert_eq!(snapshot["NodeSnapshots"][0]["CacheNodeId"], "0001");
+    // Unset members are `null`, and read back as unset.
+    assert_eq!(snapshot.get("Engine"), Some(&serde_json::Value::Null));
+    let back: CopySnapshotResult = serde_json::from_value(json).expect("deserializes");
+    assert_eq!(back, output);
+    // Members left out read as unset too.
+    let sparse: CopySnapshotResult =
+        serde_json::from_str(r#"{"Snapshot": {"ARN": "a"}}"#).expect("deserializes");
+    assert_eq!(
+        sparse,
+        CopySnapshotResult::new().snapshot(Snapshot::new().arn("a"))
+    );
+}
+
+#[test]
+fn operations_name_their_input_and_output_uniformly() {
+    use elasticache::operation::describe_snapshots::{
+        DescribeSnapshotsInput, DescribeSnapshotsListMessage, DescribeSnapshotsMessage,
+        DescribeSnapshotsOutput,
+    };
+    let input: DescribeSnapshotsInput = DescribeSnapshotsMessage::new().max_records(20);
+    let output: DescribeSnapshotsOutput = DescribeSnapshotsListMessage::new().marker("m");
+    assert_eq!(input.max_records, Some(20));
+    assert_eq!(output.marker.as_deref(), Some("m"));
+    let _: copy_snapshot::CopySnapshotInput = CopySnapshotMessage::new("a", "b");
+}

@@ -51,7 +51,7 @@ impl Client {
     }
     /// Makes a new snapshot of a serverless cache by duplicating one that already exists. The copy can be encrypted with a different KMS key and tagged when it is created.
     ///
-    /// Sends [`CopyServerlessCacheSnapshot`](crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshot). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    /// Sends [`CopyServerlessCacheSnapshot`](crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshot). Takes [`CopyServerlessCacheSnapshotInput`](crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotInput), returns [`CopyServerlessCacheSnapshotOutput`](crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
     pub async fn copy_serverless_cache_snapshot(
         &self,
         input: crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotRequest,
@@ -69,7 +69,7 @@ impl Client {
     }
     /// Duplicates an existing snapshot of a Valkey or Redis OSS cluster under a new name. When `TargetBucket` is given, the copy is exported to that Amazon S3 bucket instead of being kept inside ElastiCache.
     ///
-    /// Sends [`CopySnapshot`](crate::operation::copy_snapshot::CopySnapshot). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    /// Sends [`CopySnapshot`](crate::operation::copy_snapshot::CopySnapshot). Takes [`CopySnapshotInput`](crate::operation::copy_snapshot::CopySnapshotInput), returns [`CopySnapshotOutput`](crate::operation::copy_snapshot::CopySnapshotOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
     pub async fn copy_snapshot(
         &self,
         input: crate::operation::copy_snapshot::CopySnapshotMessage,
@@ -81,7 +81,7 @@ impl Client {
     }
     /// Launches a new node-based cluster whose nodes all run the same engine: Memcached, Valkey or Redis OSS. A Valkey or Redis OSS cluster made this way has a single node, either standalone or added as a read replica to an existing replication group.
     ///
-    /// Sends [`CreateCacheCluster`](crate::operation::create_cache_cluster::CreateCacheCluster). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    /// Sends [`CreateCacheCluster`](crate::operation::create_cache_cluster::CreateCacheCluster). Takes [`CreateCacheClusterInput`](crate::operation::create_cache_cluster::CreateCacheClusterInput), returns [`CreateCacheClusterOutput`](crate::operation::create_cache_cluster::CreateCacheClusterOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
     pub async fn create_cache_cluster(
         &self,
         input: crate::operation::create_cache_cluster::CreateCacheClusterMessage,
@@ -95,7 +95,7 @@ impl Client {
     }
     /// Takes a snapshot of a whole serverless cache as it is at this moment.
     ///
-    /// Sends [`CreateServerlessCacheSnapshot`](crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshot). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    /// Sends [`CreateServerlessCacheSnapshot`](crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshot). Takes [`CreateServerlessCacheSnapshotInput`](crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotInput), returns [`CreateServerlessCacheSnapshotOutput`](crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
     pub async fn create_serverless_cache_snapshot(
         &self,
         input: crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotRequest,
@@ -113,7 +113,7 @@ impl Client {
     }
     /// Takes a manual snapshot of a whole node-based cluster or replication group as it is at this moment.
     ///
-    /// Sends [`CreateSnapshot`](crate::operation::create_snapshot::CreateSnapshot). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    /// Sends [`CreateSnapshot`](crate::operation::create_snapshot::CreateSnapshot). Takes [`CreateSnapshotInput`](crate::operation::create_snapshot::CreateSnapshotInput), returns [`CreateSnapshotOutput`](crate::operation::create_snapshot::CreateSnapshotOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
     pub async fn create_snapshot(
         &self,
         input: crate::operation::create_snapshot::CreateSnapshotMessage,
@@ -127,7 +127,7 @@ impl Client {
     }
     /// Deletes a node-based cluster together with all its nodes and endpoints. Deletion starts as soon as the call succeeds and cannot be stopped or undone; a final snapshot can be requested first.
     ///
-    /// Sends [`DeleteCacheCluster`](crate::operation::delete_cache_cluster::DeleteCacheCluster). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    /// Sends [`DeleteCacheCluster`](crate::operation::delete_cache_cluster::DeleteCacheCluster). Takes [`DeleteCacheClusterInput`](crate::operation::delete_cache_cluster::DeleteCacheClusterInput), returns [`DeleteCacheClusterOutput`](crate::operation::delete_cache_cluster::DeleteCacheClusterOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
     pub async fn delete_cache_cluster(
         &self,
         input: crate::operation::delete_cache_cluster::DeleteCacheClusterMessage,
@@ -141,7 +141,7 @@ impl Client {
     }
     /// Removes a serverless cache snapshot.
     ///
-    /// Sends [`DeleteServerlessCacheSnapshot`](crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshot). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    /// Sends [`DeleteServerlessCacheSnapshot`](crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshot). Takes [`DeleteServerlessCacheSnapshotInput`](crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotInput), returns [`DeleteServerlessCacheSnapshotOutput`](crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
     pub async fn delete_serverless_cache_snapshot(
         &self,
         input: crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotRequest,
@@ -159,7 +159,7 @@ impl Client {
     }
     /// Removes a snapshot of a node-based cluster. Deletion starts as soon as the call succeeds and cannot be stopped or undone.
     ///
-    /// Sends [`DeleteSnapshot`](crate::operation::delete_snapshot::DeleteSnapshot). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    /// Sends [`DeleteSnapshot`](crate::operation::delete_snapshot::DeleteSnapshot). Takes [`DeleteSnapshotInput`](crate::operation::delete_snapshot::DeleteSnapshotInput), returns [`DeleteSnapshotOutput`](crate::operation::delete_snapshot::DeleteSnapshotOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
     pub async fn delete_snapshot(
         &self,
         input: crate::operation::delete_snapshot::DeleteSnapshotMessage,
@@ -173,7 +173,7 @@ impl Client {
     }
     /// Lists the node-based clusters of the account, or just one when `CacheClusterId` is given. Results are paginated with `Marker` and `MaxRecords`.
     ///
-    /// Sends [`DescribeCacheClusters`](crate::operation::describe_cache_clusters::DescribeCacheClusters). Retried after throttling, connection failures, timeouts and 5xx errors (its name marks it read-only).
+    /// Sends [`DescribeCacheClusters`](crate::operation::describe_cache_clusters::DescribeCacheClusters). Takes [`DescribeCacheClustersInput`](crate::operation::describe_cache_clusters::DescribeCacheClustersInput), returns [`DescribeCacheClustersOutput`](crate::operation::describe_cache_clusters::DescribeCacheClustersOutput). Retried after throttling, connection failures, timeouts and 5xx errors (its name marks it read-only).
     pub async fn describe_cache_clusters(
         &self,
         input: crate::operation::describe_cache_clusters::DescribeCacheClustersMessage,
@@ -196,7 +196,7 @@ impl Client {
     }
     /// Lists serverless cache snapshots: all of them in the account by default, or only those of one serverless cache, or a single named snapshot. Results are paginated with `NextToken` and `MaxResults`.
     ///
-    /// Sends [`DescribeServerlessCacheSnapshots`](crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshots). Retried after throttling, connection failures, timeouts and 5xx errors (its name marks it read-only).
+    /// Sends [`DescribeServerlessCacheSnapshots`](crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshots). Takes [`DescribeServerlessCacheSnapshotsInput`](crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsInput), returns [`DescribeServerlessCacheSnapshotsOutput`](crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsOutput). Retried after throttling, connection failures, timeouts and 5xx errors (its name marks it read-only).
     pub async fn describe_serverless_cache_snapshots(
         &self,
         input: crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsRequest,
@@ -223,7 +223,7 @@ impl Client {
     }
     /// Lists snapshots of node-based clusters and replication groups: all of them by default, or only those of one cluster or replication group, or a single named snapshot. Results are paginated with `Marker` and `MaxRecords`.
     ///
-    /// Sends [`DescribeSnapshots`](crate::operation::describe_snapshots::DescribeSnapshots). Retried after throttling, connection failures, timeouts and 5xx errors (its name marks it read-only).
+    /// Sends [`DescribeSnapshots`](crate::operation::describe_snapshots::DescribeSnapshots). Takes [`DescribeSnapshotsInput`](crate::operation::describe_snapshots::DescribeSnapshotsInput), returns [`DescribeSnapshotsOutput`](crate::operation::describe_snapshots::DescribeSnapshotsOutput). Retried after throttling, connection failures, timeouts and 5xx errors (its name marks it read-only).
     pub async fn describe_snapshots(
         &self,
         input: crate::operation::describe_snapshots::DescribeSnapshotsMessage,
@@ -244,7 +244,7 @@ impl Client {
     }
     /// Copies the data of a serverless cache snapshot to an Amazon S3 bucket in the same Region.
     ///
-    /// Sends [`ExportServerlessCacheSnapshot`](crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshot). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    /// Sends [`ExportServerlessCacheSnapshot`](crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshot). Takes [`ExportServerlessCacheSnapshotInput`](crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotInput), returns [`ExportServerlessCacheSnapshotOutput`](crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
     pub async fn export_serverless_cache_snapshot(
         &self,
         input: crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotRequest,

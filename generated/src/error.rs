@@ -7,6 +7,7 @@ pub use crate::rt::{ErrorMeta, ResponseError};
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheClusterAlreadyExistsFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -16,20 +17,14 @@ pub struct CacheClusterAlreadyExistsFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheClusterAlreadyExistsFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl CacheClusterAlreadyExistsFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "CacheClusterAlreadyExists";
     /// A `CacheClusterAlreadyExistsFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -44,28 +39,22 @@ impl CacheClusterAlreadyExistsFault {
         self
     }
 }
-impl CacheClusterAlreadyExistsFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "CacheClusterAlreadyExists";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for CacheClusterAlreadyExistsFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "CacheClusterAlreadyExistsFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for CacheClusterAlreadyExistsFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("CacheClusterAlreadyExistsFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for CacheClusterAlreadyExistsFault {}
@@ -89,6 +78,7 @@ impl crate::rt::xml::XmlDeserialize for CacheClusterAlreadyExistsFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheClusterNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -98,20 +88,14 @@ pub struct CacheClusterNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheClusterNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl CacheClusterNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "CacheClusterNotFound";
     /// A `CacheClusterNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -126,28 +110,22 @@ impl CacheClusterNotFoundFault {
         self
     }
 }
-impl CacheClusterNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "CacheClusterNotFound";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for CacheClusterNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "CacheClusterNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for CacheClusterNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("CacheClusterNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for CacheClusterNotFoundFault {}
@@ -171,6 +149,7 @@ impl crate::rt::xml::XmlDeserialize for CacheClusterNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -180,20 +159,14 @@ pub struct CacheParameterGroupNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl CacheParameterGroupNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "CacheParameterGroupNotFound";
     /// A `CacheParameterGroupNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -208,28 +181,22 @@ impl CacheParameterGroupNotFoundFault {
         self
     }
 }
-impl CacheParameterGroupNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "CacheParameterGroupNotFound";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for CacheParameterGroupNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "CacheParameterGroupNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for CacheParameterGroupNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("CacheParameterGroupNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for CacheParameterGroupNotFoundFault {}
@@ -253,6 +220,7 @@ impl crate::rt::xml::XmlDeserialize for CacheParameterGroupNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -262,20 +230,14 @@ pub struct CacheSecurityGroupNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl CacheSecurityGroupNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "CacheSecurityGroupNotFound";
     /// A `CacheSecurityGroupNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -290,28 +252,22 @@ impl CacheSecurityGroupNotFoundFault {
         self
     }
 }
-impl CacheSecurityGroupNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "CacheSecurityGroupNotFound";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for CacheSecurityGroupNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "CacheSecurityGroupNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for CacheSecurityGroupNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("CacheSecurityGroupNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for CacheSecurityGroupNotFoundFault {}
@@ -335,6 +291,7 @@ impl crate::rt::xml::XmlDeserialize for CacheSecurityGroupNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -344,20 +301,14 @@ pub struct CacheSubnetGroupNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl CacheSubnetGroupNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "CacheSubnetGroupNotFoundFault";
     /// A `CacheSubnetGroupNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -372,28 +323,22 @@ impl CacheSubnetGroupNotFoundFault {
         self
     }
 }
-impl CacheSubnetGroupNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "CacheSubnetGroupNotFoundFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for CacheSubnetGroupNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "CacheSubnetGroupNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for CacheSubnetGroupNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("CacheSubnetGroupNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for CacheSubnetGroupNotFoundFault {}
@@ -417,6 +362,7 @@ impl crate::rt::xml::XmlDeserialize for CacheSubnetGroupNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ClusterQuotaForCustomerExceededFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -426,20 +372,14 @@ pub struct ClusterQuotaForCustomerExceededFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ClusterQuotaForCustomerExceededFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl ClusterQuotaForCustomerExceededFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ClusterQuotaForCustomerExceeded";
     /// A `ClusterQuotaForCustomerExceededFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -454,28 +394,22 @@ impl ClusterQuotaForCustomerExceededFault {
         self
     }
 }
-impl ClusterQuotaForCustomerExceededFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "ClusterQuotaForCustomerExceeded";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for ClusterQuotaForCustomerExceededFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "ClusterQuotaForCustomerExceededFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ClusterQuotaForCustomerExceededFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("ClusterQuotaForCustomerExceededFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ClusterQuotaForCustomerExceededFault {}
@@ -499,6 +433,7 @@ impl crate::rt::xml::XmlDeserialize for ClusterQuotaForCustomerExceededFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InsufficientCacheClusterCapacityFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -508,20 +443,14 @@ pub struct InsufficientCacheClusterCapacityFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InsufficientCacheClusterCapacityFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InsufficientCacheClusterCapacityFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InsufficientCacheClusterCapacity";
     /// A `InsufficientCacheClusterCapacityFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -536,28 +465,22 @@ impl InsufficientCacheClusterCapacityFault {
         self
     }
 }
-impl InsufficientCacheClusterCapacityFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InsufficientCacheClusterCapacity";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InsufficientCacheClusterCapacityFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InsufficientCacheClusterCapacityFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InsufficientCacheClusterCapacityFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InsufficientCacheClusterCapacityFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InsufficientCacheClusterCapacityFault {}
@@ -581,6 +504,7 @@ impl crate::rt::xml::XmlDeserialize for InsufficientCacheClusterCapacityFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheClusterStateFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -590,20 +514,14 @@ pub struct InvalidCacheClusterStateFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheClusterStateFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InvalidCacheClusterStateFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidCacheClusterState";
     /// A `InvalidCacheClusterStateFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -618,28 +536,22 @@ impl InvalidCacheClusterStateFault {
         self
     }
 }
-impl InvalidCacheClusterStateFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InvalidCacheClusterState";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InvalidCacheClusterStateFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InvalidCacheClusterStateFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidCacheClusterStateFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InvalidCacheClusterStateFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidCacheClusterStateFault {}
@@ -663,6 +575,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidCacheClusterStateFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterCombinationException`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -672,20 +585,14 @@ pub struct InvalidParameterCombinationException {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterCombinationException$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InvalidParameterCombinationException {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidParameterCombination";
     /// A `InvalidParameterCombinationException` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -700,28 +607,22 @@ impl InvalidParameterCombinationException {
         self
     }
 }
-impl InvalidParameterCombinationException {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InvalidParameterCombination";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InvalidParameterCombinationException {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InvalidParameterCombinationException";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidParameterCombinationException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InvalidParameterCombinationException")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidParameterCombinationException {}
@@ -745,6 +646,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidParameterCombinationException {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterValueException`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -754,20 +656,14 @@ pub struct InvalidParameterValueException {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterValueException$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InvalidParameterValueException {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidParameterValue";
     /// A `InvalidParameterValueException` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -782,28 +678,22 @@ impl InvalidParameterValueException {
         self
     }
 }
-impl InvalidParameterValueException {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InvalidParameterValue";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InvalidParameterValueException {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InvalidParameterValueException";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidParameterValueException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InvalidParameterValueException")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidParameterValueException {}
@@ -827,6 +717,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidParameterValueException {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidReplicationGroupStateFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -836,20 +727,14 @@ pub struct InvalidReplicationGroupStateFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidReplicationGroupStateFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InvalidReplicationGroupStateFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidReplicationGroupState";
     /// A `InvalidReplicationGroupStateFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -864,28 +749,22 @@ impl InvalidReplicationGroupStateFault {
         self
     }
 }
-impl InvalidReplicationGroupStateFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InvalidReplicationGroupState";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InvalidReplicationGroupStateFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InvalidReplicationGroupStateFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidReplicationGroupStateFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InvalidReplicationGroupStateFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidReplicationGroupStateFault {}
@@ -909,6 +788,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidReplicationGroupStateFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheSnapshotStateFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -918,20 +798,14 @@ pub struct InvalidServerlessCacheSnapshotStateFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheSnapshotStateFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InvalidServerlessCacheSnapshotStateFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidServerlessCacheSnapshotStateFault";
     /// A `InvalidServerlessCacheSnapshotStateFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -946,28 +820,22 @@ impl InvalidServerlessCacheSnapshotStateFault {
         self
     }
 }
-impl InvalidServerlessCacheSnapshotStateFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InvalidServerlessCacheSnapshotStateFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InvalidServerlessCacheSnapshotStateFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InvalidServerlessCacheSnapshotStateFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidServerlessCacheSnapshotStateFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InvalidServerlessCacheSnapshotStateFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidServerlessCacheSnapshotStateFault {}
@@ -991,6 +859,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidServerlessCacheSnapshotStateFault
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheStateFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1000,20 +869,14 @@ pub struct InvalidServerlessCacheStateFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheStateFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InvalidServerlessCacheStateFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidServerlessCacheStateFault";
     /// A `InvalidServerlessCacheStateFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1028,28 +891,22 @@ impl InvalidServerlessCacheStateFault {
         self
     }
 }
-impl InvalidServerlessCacheStateFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InvalidServerlessCacheStateFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InvalidServerlessCacheStateFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InvalidServerlessCacheStateFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidServerlessCacheStateFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InvalidServerlessCacheStateFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidServerlessCacheStateFault {}
@@ -1073,6 +930,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidServerlessCacheStateFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidSnapshotStateFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1082,20 +940,14 @@ pub struct InvalidSnapshotStateFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidSnapshotStateFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InvalidSnapshotStateFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidSnapshotState";
     /// A `InvalidSnapshotStateFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1110,28 +962,22 @@ impl InvalidSnapshotStateFault {
         self
     }
 }
-impl InvalidSnapshotStateFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InvalidSnapshotState";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InvalidSnapshotStateFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InvalidSnapshotStateFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidSnapshotStateFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InvalidSnapshotStateFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidSnapshotStateFault {}
@@ -1155,6 +1001,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidSnapshotStateFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidVPCNetworkStateFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1164,20 +1011,14 @@ pub struct InvalidVpcNetworkStateFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidVPCNetworkStateFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl InvalidVpcNetworkStateFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "InvalidVPCNetworkStateFault";
     /// A `InvalidVpcNetworkStateFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1192,28 +1033,22 @@ impl InvalidVpcNetworkStateFault {
         self
     }
 }
-impl InvalidVpcNetworkStateFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "InvalidVPCNetworkStateFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for InvalidVpcNetworkStateFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "InvalidVpcNetworkStateFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidVpcNetworkStateFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("InvalidVpcNetworkStateFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidVpcNetworkStateFault {}
@@ -1237,6 +1072,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidVpcNetworkStateFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NodeQuotaForClusterExceededFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1246,20 +1082,14 @@ pub struct NodeQuotaForClusterExceededFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeQuotaForClusterExceededFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl NodeQuotaForClusterExceededFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "NodeQuotaForClusterExceeded";
     /// A `NodeQuotaForClusterExceededFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1274,28 +1104,22 @@ impl NodeQuotaForClusterExceededFault {
         self
     }
 }
-impl NodeQuotaForClusterExceededFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "NodeQuotaForClusterExceeded";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for NodeQuotaForClusterExceededFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "NodeQuotaForClusterExceededFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for NodeQuotaForClusterExceededFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("NodeQuotaForClusterExceededFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for NodeQuotaForClusterExceededFault {}
@@ -1319,6 +1143,7 @@ impl crate::rt::xml::XmlDeserialize for NodeQuotaForClusterExceededFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NodeQuotaForCustomerExceededFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1328,20 +1153,14 @@ pub struct NodeQuotaForCustomerExceededFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeQuotaForCustomerExceededFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl NodeQuotaForCustomerExceededFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "NodeQuotaForCustomerExceeded";
     /// A `NodeQuotaForCustomerExceededFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1356,28 +1175,22 @@ impl NodeQuotaForCustomerExceededFault {
         self
     }
 }
-impl NodeQuotaForCustomerExceededFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "NodeQuotaForCustomerExceeded";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for NodeQuotaForCustomerExceededFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "NodeQuotaForCustomerExceededFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for NodeQuotaForCustomerExceededFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("NodeQuotaForCustomerExceededFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for NodeQuotaForCustomerExceededFault {}
@@ -1401,6 +1214,7 @@ impl crate::rt::xml::XmlDeserialize for NodeQuotaForCustomerExceededFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1410,20 +1224,14 @@ pub struct ReplicationGroupNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl ReplicationGroupNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ReplicationGroupNotFoundFault";
     /// A `ReplicationGroupNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1438,28 +1246,22 @@ impl ReplicationGroupNotFoundFault {
         self
     }
 }
-impl ReplicationGroupNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "ReplicationGroupNotFoundFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for ReplicationGroupNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "ReplicationGroupNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ReplicationGroupNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("ReplicationGroupNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ReplicationGroupNotFoundFault {}
@@ -1483,6 +1285,7 @@ impl crate::rt::xml::XmlDeserialize for ReplicationGroupNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1492,20 +1295,14 @@ pub struct ServerlessCacheNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl ServerlessCacheNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ServerlessCacheNotFoundFault";
     /// A `ServerlessCacheNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1520,28 +1317,22 @@ impl ServerlessCacheNotFoundFault {
         self
     }
 }
-impl ServerlessCacheNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "ServerlessCacheNotFoundFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for ServerlessCacheNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "ServerlessCacheNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ServerlessCacheNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("ServerlessCacheNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ServerlessCacheNotFoundFault {}
@@ -1565,6 +1356,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshotAlreadyExistsFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1574,20 +1366,14 @@ pub struct ServerlessCacheSnapshotAlreadyExistsFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshotAlreadyExistsFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl ServerlessCacheSnapshotAlreadyExistsFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ServerlessCacheSnapshotAlreadyExistsFault";
     /// A `ServerlessCacheSnapshotAlreadyExistsFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1602,28 +1388,22 @@ impl ServerlessCacheSnapshotAlreadyExistsFault {
         self
     }
 }
-impl ServerlessCacheSnapshotAlreadyExistsFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "ServerlessCacheSnapshotAlreadyExistsFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for ServerlessCacheSnapshotAlreadyExistsFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "ServerlessCacheSnapshotAlreadyExistsFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ServerlessCacheSnapshotAlreadyExistsFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("ServerlessCacheSnapshotAlreadyExistsFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ServerlessCacheSnapshotAlreadyExistsFault {}
@@ -1647,6 +1427,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotAlreadyExistsFaul
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshotNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1656,20 +1437,14 @@ pub struct ServerlessCacheSnapshotNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshotNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl ServerlessCacheSnapshotNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ServerlessCacheSnapshotNotFoundFault";
     /// A `ServerlessCacheSnapshotNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1684,28 +1459,22 @@ impl ServerlessCacheSnapshotNotFoundFault {
         self
     }
 }
-impl ServerlessCacheSnapshotNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "ServerlessCacheSnapshotNotFoundFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for ServerlessCacheSnapshotNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "ServerlessCacheSnapshotNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ServerlessCacheSnapshotNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("ServerlessCacheSnapshotNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ServerlessCacheSnapshotNotFoundFault {}
@@ -1729,6 +1498,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshotQuotaExceededFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1738,20 +1508,14 @@ pub struct ServerlessCacheSnapshotQuotaExceededFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshotQuotaExceededFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl ServerlessCacheSnapshotQuotaExceededFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ServerlessCacheSnapshotQuotaExceededFault";
     /// A `ServerlessCacheSnapshotQuotaExceededFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1766,28 +1530,22 @@ impl ServerlessCacheSnapshotQuotaExceededFault {
         self
     }
 }
-impl ServerlessCacheSnapshotQuotaExceededFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "ServerlessCacheSnapshotQuotaExceededFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for ServerlessCacheSnapshotQuotaExceededFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "ServerlessCacheSnapshotQuotaExceededFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ServerlessCacheSnapshotQuotaExceededFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("ServerlessCacheSnapshotQuotaExceededFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ServerlessCacheSnapshotQuotaExceededFault {}
@@ -1811,6 +1569,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotQuotaExceededFaul
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServiceLinkedRoleNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1820,20 +1579,14 @@ pub struct ServiceLinkedRoleNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServiceLinkedRoleNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl ServiceLinkedRoleNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "ServiceLinkedRoleNotFoundFault";
     /// A `ServiceLinkedRoleNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1848,28 +1601,22 @@ impl ServiceLinkedRoleNotFoundFault {
         self
     }
 }
-impl ServiceLinkedRoleNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "ServiceLinkedRoleNotFoundFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for ServiceLinkedRoleNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "ServiceLinkedRoleNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ServiceLinkedRoleNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("ServiceLinkedRoleNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ServiceLinkedRoleNotFoundFault {}
@@ -1893,6 +1640,7 @@ impl crate::rt::xml::XmlDeserialize for ServiceLinkedRoleNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SnapshotAlreadyExistsFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1902,20 +1650,14 @@ pub struct SnapshotAlreadyExistsFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotAlreadyExistsFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl SnapshotAlreadyExistsFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "SnapshotAlreadyExistsFault";
     /// A `SnapshotAlreadyExistsFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -1930,28 +1672,22 @@ impl SnapshotAlreadyExistsFault {
         self
     }
 }
-impl SnapshotAlreadyExistsFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "SnapshotAlreadyExistsFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for SnapshotAlreadyExistsFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "SnapshotAlreadyExistsFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for SnapshotAlreadyExistsFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("SnapshotAlreadyExistsFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for SnapshotAlreadyExistsFault {}
@@ -1975,6 +1711,7 @@ impl crate::rt::xml::XmlDeserialize for SnapshotAlreadyExistsFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SnapshotFeatureNotSupportedFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -1984,20 +1721,14 @@ pub struct SnapshotFeatureNotSupportedFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotFeatureNotSupportedFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl SnapshotFeatureNotSupportedFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "SnapshotFeatureNotSupportedFault";
     /// A `SnapshotFeatureNotSupportedFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -2012,28 +1743,22 @@ impl SnapshotFeatureNotSupportedFault {
         self
     }
 }
-impl SnapshotFeatureNotSupportedFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "SnapshotFeatureNotSupportedFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for SnapshotFeatureNotSupportedFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "SnapshotFeatureNotSupportedFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for SnapshotFeatureNotSupportedFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("SnapshotFeatureNotSupportedFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for SnapshotFeatureNotSupportedFault {}
@@ -2057,6 +1782,7 @@ impl crate::rt::xml::XmlDeserialize for SnapshotFeatureNotSupportedFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SnapshotNotFoundFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -2066,20 +1792,14 @@ pub struct SnapshotNotFoundFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotNotFoundFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl SnapshotNotFoundFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "SnapshotNotFoundFault";
     /// A `SnapshotNotFoundFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -2094,28 +1814,22 @@ impl SnapshotNotFoundFault {
         self
     }
 }
-impl SnapshotNotFoundFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "SnapshotNotFoundFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for SnapshotNotFoundFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "SnapshotNotFoundFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for SnapshotNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("SnapshotNotFoundFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for SnapshotNotFoundFault {}
@@ -2139,6 +1853,7 @@ impl crate::rt::xml::XmlDeserialize for SnapshotNotFoundFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SnapshotQuotaExceededFault`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -2148,20 +1863,14 @@ pub struct SnapshotQuotaExceededFault {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotQuotaExceededFault$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl SnapshotQuotaExceededFault {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "SnapshotQuotaExceededFault";
     /// A `SnapshotQuotaExceededFault` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -2176,28 +1885,22 @@ impl SnapshotQuotaExceededFault {
         self
     }
 }
-impl SnapshotQuotaExceededFault {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "SnapshotQuotaExceededFault";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for SnapshotQuotaExceededFault {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "SnapshotQuotaExceededFault";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for SnapshotQuotaExceededFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("SnapshotQuotaExceededFault")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for SnapshotQuotaExceededFault {}
@@ -2221,6 +1924,7 @@ impl crate::rt::xml::XmlDeserialize for SnapshotQuotaExceededFault {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#TagQuotaPerResourceExceeded`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -2230,20 +1934,14 @@ pub struct TagQuotaPerResourceExceeded {
     /// Explanation of the error from the service, if one was sent.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#TagQuotaPerResourceExceeded$message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
     /// What the error response said: code, message, request id and HTTP status.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::std::boxed::Box<crate::rt::ErrorMeta>,
 }
 impl TagQuotaPerResourceExceeded {
+    /// The code the service sends for this error.
+    pub const CODE: &'static str = "TagQuotaPerResourceExceeded";
     /// A `TagQuotaPerResourceExceeded` with every member unset.
     pub fn new() -> Self {
         Self {
@@ -2258,28 +1956,22 @@ impl TagQuotaPerResourceExceeded {
         self
     }
 }
-impl TagQuotaPerResourceExceeded {
-    /// The code the service sends for this error.
-    pub const CODE: &'static str = "TagQuotaPerResourceExceeded";
-    /// Reads the modelled members from an error response and keeps its metadata.
-    pub(crate) fn from_raw(
-        raw: crate::rt::RawError<'_>,
-    ) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-        let mut e: Self = raw.deserialize()?;
-        e.meta = ::std::boxed::Box::new(raw.into_meta());
-        if e.message.is_none() {
-            e.message = e.meta.message.clone();
-        }
-        Ok(e)
+impl crate::rt::error::ModeledError for TagQuotaPerResourceExceeded {
+    const CODE: &'static str = Self::CODE;
+    const NAME: &'static str = "TagQuotaPerResourceExceeded";
+    fn meta(&self) -> &crate::rt::ErrorMeta {
+        &self.meta
+    }
+    fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+        *self.meta = meta;
+    }
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for TagQuotaPerResourceExceeded {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        if self.meta.code.is_empty() {
-            f.write_str("TagQuotaPerResourceExceeded")
-        } else {
-            ::std::fmt::Display::fmt(&self.meta, f)
-        }
+        crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for TagQuotaPerResourceExceeded {}
@@ -2301,6 +1993,7 @@ impl crate::rt::xml::XmlDeserialize for TagQuotaPerResourceExceeded {
 }
 /// Any error of any operation of this crate.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Error {
     /// Code `CacheClusterAlreadyExists`: see [`CacheClusterAlreadyExistsFault`].
     CacheClusterAlreadyExistsFault(CacheClusterAlreadyExistsFault),
@@ -2366,38 +2059,7 @@ pub enum Error {
 impl Error {
     /// The error response's metadata, unless the response could not be parsed.
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
-        match self {
-            Self::CacheClusterAlreadyExistsFault(e) => Some(&*e.meta),
-            Self::CacheClusterNotFoundFault(e) => Some(&*e.meta),
-            Self::CacheParameterGroupNotFoundFault(e) => Some(&*e.meta),
-            Self::CacheSecurityGroupNotFoundFault(e) => Some(&*e.meta),
-            Self::CacheSubnetGroupNotFoundFault(e) => Some(&*e.meta),
-            Self::ClusterQuotaForCustomerExceededFault(e) => Some(&*e.meta),
-            Self::InsufficientCacheClusterCapacityFault(e) => Some(&*e.meta),
-            Self::InvalidCacheClusterStateFault(e) => Some(&*e.meta),
-            Self::InvalidParameterCombinationException(e) => Some(&*e.meta),
-            Self::InvalidParameterValueException(e) => Some(&*e.meta),
-            Self::InvalidReplicationGroupStateFault(e) => Some(&*e.meta),
-            Self::InvalidServerlessCacheSnapshotStateFault(e) => Some(&*e.meta),
-            Self::InvalidServerlessCacheStateFault(e) => Some(&*e.meta),
-            Self::InvalidSnapshotStateFault(e) => Some(&*e.meta),
-            Self::InvalidVpcNetworkStateFault(e) => Some(&*e.meta),
-            Self::NodeQuotaForClusterExceededFault(e) => Some(&*e.meta),
-            Self::NodeQuotaForCustomerExceededFault(e) => Some(&*e.meta),
-            Self::ReplicationGroupNotFoundFault(e) => Some(&*e.meta),
-            Self::ServerlessCacheNotFoundFault(e) => Some(&*e.meta),
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(e) => Some(&*e.meta),
-            Self::ServerlessCacheSnapshotNotFoundFault(e) => Some(&*e.meta),
-            Self::ServerlessCacheSnapshotQuotaExceededFault(e) => Some(&*e.meta),
-            Self::ServiceLinkedRoleNotFoundFault(e) => Some(&*e.meta),
-            Self::SnapshotAlreadyExistsFault(e) => Some(&*e.meta),
-            Self::SnapshotFeatureNotSupportedFault(e) => Some(&*e.meta),
-            Self::SnapshotNotFoundFault(e) => Some(&*e.meta),
-            Self::SnapshotQuotaExceededFault(e) => Some(&*e.meta),
-            Self::TagQuotaPerResourceExceeded(e) => Some(&*e.meta),
-            Self::Unhandled(meta) => Some(meta),
-            Self::Unparseable(_) => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
@@ -2412,61 +2074,60 @@ impl Error {
         self.meta().and_then(|m| m.request_id.as_deref())
     }
 }
+impl crate::rt::error::ErrorEnum for Error {
+    fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
+        Self::Unhandled(meta)
+    }
+    fn unparseable(error: crate::rt::ResponseError) -> Self {
+        Self::Unparseable(error)
+    }
+    fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
+        use crate::rt::error::ErrorVariant;
+        match self {
+            Self::CacheClusterAlreadyExistsFault(e) => ErrorVariant::modeled(e),
+            Self::CacheClusterNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::CacheParameterGroupNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::CacheSecurityGroupNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::CacheSubnetGroupNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::ClusterQuotaForCustomerExceededFault(e) => ErrorVariant::modeled(e),
+            Self::InsufficientCacheClusterCapacityFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidCacheClusterStateFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterCombinationException(e) => ErrorVariant::modeled(e),
+            Self::InvalidParameterValueException(e) => ErrorVariant::modeled(e),
+            Self::InvalidReplicationGroupStateFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidServerlessCacheSnapshotStateFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidServerlessCacheStateFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidSnapshotStateFault(e) => ErrorVariant::modeled(e),
+            Self::InvalidVpcNetworkStateFault(e) => ErrorVariant::modeled(e),
+            Self::NodeQuotaForClusterExceededFault(e) => ErrorVariant::modeled(e),
+            Self::NodeQuotaForCustomerExceededFault(e) => ErrorVariant::modeled(e),
+            Self::ReplicationGroupNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::ServerlessCacheNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(e) => {
+                ErrorVariant::modeled(e)
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::ServerlessCacheSnapshotQuotaExceededFault(e) => {
+                ErrorVariant::modeled(e)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotAlreadyExistsFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotFeatureNotSupportedFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotNotFoundFault(e) => ErrorVariant::modeled(e),
+            Self::SnapshotQuotaExceededFault(e) => ErrorVariant::modeled(e),
+            Self::TagQuotaPerResourceExceeded(e) => ErrorVariant::modeled(e),
+            Self::Unhandled(meta) => ErrorVariant::Unhandled(meta),
+            Self::Unparseable(e) => ErrorVariant::Unparseable(e),
+        }
+    }
+}
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::CacheClusterAlreadyExistsFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::CacheClusterNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::CacheParameterGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::CacheSecurityGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::CacheSubnetGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ClusterQuotaForCustomerExceededFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InsufficientCacheClusterCapacityFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidCacheClusterStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterCombinationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidParameterValueException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidReplicationGroupStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidServerlessCacheSnapshotStateFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidServerlessCacheStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidSnapshotStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidVpcNetworkStateFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NodeQuotaForClusterExceededFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NodeQuotaForCustomerExceededFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ReplicationGroupNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ServerlessCacheNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::ServerlessCacheSnapshotQuotaExceededFault(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::ServiceLinkedRoleNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotAlreadyExistsFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotFeatureNotSupportedFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SnapshotQuotaExceededFault(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TagQuotaPerResourceExceeded(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
-            Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for Error {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unparseable(e) => Some(e),
-            _ => None,
-        }
+        crate::rt::error::ErrorEnum::variant(self).source()
     }
 }

@@ -9,7 +9,7 @@
 //! ## Layout
 //!
 //! - `client` (feature `client`, on by default): the async `Client`, with one method per operation, SigV4 signing, retries and paginators.
-//! - [`operation`]: one module per operation with its input, output, request serializer (`serialize_request`), response parser (`parse_response`) and error enum.
+//! - [`operation`]: one module per operation with its input, output (also under the uniform names `{Op}Input` and `{Op}Output`), request serializer (`serialize_request`), response parser (`parse_response`) and error enum.
 //! - [`types`]: structures and enums shared between operations.
 //! - [`error`]: the modelled errors and [`Error`], which every operation error converts into.
 //! - [`rt`]: the runtime the generated code is built on (form writer, XML reader, timestamps, the client's machinery): the `smithy-query-runtime` crate, shared by every generated service crate, so [`DateTime`], [`Blob`], errors' [`ErrorMeta`](rt::ErrorMeta) and the client's `Config` are the same types in all of them.

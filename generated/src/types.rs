@@ -5,407 +5,145 @@
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheCluster`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct CacheCluster {
     /// Identifier of the cluster, chosen when it was created and unique in the account and Region.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$CacheClusterId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheClusterId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_cluster_id: Option<String>,
     /// For Memcached clusters, a single address (its host name contains `.cfg`) that clients can use to discover and reach every node, for example `mem-3.9dvc4r.cfg.usw2.cache.amazonaws.com:11211`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$ConfigurationEndpoint`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ConfigurationEndpoint",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub configuration_endpoint: Option<Endpoint>,
     /// Web page from which the latest ElastiCache client library can be downloaded.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$ClientDownloadLandingPage`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ClientDownloadLandingPage",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub client_download_landing_page: Option<String>,
     /// Instance type of the cluster's nodes, which sets their memory and compute capacity, for example `cache.r6g.large`. See the [supported node types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html).
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$CacheNodeType`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheNodeType",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_node_type: Option<String>,
     /// Cache engine the cluster runs: `memcached`, `redis` or `valkey`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$Engine`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Engine",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub engine: Option<String>,
     /// Version of the cache engine running on the cluster, for example `7.1`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$EngineVersion`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "EngineVersion",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub engine_version: Option<String>,
     /// Current state of the cluster, such as `available`, `creating`, `modifying`, `snapshotting`, `rebooting cluster nodes`, `deleting`, `deleted`, `incompatible-network` or `restore-failed`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$CacheClusterStatus`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheClusterStatus",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_cluster_status: Option<String>,
     /// How many nodes the cluster has: always 1 for Valkey or Redis OSS, 1 to 40 for Memcached.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$NumCacheNodes`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "NumCacheNodes",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub num_cache_nodes: Option<i32>,
     /// Availability Zone that holds the cluster, or `Multiple` when its nodes are spread over several zones.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$PreferredAvailabilityZone`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "PreferredAvailabilityZone",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub preferred_availability_zone: Option<String>,
     /// ARN of the AWS Outpost the cluster was created on, if any.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$PreferredOutpostArn`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "PreferredOutpostArn",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub preferred_outpost_arn: Option<String>,
     /// When the cluster was created.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$CacheClusterCreateTime`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheClusterCreateTime",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_cluster_create_time: Option<crate::rt::DateTime>,
     /// Weekly period in which maintenance may be done on the cluster, formatted `ddd:hh24:mi-ddd:hh24:mi` in UTC, where `ddd` is a lowercase three-letter day from `sun` to `sat`; the window lasts at least an hour, for example `sun:23:00-mon:01:30`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$PreferredMaintenanceWindow`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "PreferredMaintenanceWindow",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub preferred_maintenance_window: Option<String>,
     /// Changes that have been requested for the cluster but are not in effect yet.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$PendingModifiedValues`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "PendingModifiedValues",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub pending_modified_values: Option<PendingModifiedValues>,
     /// Amazon SNS topic that receives the cluster's ElastiCache events, and the state of that subscription.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$NotificationConfiguration`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "NotificationConfiguration",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub notification_configuration: Option<NotificationConfiguration>,
     /// Cache security groups the cluster belongs to (clusters outside a VPC only), each with its membership status.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$CacheSecurityGroups`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheSecurityGroups",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_security_groups: Option<Vec<CacheSecurityGroupMembership>>,
     /// Parameter group used by the cluster and whether its latest changes have been applied.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$CacheParameterGroup`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheParameterGroup",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_parameter_group: Option<CacheParameterGroupStatus>,
     /// Name of the cache subnet group the cluster is placed in.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$CacheSubnetGroupName`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheSubnetGroupName",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_subnet_group_name: Option<String>,
     /// The cluster's nodes. `DescribeCacheClusters` fills this in only when `ShowCacheNodeInfo` is set.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$CacheNodes`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheNodes",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_nodes: Option<Vec<CacheNode>>,
     /// Whether the cluster takes part in automatic minor engine version upgrades (Valkey, and Redis OSS 6.0 or later).
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$AutoMinorVersionUpgrade`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "AutoMinorVersionUpgrade",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub auto_minor_version_upgrade: Option<bool>,
     /// VPC security groups attached to the cluster, each with its membership status.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$SecurityGroups`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SecurityGroups",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub security_groups: Option<Vec<SecurityGroupMembership>>,
     /// Replication group the cluster is a member of; absent or empty when the cluster stands alone.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$ReplicationGroupId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ReplicationGroupId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub replication_group_id: Option<String>,
     /// Number of days automatic snapshots of the cluster are kept; 0 means automatic backups are off.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$SnapshotRetentionLimit`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SnapshotRetentionLimit",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot_retention_limit: Option<i32>,
     /// Daily UTC time range in which ElastiCache starts the automatic snapshot of the cluster, for example `05:00-09:00`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$SnapshotWindow`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SnapshotWindow",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot_window: Option<String>,
     /// Whether clients must authenticate with an AUTH token (password) before sending Valkey or Redis OSS commands. Defaults to `false`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$AuthTokenEnabled`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "AuthTokenEnabled",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub auth_token_enabled: Option<bool>,
     /// When the AUTH token was last changed.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$AuthTokenLastModifiedDate`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "AuthTokenLastModifiedDate",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub auth_token_last_modified_date: Option<crate::rt::DateTime>,
     /// Whether traffic to and from the cluster is encrypted in transit (TLS). Defaults to `false`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$TransitEncryptionEnabled`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "TransitEncryptionEnabled",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub transit_encryption_enabled: Option<bool>,
     /// Whether data stored on disk by the cluster is encrypted. It can only be chosen when the cluster is created. Defaults to `false`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$AtRestEncryptionEnabled`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "AtRestEncryptionEnabled",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub at_rest_encryption_enabled: Option<bool>,
     /// Amazon Resource Name (ARN) of the cluster.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$ARN`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ARN",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
+    #[cfg_attr(feature = "serde", serde(rename = "ARN"))]
     pub arn: Option<String>,
     /// Whether log delivery is turned on for the replication group the cluster belongs to.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$ReplicationGroupLogDeliveryEnabled`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ReplicationGroupLogDeliveryEnabled",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub replication_group_log_delivery_enabled: Option<bool>,
     /// Where the cluster's logs are sent, which logs and in which format.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$LogDeliveryConfigurations`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "LogDeliveryConfigurations",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub log_delivery_configurations: Option<Vec<LogDeliveryConfiguration>>,
     /// IP protocol the cluster's network uses: `ipv4`, `ipv6` or `dual_stack`. IPv6 needs Valkey 7.2+, Redis OSS 6.2 to 7.1 or Memcached 1.6.6+ on Nitro-based instances.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$NetworkType`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "NetworkType",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub network_type: Option<NetworkType>,
     /// Which IP protocol (`ipv4` or `ipv6`) the cluster advertises to clients for discovering its nodes. The same engine and instance limits as for `NetworkType` apply to IPv6.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$IpDiscovery`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "IpDiscovery",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub ip_discovery: Option<IpDiscovery>,
     /// Stage of a move to in-transit encryption: `preferred` accepts both encrypted and plain connections, so clients can be switched over without downtime; `required` accepts encrypted ones only.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster$TransitEncryptionMode`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "TransitEncryptionMode",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub transit_encryption_mode: Option<TransitEncryptionMode>,
 }
 impl CacheCluster {
@@ -774,107 +512,44 @@ impl crate::rt::xml::XmlDeserialize for CacheCluster {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheNode`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct CacheNode {
     /// Identifier of the node within its cluster, a zero-padded number such as `0001`. Together with the cluster identifier it names the node uniquely in the account.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheNode$CacheNodeId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheNodeId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_node_id: Option<String>,
     /// Current state of the node, for example `available`, `creating`, `rebooting` or `deleting`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheNode$CacheNodeStatus`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheNodeStatus",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_node_status: Option<String>,
     /// When the node was created.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheNode$CacheNodeCreateTime`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheNodeCreateTime",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_node_create_time: Option<crate::rt::DateTime>,
     /// Host name and port that clients use to connect to this node.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheNode$Endpoint`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Endpoint",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub endpoint: Option<Endpoint>,
     /// Whether the node runs with the latest settings of its parameter group, for example `in-sync`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheNode$ParameterGroupStatus`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ParameterGroupStatus",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub parameter_group_status: Option<String>,
     /// For a read replica, identifier of the primary node it copies data from; empty when the node is not a replica.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheNode$SourceCacheNodeId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SourceCacheNodeId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub source_cache_node_id: Option<String>,
     /// Availability Zone the node was created in and still runs in.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheNode$CustomerAvailabilityZone`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CustomerAvailabilityZone",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub customer_availability_zone: Option<String>,
     /// ARN of the AWS Outpost that hosts the node, if any.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheNode$CustomerOutpostArn`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CustomerOutpostArn",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub customer_outpost_arn: Option<String>,
 }
 impl CacheNode {
@@ -981,47 +656,24 @@ impl crate::rt::xml::XmlDeserialize for CacheNode {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupStatus`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct CacheParameterGroupStatus {
     /// Name of the parameter group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupStatus$CacheParameterGroupName`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheParameterGroupName",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_parameter_group_name: Option<String>,
     /// Whether parameter changes are still being applied, for example `in-sync` or `pending-reboot`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupStatus$ParameterApplyStatus`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ParameterApplyStatus",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub parameter_apply_status: Option<String>,
     /// Nodes (by identifier, such as `0001`) that must be rebooted before pending parameter changes take effect.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupStatus$CacheNodeIdsToReboot`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheNodeIdsToReboot",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_node_ids_to_reboot: Option<Vec<String>>,
 }
 impl CacheParameterGroupStatus {
@@ -1081,35 +733,20 @@ impl crate::rt::xml::XmlDeserialize for CacheParameterGroupStatus {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupMembership`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct CacheSecurityGroupMembership {
     /// Name of the cache security group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupMembership$CacheSecurityGroupName`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheSecurityGroupName",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_security_group_name: Option<String>,
     /// State of the membership. It changes while the security group, or the set of groups assigned to the cluster, is being modified.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupMembership$Status`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Status",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub status: Option<String>,
 }
 impl CacheSecurityGroupMembership {
@@ -1159,20 +796,12 @@ impl crate::rt::xml::XmlDeserialize for CacheSecurityGroupMembership {
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct CloudWatchLogsDestinationDetails {
     /// Name of the CloudWatch Logs log group that receives the log entries.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CloudWatchLogsDestinationDetails$LogGroup`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "LogGroup",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub log_group: Option<String>,
 }
 impl CloudWatchLogsDestinationDetails {
@@ -1217,32 +846,16 @@ impl crate::rt::xml::XmlDeserialize for CloudWatchLogsDestinationDetails {
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct DestinationDetails {
     /// Target for the `cloudwatch-logs` destination type.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DestinationDetails$CloudWatchLogsDetails`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CloudWatchLogsDetails",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cloud_watch_logs_details: Option<CloudWatchLogsDestinationDetails>,
     /// Target for the `kinesis-firehose` destination type.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DestinationDetails$KinesisFirehoseDetails`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "KinesisFirehoseDetails",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub kinesis_firehose_details: Option<KinesisFirehoseDestinationDetails>,
 }
 impl DestinationDetails {
@@ -1305,35 +918,20 @@ impl crate::rt::xml::XmlDeserialize for DestinationDetails {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#Endpoint`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct Endpoint {
     /// DNS name to connect to.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Endpoint$Address`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Address",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub address: Option<String>,
     /// TCP port the engine listens on, for example `6379` or `11211`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Endpoint$Port`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Port",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub port: Option<i32>,
 }
 impl Endpoint {
@@ -1380,20 +978,12 @@ impl crate::rt::xml::XmlDeserialize for Endpoint {
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct KinesisFirehoseDestinationDetails {
     /// Name of the Firehose delivery stream that receives the log entries.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#KinesisFirehoseDestinationDetails$DeliveryStream`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "DeliveryStream",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub delivery_stream: Option<String>,
 }
 impl KinesisFirehoseDestinationDetails {
@@ -1435,83 +1025,36 @@ impl crate::rt::xml::XmlDeserialize for KinesisFirehoseDestinationDetails {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfiguration`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct LogDeliveryConfiguration {
     /// Which log is delivered: the slow log or the engine log.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfiguration$LogType`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "LogType",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub log_type: Option<LogType>,
     /// Kind of destination: CloudWatch Logs or Kinesis Data Firehose.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfiguration$DestinationType`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "DestinationType",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub destination_type: Option<DestinationType>,
     /// The log group or delivery stream that receives the log.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfiguration$DestinationDetails`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "DestinationDetails",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub destination_details: Option<DestinationDetails>,
     /// Format of the delivered entries: `json` or `text`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfiguration$LogFormat`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "LogFormat",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub log_format: Option<LogFormat>,
     /// State of the delivery configuration, for example `active` or `error`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfiguration$Status`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Status",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub status: Option<LogDeliveryConfigurationStatus>,
     /// Error text explaining why delivery is failing, when it is.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfiguration$Message`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Message",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub message: Option<String>,
 }
 impl LogDeliveryConfiguration {
@@ -1601,68 +1144,28 @@ impl crate::rt::xml::XmlDeserialize for LogDeliveryConfiguration {
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct LogDeliveryConfigurationRequest {
     /// Which log to deliver: `slow-log` or `engine-log`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfigurationRequest$LogType`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "LogType",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub log_type: Option<LogType>,
     /// Kind of destination: `cloudwatch-logs` or `kinesis-firehose`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfigurationRequest$DestinationType`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "DestinationType",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub destination_type: Option<DestinationType>,
     /// The log group or delivery stream to send the log to, matching `DestinationType`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfigurationRequest$DestinationDetails`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "DestinationDetails",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub destination_details: Option<DestinationDetails>,
     /// Format for the delivered entries: `json` or `text`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfigurationRequest$LogFormat`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "LogFormat",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub log_format: Option<LogFormat>,
     /// Whether this log should be delivered; `true` when omitted.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfigurationRequest$Enabled`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Enabled",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub enabled: Option<bool>,
 }
 impl LogDeliveryConfigurationRequest {
@@ -1730,95 +1233,40 @@ impl crate::rt::query::QuerySerialize for LogDeliveryConfigurationRequest {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NodeGroupConfiguration`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct NodeGroupConfiguration {
     /// Identifier of the node group this layout applies to, either assigned by ElastiCache or chosen by you (one to four digits).
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroupConfiguration$NodeGroupId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "NodeGroupId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub node_group_id: Option<String>,
     /// Range of hash slots served by the node group, written as `start-end` with both ends between 0 and 16383, for example `0-3999`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroupConfiguration$Slots`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Slots",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub slots: Option<String>,
     /// How many read replicas the node group has.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroupConfiguration$ReplicaCount`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ReplicaCount",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub replica_count: Option<i32>,
     /// Availability Zone that hosts the primary node.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroupConfiguration$PrimaryAvailabilityZone`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "PrimaryAvailabilityZone",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub primary_availability_zone: Option<String>,
     /// Availability Zones for the read replicas, one per replica.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroupConfiguration$ReplicaAvailabilityZones`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ReplicaAvailabilityZones",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub replica_availability_zones: Option<Vec<String>>,
     /// ARN of the Outpost that hosts the primary node.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroupConfiguration$PrimaryOutpostArn`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "PrimaryOutpostArn",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub primary_outpost_arn: Option<String>,
     /// ARNs of the Outposts that host the replica nodes.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroupConfiguration$ReplicaOutpostArns`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ReplicaOutpostArns",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub replica_outpost_arns: Option<Vec<String>>,
 }
 impl NodeGroupConfiguration {
@@ -1918,95 +1366,40 @@ impl crate::rt::xml::XmlDeserialize for NodeGroupConfiguration {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NodeSnapshot`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct NodeSnapshot {
     /// Identifier of the cluster the node belonged to.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeSnapshot$CacheClusterId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheClusterId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_cluster_id: Option<String>,
     /// Identifier of the node group (shard) the node belonged to.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeSnapshot$NodeGroupId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "NodeGroupId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub node_group_id: Option<String>,
     /// Identifier of the node within its cluster, for example `0001`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeSnapshot$CacheNodeId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheNodeId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_node_id: Option<String>,
     /// Layout of the node group (shard) the node belonged to.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeSnapshot$NodeGroupConfiguration`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "NodeGroupConfiguration",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub node_group_configuration: Option<NodeGroupConfiguration>,
     /// Amount of cache data on the node, as a display string such as `3 MB`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeSnapshot$CacheSize`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheSize",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_size: Option<String>,
     /// When the node was created in its cluster.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeSnapshot$CacheNodeCreateTime`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheNodeCreateTime",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_node_create_time: Option<crate::rt::DateTime>,
     /// When the node's data and metadata were captured for this snapshot.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeSnapshot$SnapshotCreateTime`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SnapshotCreateTime",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot_create_time: Option<crate::rt::DateTime>,
 }
 impl NodeSnapshot {
@@ -2103,35 +1496,20 @@ impl crate::rt::xml::XmlDeserialize for NodeSnapshot {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NotificationConfiguration`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct NotificationConfiguration {
     /// ARN of the SNS topic.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NotificationConfiguration$TopicArn`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "TopicArn",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub topic_arn: Option<String>,
     /// State of the topic link, for example `active` or `inactive`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NotificationConfiguration$TopicStatus`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "TopicStatus",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub topic_status: Option<String>,
 }
 impl NotificationConfiguration {
@@ -2178,59 +1556,28 @@ impl crate::rt::xml::XmlDeserialize for NotificationConfiguration {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#PendingLogDeliveryConfiguration`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct PendingLogDeliveryConfiguration {
     /// Which log the change is for: the slow log or the engine log.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#PendingLogDeliveryConfiguration$LogType`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "LogType",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub log_type: Option<LogType>,
     /// Kind of destination that will receive the log.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#PendingLogDeliveryConfiguration$DestinationType`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "DestinationType",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub destination_type: Option<DestinationType>,
     /// The log group or delivery stream that will receive the log.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#PendingLogDeliveryConfiguration$DestinationDetails`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "DestinationDetails",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub destination_details: Option<DestinationDetails>,
     /// Format the log entries will be delivered in.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#PendingLogDeliveryConfiguration$LogFormat`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "LogFormat",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub log_format: Option<LogFormat>,
 }
 impl PendingLogDeliveryConfiguration {
@@ -2297,119 +1644,48 @@ impl crate::rt::xml::XmlDeserialize for PendingLogDeliveryConfiguration {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#PendingModifiedValues`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct PendingModifiedValues {
     /// Number of nodes the cluster will have (1 for Valkey or Redis OSS, 1 to 40 for Memcached).
     ///
     /// Smithy shape: `com.amazonaws.elasticache#PendingModifiedValues$NumCacheNodes`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "NumCacheNodes",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub num_cache_nodes: Option<i32>,
     /// Nodes, by identifier such as `0001`, that are being or will be removed from the cluster.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#PendingModifiedValues$CacheNodeIdsToRemove`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheNodeIdsToRemove",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_node_ids_to_remove: Option<Vec<String>>,
     /// Engine version the cluster is moving to.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#PendingModifiedValues$EngineVersion`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "EngineVersion",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub engine_version: Option<String>,
     /// Node type the cluster or replication group is being scaled to.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#PendingModifiedValues$CacheNodeType`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheNodeType",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_node_type: Option<String>,
     /// Progress of a change to the AUTH token.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#PendingModifiedValues$AuthTokenStatus`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "AuthTokenStatus",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub auth_token_status: Option<AuthTokenUpdateStatus>,
     /// Log delivery changes waiting to be applied.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#PendingModifiedValues$LogDeliveryConfigurations`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "LogDeliveryConfigurations",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub log_delivery_configurations: Option<Vec<PendingLogDeliveryConfiguration>>,
     /// Whether in-transit encryption will be on once the change is applied.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#PendingModifiedValues$TransitEncryptionEnabled`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "TransitEncryptionEnabled",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub transit_encryption_enabled: Option<bool>,
     /// In-transit encryption mode the cluster is moving to.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#PendingModifiedValues$TransitEncryptionMode`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "TransitEncryptionMode",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub transit_encryption_mode: Option<TransitEncryptionMode>,
     /// Pending settings for gradual scaling of a Memcached cluster.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#PendingModifiedValues$ScaleConfig`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ScaleConfig",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub scale_config: Option<ScaleConfig>,
 }
 impl PendingModifiedValues {
@@ -2535,35 +1811,20 @@ impl crate::rt::xml::XmlDeserialize for PendingModifiedValues {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ScaleConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct ScaleConfig {
     /// Size of each scaling step, as a percentage of the cluster (nodes added, or resources grown).
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ScaleConfig$ScalePercentage`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ScalePercentage",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub scale_percentage: Option<i32>,
     /// Pause between two scaling steps. The member name says minutes; the published reference describes the unit as seconds.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ScaleConfig$ScaleIntervalMinutes`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ScaleIntervalMinutes",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub scale_interval_minutes: Option<i32>,
 }
 impl ScaleConfig {
@@ -2610,35 +1871,20 @@ impl crate::rt::xml::XmlDeserialize for ScaleConfig {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SecurityGroupMembership`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct SecurityGroupMembership {
     /// ID of the VPC security group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SecurityGroupMembership$SecurityGroupId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SecurityGroupId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub security_group_id: Option<String>,
     /// State of the membership, for example `active`. It changes while the group, or the set of groups assigned to the cluster, is being modified.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SecurityGroupMembership$Status`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Status",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub status: Option<String>,
 }
 impl SecurityGroupMembership {
@@ -2685,47 +1931,24 @@ impl crate::rt::xml::XmlDeserialize for SecurityGroupMembership {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheConfiguration`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct ServerlessCacheConfiguration {
     /// Name of the serverless cache.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheConfiguration$ServerlessCacheName`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ServerlessCacheName",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub serverless_cache_name: Option<String>,
     /// Cache engine, for example `redis`, `valkey` or `memcached`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheConfiguration$Engine`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Engine",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub engine: Option<String>,
     /// Major version of the engine, for example `7`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheConfiguration$MajorEngineVersion`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "MajorEngineVersion",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub major_engine_version: Option<String>,
 }
 impl ServerlessCacheConfiguration {
@@ -2782,119 +2005,49 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheConfiguration {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshot`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct ServerlessCacheSnapshot {
     /// Name of the snapshot.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshot$ServerlessCacheSnapshotName`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ServerlessCacheSnapshotName",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub serverless_cache_snapshot_name: Option<String>,
     /// Amazon Resource Name (ARN) of the snapshot.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshot$ARN`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ARN",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
+    #[cfg_attr(feature = "serde", serde(rename = "ARN"))]
     pub arn: Option<String>,
     /// ID of the AWS KMS key that encrypts the snapshot.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshot$KmsKeyId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "KmsKeyId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub kms_key_id: Option<String>,
     /// How the snapshot was made, for example `manual` or `automated`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshot$SnapshotType`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SnapshotType",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot_type: Option<String>,
     /// Lifecycle state of the snapshot, for example `creating` or `available`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshot$Status`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Status",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub status: Option<String>,
     /// When the cache data and metadata were captured.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshot$CreateTime`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CreateTime",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub create_time: Option<crate::rt::DateTime>,
     /// When the snapshot will be deleted automatically, if it expires.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshot$ExpiryTime`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ExpiryTime",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub expiry_time: Option<crate::rt::DateTime>,
     /// Size of the snapshot in bytes, given as a decimal string.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshot$BytesUsedForCache`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "BytesUsedForCache",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub bytes_used_for_cache: Option<String>,
     /// Name, engine and engine version of the serverless cache at the moment the snapshot was taken.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheSnapshot$ServerlessCacheConfiguration`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ServerlessCacheConfiguration",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub serverless_cache_configuration: Option<ServerlessCacheConfiguration>,
 }
 impl ServerlessCacheSnapshot {
@@ -3014,347 +2167,125 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshot {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#Snapshot`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct Snapshot {
     /// Name of the snapshot: chosen by the user for manual snapshots, generated by ElastiCache for automatic ones.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$SnapshotName`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SnapshotName",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot_name: Option<String>,
     /// Identifier of the replication group the snapshot was taken from, if any.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$ReplicationGroupId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ReplicationGroupId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub replication_group_id: Option<String>,
     /// Free-text description of the replication group the snapshot came from.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$ReplicationGroupDescription`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ReplicationGroupDescription",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub replication_group_description: Option<String>,
     /// Identifier of the cluster the snapshot was taken from.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$CacheClusterId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheClusterId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_cluster_id: Option<String>,
     /// Lifecycle state: one of `creating`, `available`, `restoring`, `copying` or `deleting`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$SnapshotStatus`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SnapshotStatus",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot_status: Option<String>,
     /// `manual` for user-requested snapshots, `automated` for scheduled backups.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$SnapshotSource`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SnapshotSource",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot_source: Option<String>,
     /// Instance type of the source cluster's nodes, such as `cache.m3.large` or `cache.r6g.xlarge`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$CacheNodeType`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheNodeType",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_node_type: Option<String>,
     /// Cache engine of the source cluster, for example `redis`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$Engine`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Engine",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub engine: Option<String>,
     /// Full engine version of the source cluster, for example `3.2.4`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$EngineVersion`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "EngineVersion",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub engine_version: Option<String>,
     /// Number of nodes in the source cluster (1 for a Valkey or Redis OSS cluster, 1 to 40 for Memcached).
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$NumCacheNodes`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "NumCacheNodes",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub num_cache_nodes: Option<i32>,
     /// Availability Zone of the source cluster.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$PreferredAvailabilityZone`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "PreferredAvailabilityZone",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub preferred_availability_zone: Option<String>,
     /// ARN of the Outpost preferred by the source cluster.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$PreferredOutpostArn`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "PreferredOutpostArn",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub preferred_outpost_arn: Option<String>,
     /// Creation time of the source cluster.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$CacheClusterCreateTime`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheClusterCreateTime",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_cluster_create_time: Option<crate::rt::DateTime>,
     /// Weekly maintenance window of the source cluster in UTC, formatted `ddd:hh24:mi-ddd:hh24:mi` where `ddd` is a lowercase three-letter day (`sun` to `sat`), for example `tue:09:30-tue:10:30`. It lasts at least one hour.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$PreferredMaintenanceWindow`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "PreferredMaintenanceWindow",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub preferred_maintenance_window: Option<String>,
     /// ARN of the Amazon SNS topic the source cluster sends notifications to.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$TopicArn`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "TopicArn",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub topic_arn: Option<String>,
     /// TCP port the source cluster's nodes listen on, for example `6379`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$Port`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Port",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub port: Option<i32>,
     /// Parameter group used by the source cluster.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$CacheParameterGroupName`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheParameterGroupName",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_parameter_group_name: Option<String>,
     /// Subnet group used by the source cluster.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$CacheSubnetGroupName`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "CacheSubnetGroupName",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub cache_subnet_group_name: Option<String>,
     /// ID of the VPC that contains the source cluster's subnet group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$VpcId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "VpcId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub vpc_id: Option<String>,
     /// Whether the source cluster takes part in automatic minor engine version upgrades (Valkey 7.2+ and Redis OSS 6.0+).
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$AutoMinorVersionUpgrade`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "AutoMinorVersionUpgrade",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub auto_minor_version_upgrade: Option<bool>,
     /// Number of days automatic snapshots are kept before deletion; 0 means automatic backups are off. For a manual snapshot it only records the source cluster's setting, since manual snapshots never expire.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$SnapshotRetentionLimit`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SnapshotRetentionLimit",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot_retention_limit: Option<i32>,
     /// Daily UTC time range in which automatic snapshots of the source cluster are taken, for example `07:00-08:00`.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$SnapshotWindow`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "SnapshotWindow",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub snapshot_window: Option<String>,
     /// How many node groups (shards) the snapshot contains; a replication group restored from it must have the same count.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$NumNodeGroups`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "NumNodeGroups",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub num_node_groups: Option<i32>,
     /// Automatic failover setting of the source replication group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$AutomaticFailover`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "AutomaticFailover",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub automatic_failover: Option<AutomaticFailoverStatus>,
     /// The individual cache nodes captured in the snapshot.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$NodeSnapshots`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "NodeSnapshots",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub node_snapshots: Option<Vec<NodeSnapshot>>,
     /// ID of the AWS KMS key that encrypts the snapshot.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$KmsKeyId`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "KmsKeyId",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub kms_key_id: Option<String>,
     /// Amazon Resource Name (ARN) of the snapshot.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$ARN`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "ARN",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
+    #[cfg_attr(feature = "serde", serde(rename = "ARN"))]
     pub arn: Option<String>,
     /// Whether the source used data tiering, which is available on r6gd node types. See [data tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Snapshot$DataTiering`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "DataTiering",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub data_tiering: Option<DataTieringStatus>,
 }
 impl Snapshot {
@@ -3664,32 +2595,16 @@ impl crate::rt::xml::XmlDeserialize for Snapshot {
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-    serde(crate = "crate::rt::serde")
+    serde(crate = "crate::rt::serde", rename_all = "PascalCase")
 )]
 pub struct Tag {
     /// Tag name. Required when a tag is supplied.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Tag$Key`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Key",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub key: Option<String>,
     /// Tag value; may be omitted.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Tag$Value`
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            rename = "Value",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )
-    )]
     pub value: Option<String>,
 }
 impl Tag {
@@ -3724,6 +2639,7 @@ impl crate::rt::query::QuerySerialize for Tag {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#AZMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AzMode {
     /// `single-az`: All nodes go into one Availability Zone.
     SingleAz,
@@ -3809,6 +2725,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for AzMode {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#AuthTokenUpdateStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AuthTokenUpdateStatus {
     /// `SETTING`: A new AUTH token is being set.
     Setting,
@@ -3894,6 +2811,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for AuthTokenUpdateStatus {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#AutomaticFailoverStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AutomaticFailoverStatus {
     /// `enabled`: Automatic failover is turned on.
     Enabled,
@@ -3994,6 +2912,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for AutomaticFailoverStatus {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DataTieringStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataTieringStatus {
     /// `enabled`: Data tiering is in use.
     Enabled,
@@ -4079,6 +2998,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for DataTieringStatus {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DestinationType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DestinationType {
     /// `cloudwatch-logs`: Amazon CloudWatch Logs.
     CloudWatchLogs,
@@ -4164,6 +3084,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for DestinationType {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#IpDiscovery`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IpDiscovery {
     /// `ipv4`: IPv4 addresses.
     Ipv4,
@@ -4249,6 +3170,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for IpDiscovery {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfigurationStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LogDeliveryConfigurationStatus {
     /// `active`: Logs are being delivered.
     Active,
@@ -4355,6 +3277,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for LogDeliveryConfigurationStatus 
 ///
 /// Smithy shape: `com.amazonaws.elasticache#LogFormat`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LogFormat {
     /// `text`: Plain text lines.
     Text,
@@ -4440,6 +3363,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for LogFormat {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#LogType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LogType {
     /// `slow-log`: The slow log: commands that took longer than the configured threshold.
     SlowLog,
@@ -4525,6 +3449,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for LogType {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NetworkType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NetworkType {
     /// `ipv4`: IPv4 only.
     Ipv4,
@@ -4615,6 +3540,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for NetworkType {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#OutpostMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OutpostMode {
     /// `single-outpost`: All nodes on one Outpost.
     SingleOutpost,
@@ -4700,6 +3626,7 @@ impl<'de> crate::rt::serde::Deserialize<'de> for OutpostMode {
 ///
 /// Smithy shape: `com.amazonaws.elasticache#TransitEncryptionMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TransitEncryptionMode {
     /// `preferred`: Encrypted and unencrypted connections are both accepted.
     Preferred,

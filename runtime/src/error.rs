@@ -4,8 +4,13 @@
 //! <RequestId/></ErrorResponse>` (or the older `<Response><Errors><Error>…</Error></Errors>
 //! <RequestID/></Response>`). [`parse_error_response`] extracts the common fields into
 //! [`ErrorMeta`]; the generated code then matches on the code and, for modelled errors, reads
-//! the extra members with [`RawError::deserialize`]. A body that cannot be understood at all
+//! the extra members with [`RawError::modeled`]. A body that cannot be understood at all
 //! becomes a [`ResponseError`].
+//!
+//! The generated error types are thin: each modelled error structure implements
+//! [`ModeledError`] (its code, name and metadata), each error enum implements [`ErrorEnum`]
+//! (how to make its `Unhandled` and `Unparseable` variants, and which kind of error a value
+//! is), and [`parse_response`] / [`parse_error`] do the rest for every operation.
 
 use super::xml::{XmlDeserialize, XmlError, XmlReader};
 use std::fmt;
@@ -160,6 +165,21 @@ impl<'a> RawError<'a> {
             .map_err(|e| ResponseError::new(self.meta.status, self.body, e))
     }
 
+    /// Reads the modelled error `T`: its members from the `<Error>` element, then the
+    /// metadata, and its `message` member from the envelope's `<Message>` when the body had
+    /// no element for that member (awsQuery sends `<Message>`, models name the member
+    /// `message`).
+    pub fn modeled<T: ModeledError>(&self) -> Result<T, ResponseError> {
+        let mut e: T = self.deserialize()?;
+        if let Some(message) = e.message_mut() {
+            if message.is_none() {
+                message.clone_from(&self.meta.message);
+            }
+        }
+        e.set_meta(self.meta.clone());
+        Ok(e)
+    }
+
     fn read_error_element<T: XmlDeserialize>(&self) -> Result<T, XmlError> {
         let mut r = XmlReader::new(self.body);
         r.root()?;
@@ -258,6 +278,125 @@ fn read_error_fields(r: &mut XmlReader<'_>, meta: &mut ErrorMeta) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// A modelled error structure: its members are read from the `<Error>` element, and it keeps
+/// the response's [`ErrorMeta`].
+pub trait ModeledError: XmlDeserialize + std::error::Error + 'static {
+    /// The code the service sends for this error.
+    const CODE: &'static str;
+    /// The shape name, which [`fmt_modeled`] shows for a value without metadata.
+    const NAME: &'static str;
+    /// The error response's metadata (empty for a value built by hand).
+    fn meta(&self) -> &ErrorMeta;
+    /// Replaces the metadata.
+    fn set_meta(&mut self, meta: ErrorMeta);
+    /// The modelled `message` member, if the error has one that is not read from `<Message>`
+    /// itself: [`RawError::modeled`] fills it from the envelope's message when it is unset.
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        None
+    }
+}
+
+/// The `Display` of a modelled error: its metadata (`{code}: {message} (request id: …)`), or
+/// its shape name when it has no code (a value built by hand).
+pub fn fmt_modeled<T: ModeledError>(e: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let meta = e.meta();
+    if meta.code.is_empty() {
+        f.write_str(T::NAME)
+    } else {
+        fmt::Display::fmt(meta, f)
+    }
+}
+
+/// Which kind of error a value of an [`ErrorEnum`] is, borrowed from it.
+#[derive(Debug, Clone, Copy)]
+pub enum ErrorVariant<'a> {
+    /// A modelled error structure, and its metadata.
+    Modeled(&'a (dyn std::error::Error + 'static), &'a ErrorMeta),
+    /// An error code the enum does not model.
+    Unhandled(&'a ErrorMeta),
+    /// A response that could not be parsed.
+    Unparseable(&'a ResponseError),
+}
+
+impl<'a> ErrorVariant<'a> {
+    /// The variant of a modelled error.
+    pub fn modeled<T: ModeledError>(e: &'a T) -> Self {
+        Self::Modeled(e, e.meta())
+    }
+
+    /// The error response's metadata, unless the response could not be parsed.
+    pub fn meta(self) -> Option<&'a ErrorMeta> {
+        match self {
+            Self::Modeled(_, meta) | Self::Unhandled(meta) => Some(meta),
+            Self::Unparseable(_) => None,
+        }
+    }
+
+    /// The `std::error::Error::source` of the enum: the parse failure of an unparseable
+    /// response (a modelled or unhandled error is itself the cause).
+    pub fn source(self) -> Option<&'a (dyn std::error::Error + 'static)> {
+        match self {
+            Self::Unparseable(e) => Some(e),
+            Self::Modeled(..) | Self::Unhandled(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for ErrorVariant<'_> {
+    /// The modelled error's `Display`, the unhandled error's metadata, or the parse failure.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Modeled(e, _) => fmt::Display::fmt(e, f),
+            Self::Unhandled(meta) => fmt::Display::fmt(meta, f),
+            Self::Unparseable(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+/// An error enum (an operation's, or the crate-wide `Error`): a variant per modelled error,
+/// plus `Unhandled` and `Unparseable`.
+pub trait ErrorEnum: Sized {
+    /// The `Unhandled` variant: a code the enum does not model.
+    fn unhandled(meta: ErrorMeta) -> Self;
+    /// The `Unparseable` variant.
+    fn unparseable(error: ResponseError) -> Self;
+    /// Which kind of error `self` is.
+    fn variant(&self) -> ErrorVariant<'_>;
+}
+
+/// Reads the modelled errors of one operation: the variant for the code of `raw`, or `None`
+/// for a code the operation does not model.
+pub type ModeledErrors<E> = fn(&RawError<'_>) -> Option<Result<E, ResponseError>>;
+
+/// Parses an error body into `E`: `modeled` gives the modelled error for the code, a code it
+/// does not know becomes `E::unhandled`, and a body that is not an error response (or whose
+/// modelled members cannot be read) becomes `E::unparseable`.
+pub fn parse_error<E: ErrorEnum>(status: u16, body: &[u8], modeled: ModeledErrors<E>) -> E {
+    let raw = match parse_error_response(status, body) {
+        Ok(raw) => raw,
+        Err(e) => return E::unparseable(e),
+    };
+    match modeled(&raw) {
+        Some(Ok(e)) => e,
+        Some(Err(e)) => E::unparseable(e),
+        None => E::unhandled(raw.into_meta()),
+    }
+}
+
+/// Parses a response: a 2xx body with `output`, anything else with [`parse_error`]. A 2xx
+/// body `output` cannot read becomes `E::unparseable`.
+pub fn parse_response<T, E: ErrorEnum>(
+    status: u16,
+    body: &[u8],
+    modeled: ModeledErrors<E>,
+    output: impl FnOnce(&[u8]) -> Result<T, XmlError>,
+) -> Result<T, E> {
+    if !(200..300).contains(&status) {
+        return Err(parse_error(status, body, modeled));
+    }
+    output(body).map_err(|e| E::unparseable(ResponseError::new(status, body, e)))
 }
 
 /// `s` quoted for an error message, cut to 64 characters (plus `…`) so that a huge value does
@@ -477,6 +616,208 @@ mod tests {
         meta.request_id = Some("r2".to_owned());
         assert_eq!(meta.to_string(), "InvalidParameterValue (request id: r2)");
         assert_eq!(ErrorMeta::default().to_string(), "unknown error");
+    }
+
+    /// A modelled error as the generator writes one: members, `meta`, and a `message` member
+    /// read from `<message>` (so filled from `<Message>`).
+    #[derive(Debug, Default, PartialEq)]
+    struct NotFound {
+        message: Option<String>,
+        snapshot_name: Option<String>,
+        meta: Box<ErrorMeta>,
+    }
+
+    impl XmlDeserialize for NotFound {
+        fn deserialize(r: &mut XmlReader<'_>) -> Result<Self, XmlError> {
+            let mut out = Self::default();
+            while let Some(child) = r.next_child()? {
+                match child.local_name() {
+                    b"message" => out.message = Some(r.read()?),
+                    b"SnapshotName" => out.snapshot_name = Some(r.read()?),
+                    _ => r.skip()?,
+                }
+            }
+            Ok(out)
+        }
+    }
+
+    impl ModeledError for NotFound {
+        const CODE: &'static str = "SnapshotNotFoundFault";
+        const NAME: &'static str = "NotFound";
+        fn meta(&self) -> &ErrorMeta {
+            &self.meta
+        }
+        fn set_meta(&mut self, meta: ErrorMeta) {
+            *self.meta = meta;
+        }
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
+        }
+    }
+
+    impl fmt::Display for NotFound {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt_modeled(self, f)
+        }
+    }
+
+    impl std::error::Error for NotFound {}
+
+    /// An error without a `message` member.
+    #[derive(Debug, Default)]
+    struct Bare {
+        meta: Box<ErrorMeta>,
+    }
+
+    impl XmlDeserialize for Bare {
+        fn deserialize(r: &mut XmlReader<'_>) -> Result<Self, XmlError> {
+            while r.next_child()?.is_some() {
+                r.skip()?;
+            }
+            Ok(Self::default())
+        }
+    }
+
+    impl ModeledError for Bare {
+        const CODE: &'static str = "Bare";
+        const NAME: &'static str = "BareFault";
+        fn meta(&self) -> &ErrorMeta {
+            &self.meta
+        }
+        fn set_meta(&mut self, meta: ErrorMeta) {
+            *self.meta = meta;
+        }
+    }
+
+    impl fmt::Display for Bare {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt_modeled(self, f)
+        }
+    }
+
+    impl std::error::Error for Bare {}
+
+    #[derive(Debug)]
+    enum OpError {
+        NotFound(NotFound),
+        Bare(Bare),
+        Unhandled(ErrorMeta),
+        Unparseable(ResponseError),
+    }
+
+    impl ErrorEnum for OpError {
+        fn unhandled(meta: ErrorMeta) -> Self {
+            Self::Unhandled(meta)
+        }
+        fn unparseable(error: ResponseError) -> Self {
+            Self::Unparseable(error)
+        }
+        fn variant(&self) -> ErrorVariant<'_> {
+            match self {
+                Self::NotFound(e) => ErrorVariant::modeled(e),
+                Self::Bare(e) => ErrorVariant::modeled(e),
+                Self::Unhandled(meta) => ErrorVariant::Unhandled(meta),
+                Self::Unparseable(e) => ErrorVariant::Unparseable(e),
+            }
+        }
+    }
+
+    fn op_modeled(raw: &RawError<'_>) -> Option<Result<OpError, ResponseError>> {
+        Some(match raw.code() {
+            NotFound::CODE => raw.modeled().map(OpError::NotFound),
+            "Bare" => raw.modeled().map(OpError::Bare),
+            _ => return None,
+        })
+    }
+
+    #[test]
+    fn modeled_errors_keep_meta_and_fill_message() {
+        let raw = parse_error_response(404, ERROR.as_bytes()).unwrap();
+        let e: NotFound = raw.modeled().unwrap();
+        assert_eq!(e.snapshot_name.as_deref(), Some("my-snap"));
+        // The body has `<Message>`, the member is read from `<message>`: filled from the meta.
+        assert_eq!(e.message.as_deref(), Some("Snapshot my-snap not found."));
+        assert_eq!(&*e.meta, raw.meta());
+        assert_eq!(
+            e.to_string(),
+            "SnapshotNotFoundFault: Snapshot my-snap not found. (request id: f2c6d4a0-1234, HTTP 404)"
+        );
+        // A member of its own wins over the envelope's message.
+        let body = "<ErrorResponse><Error><Code>SnapshotNotFoundFault</Code><message>member</message>\
+                    <Message>envelope</Message></Error></ErrorResponse>";
+        let raw = parse_error_response(400, body.as_bytes()).unwrap();
+        let e: NotFound = raw.modeled().unwrap();
+        assert_eq!(e.message.as_deref(), Some("member"));
+        assert_eq!(e.meta.message.as_deref(), Some("envelope"));
+        // Without any message both stay unset.
+        let body = "<ErrorResponse><Error><Code>SnapshotNotFoundFault</Code></Error></ErrorResponse>";
+        let e: NotFound = parse_error_response(400, body.as_bytes()).unwrap().modeled().unwrap();
+        assert_eq!(e.message, None);
+        // Built by hand: no code, so `Display` shows the shape name.
+        assert_eq!(NotFound::default().to_string(), "NotFound");
+        assert_eq!(Bare::default().to_string(), "BareFault");
+    }
+
+    #[test]
+    fn parse_error_dispatches_on_the_code() {
+        match parse_error::<OpError>(404, ERROR.as_bytes(), op_modeled) {
+            OpError::NotFound(e) => assert_eq!(e.snapshot_name.as_deref(), Some("my-snap")),
+            other => panic!("{other:?}"),
+        }
+        let body = b"<ErrorResponse><Error><Code>Bare</Code><Message>m</Message></Error></ErrorResponse>";
+        let e = parse_error::<OpError>(400, body, op_modeled);
+        assert!(matches!(e, OpError::Bare(_)));
+        let variant = e.variant();
+        assert_eq!(variant.meta().map(|m| m.code.as_str()), Some("Bare"));
+        assert_eq!(variant.meta().and_then(|m| m.message.as_deref()), Some("m"));
+        assert_eq!(variant.to_string(), "Bare: m (HTTP 400)");
+        assert!(variant.source().is_none());
+
+        let body = b"<ErrorResponse><Error><Code>Other</Code></Error><RequestId>r</RequestId></ErrorResponse>";
+        let e = parse_error::<OpError>(500, body, op_modeled);
+        let OpError::Unhandled(meta) = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(meta.request_id.as_deref(), Some("r"));
+        assert_eq!(e.variant().to_string(), "Other (request id: r, HTTP 500)");
+        assert!(e.variant().source().is_none());
+
+        // Not an error response, or a modelled member that does not parse: unparseable.
+        let e = parse_error::<OpError>(503, b"<html/>", op_modeled);
+        assert!(matches!(e, OpError::Unparseable(_)));
+        assert!(e.variant().meta().is_none());
+        assert!(e.variant().source().unwrap().is::<ResponseError>());
+        assert!(e.variant().to_string().starts_with("could not parse the HTTP 503 response"));
+        let body = b"<ErrorResponse><Error><Code>SnapshotNotFoundFault</Code><SnapshotName><x/></SnapshotName></Error></ErrorResponse>";
+        let OpError::Unparseable(e) = parse_error::<OpError>(400, body, op_modeled) else {
+            panic!("expected unparseable")
+        };
+        assert_eq!(e.xml_error().path(), "/ErrorResponse/Error/SnapshotName");
+        // An operation without modelled errors.
+        let e = parse_error::<OpError>(404, ERROR.as_bytes(), |_| None);
+        assert!(matches!(e, OpError::Unhandled(_)));
+    }
+
+    #[test]
+    fn parse_response_splits_on_the_status() {
+        let ok = |body: &[u8]| -> Result<usize, XmlError> {
+            if body.starts_with(b"<ok") {
+                Ok(body.len())
+            } else {
+                Err(XmlError::new("/", "not ok"))
+            }
+        };
+        assert_eq!(parse_response::<_, OpError>(200, b"<ok/>", op_modeled, ok).unwrap(), 5);
+        assert_eq!(parse_response::<_, OpError>(299, b"<ok/>", op_modeled, ok).unwrap(), 5);
+        let e = parse_response::<_, OpError>(200, b"<no/>", op_modeled, ok).unwrap_err();
+        let OpError::Unparseable(e) = e else {
+            panic!("{e:?}")
+        };
+        assert_eq!((e.status(), e.body_start()), (200, "<no/>"));
+        let e = parse_response::<_, OpError>(404, ERROR.as_bytes(), op_modeled, ok).unwrap_err();
+        assert!(matches!(e, OpError::NotFound(_)));
+        let e = parse_response::<_, OpError>(199, b"<ok/>", op_modeled, ok).unwrap_err();
+        assert!(matches!(e, OpError::Unparseable(_)));
     }
 
     #[test]

@@ -156,8 +156,30 @@ fn method(scope: &Scope<'_>, op: &Operation) -> TokenStream {
             op.name, op.module.text, op.type_name.text
         )
     };
+    // The input and output under their uniform names (`{Op}Input`, `{Op}Output`).
+    let io_name = |alias: &Option<crate::naming::RustName>, id: &Option<String>| {
+        let name = alias.as_ref().map(|a| a.text.clone()).or_else(|| {
+            id.as_ref()
+                .and_then(|id| scope.ir.structure(id))
+                .map(|s| s.name.text.clone())
+        })?;
+        Some(if op.module.raw {
+            format!("`{name}`")
+        } else {
+            format!("[`{name}`](crate::operation::{}::{name})", op.module.text)
+        })
+    };
+    let io = match (
+        io_name(&op.input_alias, &op.input),
+        io_name(&op.output_alias, &op.output),
+    ) {
+        (Some(i), Some(o)) => format!(" Takes {i}, returns {o}."),
+        (Some(i), None) => format!(" Takes {i}."),
+        (None, Some(o)) => format!(" Returns {o}."),
+        (None, None) => String::new(),
+    };
     let docs = doc_attrs(&format!(
-        "{}\n\nSends {sends}. {}",
+        "{}\n\nSends {sends}.{io} {}",
         summary(op),
         retry_note(op)
     ));

@@ -161,7 +161,8 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
         "## Layout\n\n\
          - `client` (feature `client`, on by default): the async `Client`, with one method per \
          operation, SigV4 signing, retries and paginators.\n\
-         - [`operation`]: one module per operation with its input, output, request serializer \
+         - [`operation`]: one module per operation with its input, output (also under the \
+         uniform names `{{Op}}Input` and `{{Op}}Output`), request serializer \
          (`serialize_request`), response parser (`parse_response`) and error enum.\n\
          - [`types`]: structures and enums shared between operations.\n\
          - [`error`]: the modelled errors and [`Error`], which every operation error converts into.\n\

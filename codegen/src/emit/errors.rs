@@ -1,6 +1,7 @@
 //! Error enums: each operation's (`CopySnapshotError`) and the crate-wide
 //! `Error` share one shape, a variant per modelled error plus `Unhandled` and
-//! `Unparseable`, with the same accessors, `Display` and `std::error::Error`.
+//! `Unparseable`, with the same accessors, `Display` and `std::error::Error`, all
+//! through the runtime's `ErrorEnum` trait.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -17,6 +18,7 @@ pub fn error_enum(
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// An error code not modelled here, kept with its code, message, request id and status.
@@ -28,11 +30,7 @@ pub fn error_enum(
         impl #name {
             /// The error response's metadata, unless the response could not be parsed.
             pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
-                match self {
-                    #(Self::#names(e) => Some(&*e.meta),)*
-                    Self::Unhandled(meta) => Some(meta),
-                    Self::Unparseable(_) => None,
-                }
+                crate::rt::error::ErrorEnum::variant(self).meta()
             }
 
             /// The error code the service sent.
@@ -51,22 +49,34 @@ pub fn error_enum(
             }
         }
 
+        impl crate::rt::error::ErrorEnum for #name {
+            fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
+                Self::Unhandled(meta)
+            }
+
+            fn unparseable(error: crate::rt::ResponseError) -> Self {
+                Self::Unparseable(error)
+            }
+
+            fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
+                use crate::rt::error::ErrorVariant;
+                match self {
+                    #(Self::#names(e) => ErrorVariant::modeled(e),)*
+                    Self::Unhandled(meta) => ErrorVariant::Unhandled(meta),
+                    Self::Unparseable(e) => ErrorVariant::Unparseable(e),
+                }
+            }
+        }
+
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(Self::#names(e) => ::std::fmt::Display::fmt(e, f),)*
-                    Self::Unhandled(meta) => ::std::fmt::Display::fmt(meta, f),
-                    Self::Unparseable(e) => ::std::fmt::Display::fmt(e, f),
-                }
+                ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
             }
         }
 
         impl ::std::error::Error for #name {
             fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    Self::Unparseable(e) => Some(e),
-                    _ => None,
-                }
+                crate::rt::error::ErrorEnum::variant(self).source()
             }
         }
     }

@@ -78,9 +78,51 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
         op_docs.push_str(&example_docs);
     }
     let docs = item_docs(Some(&op_docs), "", &op.id);
+    let alias_names: Vec<String> = [&op.input_alias, &op.output_alias]
+        .into_iter()
+        .flatten()
+        // rustdoc resolves these module docs beside the outer `mod` docs: full paths, which
+        // it cannot resolve through a raw module name (`r#loop`).
+        .map(|a| {
+            if op.module.raw {
+                format!("`{}`", a.text)
+            } else {
+                format!(
+                    "[`{}`](crate::operation::{}::{})",
+                    a.text, op.module.text, a.text
+                )
+            }
+        })
+        .collect();
+    let also = if alias_names.is_empty() {
+        String::new()
+    } else {
+        format!(" (also named {})", alias_names.join(" and "))
+    };
     let module_doc = format!(
-        " The `{wire}` operation: its input and output, the request serializer, the response parser and its errors."
+        " The `{wire}` operation: its input and output{also}, the request serializer, the response parser and its errors."
     );
+    let aliases = [
+        (&op.input_alias, &op.input, "input"),
+        (&op.output_alias, &op.output, "output"),
+    ]
+    .into_iter()
+    .filter_map(|(alias, id, which)| {
+        let (alias, id) = (alias.as_ref()?, id.as_ref()?);
+        let target = scope.type_path(id);
+        let link = ir.structure(id).map_or(String::new(), |s| {
+            if s.placement == here {
+                format!(" [`{}`]", s.name.text)
+            } else {
+                format!(" [`{}`]({})", s.name.text, super::doc_link(&s.placement, &s.name))
+            }
+        });
+        let doc = format!(
+            " The {which} of `{wire}`,{link} under the name every operation module gives its {which}."
+        );
+        let alias = alias.ident();
+        Some(quote!(#[doc = #doc] pub type #alias = #target;))
+    });
 
     let variants = op.errors.iter().map(|id| {
         let s = ir.structure(id);
@@ -104,22 +146,30 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
         .collect();
     let dispatch = op.errors.iter().filter_map(|id| ir.structure(id)).map(|s| {
         let name = s.name.ident();
-        let path = scope.type_path(&s.id);
         let code = s.error.as_ref().map_or(String::new(), |e| e.code.clone());
-        quote! {
-            #code => #path::from_raw(raw).map_or_else(#error_name::Unparseable, #error_name::#name),
-        }
+        quote!(#code => raw.modeled().map(Self::#name),)
     });
     let error_doc = format!(" The errors `{wire}` can return.");
-    let dispatch_body = if op.errors.is_empty() {
-        quote!(#error_name::Unhandled(raw.into_meta()))
+    let (option, some, none) = (scope.std("Option"), scope.std("Some"), scope.std("None"));
+    let (modeled_arg, modeled_fn) = if op.errors.is_empty() {
+        (quote!(|_| #none), quote!())
     } else {
-        quote! {
-            match raw.code() {
-                #(#dispatch)*
-                _ => #error_name::Unhandled(raw.into_meta()),
-            }
-        }
+        let doc = format!(" The modelled error with the code of `raw`, or `None` for a code `{wire}` does not model.");
+        (
+            quote!(#error_name::modeled),
+            quote! {
+                impl #error_name {
+                    #[doc = #doc]
+                    fn modeled(raw: &crate::rt::RawError<'_>) -> #option<#result<Self, crate::rt::ResponseError>> {
+                        let error = match raw.code() {
+                            #(#dispatch)*
+                            _ => return #none,
+                        };
+                        #some(error)
+                    }
+                }
+            },
+        )
     };
 
     let variant_decls: Vec<TokenStream> = variants.collect();
@@ -160,6 +210,8 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
             }
         }
 
+        #(#aliases)*
+
         #[doc = #request_doc]
         pub fn serialize_request(input: &#input_ty) -> #string {
             serialize(input, &crate::rt::RequestOptions::default())
@@ -180,30 +232,22 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
 
         #[doc = #parse_doc]
         pub fn parse_response(status: u16, body: &[u8]) -> #result<#output_ty, #error_name> {
-            if !(200..300).contains(&status) {
-                return Err(parse_error(status, body));
-            }
-            #parse_ok.map_err(|e| #error_name::Unparseable(crate::rt::ResponseError::new(status, body, e)))
-        }
-
-        fn parse_error(status: u16, body: &[u8]) -> #error_name {
-            let raw = match crate::rt::error::parse_error_response(status, body) {
-                Ok(raw) => raw,
-                Err(e) => return #error_name::Unparseable(e),
-            };
-            #dispatch_body
+            crate::rt::error::parse_response(status, body, #modeled_arg, |body| #parse_ok)
         }
 
         #(#structs)*
 
         #error_enum
 
+        #modeled_fn
+
         impl From<#error_name> for crate::Error {
             fn from(e: #error_name) -> Self {
+                use #error_name as E;
                 match e {
-                    #(#error_name::#names(e) => crate::Error::#names(e),)*
-                    #error_name::Unhandled(meta) => crate::Error::Unhandled(meta),
-                    #error_name::Unparseable(e) => crate::Error::Unparseable(e),
+                    #(E::#names(e) => Self::#names(e),)*
+                    E::Unhandled(meta) => Self::Unhandled(meta),
+                    E::Unparseable(e) => Self::Unparseable(e),
                 }
             }
         }

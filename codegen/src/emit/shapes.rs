@@ -3,18 +3,20 @@
 
 use super::{de, item_docs, ser, Scope};
 use crate::ir::{Enum, Member, Structure, Ty};
+use crate::naming::SerdeRule;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 const SERDE_DERIVE: &str = "crate::rt::serde";
 
-/// The `cfg_attr` that derives serde for a type.
-fn serde_derive() -> TokenStream {
+/// The `cfg_attr` that derives serde for a type, with its `rename_all` rule if any.
+fn serde_derive(rule: SerdeRule) -> TokenStream {
+    let rename_all = rule.attr().map(|r| quote!(, rename_all = #r));
     quote! {
         #[cfg_attr(
             feature = "serde",
             derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
-            serde(crate = #SERDE_DERIVE)
+            serde(crate = #SERDE_DERIVE #rename_all)
         )]
     }
 }
@@ -82,7 +84,15 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
         &format!("The `{}` structure.", s.name.text),
         &s.id,
     );
-    let serde = serde_derive();
+    // One struct-level rule for the model's member names, and a `rename` only for the
+    // members it does not produce. No `default` (serde reads a missing `Option` as `None`)
+    // and no `skip_serializing_if`: `None` serializes as `null`, which reads back as `None`.
+    let rule = SerdeRule::best(
+        s.members
+            .iter()
+            .map(|m| (m.field.text.as_str(), m.name.as_str())),
+    );
+    let serde = serde_derive(rule);
     let default = if s.has_required() {
         quote!()
     } else {
@@ -91,14 +101,18 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
     let fields = s.members.iter().map(|m| {
         let field = m.field.ident();
         let ty = field_ty(scope, m);
-        let docs = item_docs(m.docs.as_deref(), &format!("The `{}` member.", m.name), &format!("{}${}", s.id, m.name));
+        let docs = item_docs(
+            m.docs.as_deref(),
+            &format!("The `{}` member.", m.name),
+            &format!("{}${}", s.id, m.name),
+        );
         let wire = &m.name;
-        let serde = if m.optional {
-            quote!(#[cfg_attr(feature = "serde", serde(rename = #wire, default, skip_serializing_if = "::core::option::Option::is_none"))])
-        } else {
-            quote!(#[cfg_attr(feature = "serde", serde(rename = #wire))])
-        };
-        let deprecated = m.deprecated.as_ref().map(|msg| quote!(#[deprecated(note = #msg)]));
+        let serde = (rule.apply(&m.field.text).as_deref() != Some(wire.as_str()))
+            .then(|| quote!(#[cfg_attr(feature = "serde", serde(rename = #wire))]));
+        let deprecated = m
+            .deprecated
+            .as_ref()
+            .map(|msg| quote!(#[deprecated(note = #msg)]));
         quote! { #docs #deprecated #serde pub #field: #ty, }
     });
     let meta_field = s.error.as_ref().map(|_| {
@@ -168,53 +182,66 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
         .any(|m| m.deprecated.is_some())
         .then(|| quote!(#[allow(deprecated)]));
     let new_allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let error_impls = s.error.as_ref().map(|e| {
-        let shape = &s.name.text;
+    let code_const = s.error.as_ref().map(|e| {
         let code = &e.code;
+        quote! {
+            /// The code the service sends for this error.
+            pub const CODE: &'static str = #code;
+        }
+    });
+    let error_impls = s.error.as_ref().map(|_| {
+        let shape = &s.name.text;
         // awsQuery sends the message as `<Message>`, while models name the member
-        // `message`: fill it from the envelope when the body had no such element.
-        let fill_message = s
+        // `message`: the runtime fills it from the envelope when the body had no such element.
+        let message_mut = s
             .members
             .iter()
-            .find(|m| m.name.eq_ignore_ascii_case("message") && m.ty == Ty::String && m.optional && m.xml_name != "Message")
+            .find(|m| {
+                m.name.eq_ignore_ascii_case("message")
+                    && m.ty == Ty::String
+                    && m.optional
+                    && m.xml_name != "Message"
+            })
             .map(|m| {
                 let field = m.field.ident();
+                let (option, some, string) =
+                    (scope.std("Option"), scope.std("Some"), scope.std("String"));
                 quote! {
-                    if e.#field.is_none() {
-                        e.#field = e.meta.message.clone();
+                    fn message_mut(&mut self) -> #option<&mut #option<#string>> {
+                        #some(&mut self.#field)
                     }
                 }
             });
         quote! {
-            impl #name {
-                /// The code the service sends for this error.
-                pub const CODE: &'static str = #code;
-
-                /// Reads the modelled members from an error response and keeps its metadata.
-                pub(crate) fn from_raw(raw: crate::rt::RawError<'_>) -> ::core::result::Result<Self, crate::rt::ResponseError> {
-                    let mut e: Self = raw.deserialize()?;
-                    e.meta = ::std::boxed::Box::new(raw.into_meta());
-                    #fill_message
-                    Ok(e)
+            impl crate::rt::error::ModeledError for #name {
+                const CODE: &'static str = Self::CODE;
+                const NAME: &'static str = #shape;
+                fn meta(&self) -> &crate::rt::ErrorMeta {
+                    &self.meta
                 }
+                fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
+                    *self.meta = meta;
+                }
+                #message_mut
             }
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    if self.meta.code.is_empty() {
-                        f.write_str(#shape)
-                    } else {
-                        ::std::fmt::Display::fmt(&self.meta, f)
-                    }
+                    crate::rt::error::fmt_modeled(self, f)
                 }
             }
             impl ::std::error::Error for #name {}
         }
     });
+    // Structures only ever received, and errors, may gain members without breaking users:
+    // they are built with `new()` and setters outside the crate, never with a literal.
+    let non_exhaustive = (s.error.is_some() || (s.directions.output && !s.directions.input))
+        .then(|| quote!(#[non_exhaustive]));
     let ser = s.directions.input.then(|| ser::structure_impl(scope, s));
     let de = s.directions.output.then(|| de::structure_impl(scope, s));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default)]
+        #non_exhaustive
         #serde
         pub struct #name {
             #(#fields)*
@@ -223,6 +250,7 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
 
         #allow_deprecated
         impl #name {
+            #code_const
             #[doc = #ctor_doc]
             #new_allow
             pub fn new(#(#ctor_params),*) -> Self {
@@ -381,6 +409,7 @@ pub fn enumeration(scope: &Scope<'_>, e: &Enum) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = #unknown_doc]

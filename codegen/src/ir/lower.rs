@@ -132,6 +132,7 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
     }
 
     mark_boxed(&mut structures);
+    set_io_aliases(&mut operations, &structures);
     check_names(&operations, &structures, &enums)?;
 
     let service_docs = service
@@ -367,6 +368,9 @@ impl<'m> Lowering<'m> {
             id: id.to_owned(),
             type_name: naming::camel(&name),
             error_name: naming::camel(&format!("{name}Error")),
+            // Set once the structures are placed (`set_io_aliases`).
+            input_alias: None,
+            output_alias: None,
             module,
             name,
             input,
@@ -970,6 +974,55 @@ fn check_unique(items: impl IntoIterator<Item = (String, String)>, what: &str) -
     Ok(())
 }
 
+/// Names each operation's input and output `{Op}Input` / `{Op}Output` in its module, unless
+/// the structure is already there under that name.
+fn set_io_aliases(operations: &mut [Operation], structures: &[Structure]) {
+    for op in operations {
+        let here = Placement::Operation(op.module.clone());
+        let alias = |id: &Option<String>, suffix: &str| {
+            let id = id.as_ref()?;
+            let name = naming::camel(&format!("{}{suffix}", op.name));
+            let already = structures
+                .iter()
+                .any(|s| &s.id == id && s.placement == here && s.name == name);
+            (!already).then_some(name)
+        };
+        let (input, output) = (alias(&op.input, "Input"), alias(&op.output, "Output"));
+        op.input_alias = input;
+        op.output_alias = output;
+    }
+}
+
+/// Checks that the `{Op}Input` / `{Op}Output` aliases of `op` name nothing else in its module.
+fn check_io_aliases(op: &Operation, structures: &[Structure]) -> Result<()> {
+    let here = Placement::Operation(op.module.clone());
+    let aliases = [
+        (&op.input_alias, &op.input, "input"),
+        (&op.output_alias, &op.output, "output"),
+    ];
+    for (alias, target, which) in aliases {
+        let (Some(alias), Some(target)) = (alias, target) else {
+            continue;
+        };
+        // The operation type and the error enum end in other words than `Input` and `Output`.
+        let other = structures
+            .iter()
+            .find(|s| s.placement == here && s.name == *alias);
+        if let Some(other) = other {
+            return Err(Error::new(
+                &op.id,
+                format!(
+                    "`{}` in `operation::{}` is the alias of the operation's {which} `{target}` (every operation module has one), but the structure `{}` there has that name too; rename that structure in the model (for example by renaming the shape)",
+                    alias.text,
+                    op.module.source(),
+                    other.id,
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Checks that no two items share a Rust name where they would meet.
 fn check_names(operations: &[Operation], structures: &[Structure], enums: &[Enum]) -> Result<()> {
     for s in structures {
@@ -1018,6 +1071,7 @@ fn check_names(operations: &[Operation], structures: &[Structure], enums: &[Enum
                 ),
             ]);
         check_unique(items, "type")?;
+        check_io_aliases(op, structures)?;
         let variants = op
             .errors
             .iter()

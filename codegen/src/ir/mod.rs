@@ -72,6 +72,11 @@ pub struct Operation {
     pub type_name: RustName,
     /// The error enum (`CopySnapshotError`).
     pub error_name: RustName,
+    /// The alias `{Op}Input` for the input structure in the operation's module, unless the
+    /// operation has no input or its input structure already has that name there.
+    pub input_alias: Option<RustName>,
+    /// The alias `{Op}Output` for the output structure, likewise.
+    pub output_alias: Option<RustName>,
     /// Input structure id.
     pub input: Option<String>,
     /// Output structure id.

@@ -1331,7 +1331,8 @@ fn first_pair_difference(
 
 /// `serde_json::to_value`, except that NaN and ±infinity become the strings
 /// `"NaN"`, `"Infinity"` and `"-Infinity"` (as the oracle writes them)
-/// instead of `null`, so a wrong non-finite value cannot hide.
+/// instead of `null`, so a wrong non-finite value cannot hide, and that unset
+/// (`None`) members are left out, as botocore leaves them out.
 pub struct JsonSerializer;
 
 #[derive(Debug)]
@@ -1556,7 +1557,14 @@ mod json_ser {
             key: &'static str,
             v: &T,
         ) -> Result<()> {
-            self.0.insert(key.to_owned(), v.serialize(JsonSerializer)?);
+            // An unset member serializes as `null`; botocore leaves it out. (Only `None`
+            // gives `null` here: no generated field is a unit.)
+            match v.serialize(JsonSerializer)? {
+                Value::Null => {}
+                value => {
+                    self.0.insert(key.to_owned(), value);
+                }
+            }
             Ok(())
         }
         fn end(self) -> Result<Value> {
