@@ -743,15 +743,20 @@ mod tests {
             "SnapshotNotFoundFault: Snapshot my-snap not found. (request id: f2c6d4a0-1234, HTTP 404)"
         );
         // A member of its own wins over the envelope's message.
-        let body = "<ErrorResponse><Error><Code>SnapshotNotFoundFault</Code><message>member</message>\
+        let body =
+            "<ErrorResponse><Error><Code>SnapshotNotFoundFault</Code><message>member</message>\
                     <Message>envelope</Message></Error></ErrorResponse>";
         let raw = parse_error_response(400, body.as_bytes()).unwrap();
         let e: NotFound = raw.modeled().unwrap();
         assert_eq!(e.message.as_deref(), Some("member"));
         assert_eq!(e.meta.message.as_deref(), Some("envelope"));
         // Without any message both stay unset.
-        let body = "<ErrorResponse><Error><Code>SnapshotNotFoundFault</Code></Error></ErrorResponse>";
-        let e: NotFound = parse_error_response(400, body.as_bytes()).unwrap().modeled().unwrap();
+        let body =
+            "<ErrorResponse><Error><Code>SnapshotNotFoundFault</Code></Error></ErrorResponse>";
+        let e: NotFound = parse_error_response(400, body.as_bytes())
+            .unwrap()
+            .modeled()
+            .unwrap();
         assert_eq!(e.message, None);
         // Built by hand: no code, so `Display` shows the shape name.
         assert_eq!(NotFound::default().to_string(), "NotFound");
@@ -764,7 +769,8 @@ mod tests {
             OpError::NotFound(e) => assert_eq!(e.snapshot_name.as_deref(), Some("my-snap")),
             other => panic!("{other:?}"),
         }
-        let body = b"<ErrorResponse><Error><Code>Bare</Code><Message>m</Message></Error></ErrorResponse>";
+        let body =
+            b"<ErrorResponse><Error><Code>Bare</Code><Message>m</Message></Error></ErrorResponse>";
         let e = parse_error::<OpError>(400, body, op_modeled);
         assert!(matches!(e, OpError::Bare(_)));
         let variant = e.variant();
@@ -787,7 +793,10 @@ mod tests {
         assert!(matches!(e, OpError::Unparseable(_)));
         assert!(e.variant().meta().is_none());
         assert!(e.variant().source().unwrap().is::<ResponseError>());
-        assert!(e.variant().to_string().starts_with("could not parse the HTTP 503 response"));
+        assert!(e
+            .variant()
+            .to_string()
+            .starts_with("could not parse the HTTP 503 response"));
         let body = b"<ErrorResponse><Error><Code>SnapshotNotFoundFault</Code><SnapshotName><x/></SnapshotName></Error></ErrorResponse>";
         let OpError::Unparseable(e) = parse_error::<OpError>(400, body, op_modeled) else {
             panic!("expected unparseable")
@@ -807,8 +816,14 @@ mod tests {
                 Err(XmlError::new("/", "not ok"))
             }
         };
-        assert_eq!(parse_response::<_, OpError>(200, b"<ok/>", op_modeled, ok).unwrap(), 5);
-        assert_eq!(parse_response::<_, OpError>(299, b"<ok/>", op_modeled, ok).unwrap(), 5);
+        assert_eq!(
+            parse_response::<_, OpError>(200, b"<ok/>", op_modeled, ok).unwrap(),
+            5
+        );
+        assert_eq!(
+            parse_response::<_, OpError>(299, b"<ok/>", op_modeled, ok).unwrap(),
+            5
+        );
         let e = parse_response::<_, OpError>(200, b"<no/>", op_modeled, ok).unwrap_err();
         let OpError::Unparseable(e) = e else {
             panic!("{e:?}")
