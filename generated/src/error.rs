@@ -65,9 +65,7 @@ impl crate::rt::xml::XmlDeserialize for CacheClusterAlreadyExistsFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -136,9 +134,7 @@ impl crate::rt::xml::XmlDeserialize for CacheClusterNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -207,9 +203,7 @@ impl crate::rt::xml::XmlDeserialize for CacheParameterGroupNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -278,9 +272,7 @@ impl crate::rt::xml::XmlDeserialize for CacheSecurityGroupNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -349,9 +341,7 @@ impl crate::rt::xml::XmlDeserialize for CacheSubnetGroupNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -420,9 +410,7 @@ impl crate::rt::xml::XmlDeserialize for ClusterQuotaForCustomerExceededFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -491,9 +479,7 @@ impl crate::rt::xml::XmlDeserialize for InsufficientCacheClusterCapacityFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -562,9 +548,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidCacheClusterStateFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -633,9 +617,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidParameterCombinationException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -704,9 +686,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidParameterValueException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -775,9 +755,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidReplicationGroupStateFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -846,9 +824,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidServerlessCacheSnapshotStateFault
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -917,9 +893,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidServerlessCacheStateFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -988,9 +962,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidSnapshotStateFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1059,9 +1031,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidVpcNetworkStateFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1130,9 +1100,7 @@ impl crate::rt::xml::XmlDeserialize for NodeQuotaForClusterExceededFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1201,9 +1169,7 @@ impl crate::rt::xml::XmlDeserialize for NodeQuotaForCustomerExceededFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1272,9 +1238,7 @@ impl crate::rt::xml::XmlDeserialize for ReplicationGroupNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1343,9 +1307,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1414,9 +1376,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotAlreadyExistsFaul
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1485,9 +1445,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1556,9 +1514,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotQuotaExceededFaul
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1627,9 +1583,7 @@ impl crate::rt::xml::XmlDeserialize for ServiceLinkedRoleNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1698,9 +1652,7 @@ impl crate::rt::xml::XmlDeserialize for SnapshotAlreadyExistsFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1769,9 +1721,7 @@ impl crate::rt::xml::XmlDeserialize for SnapshotFeatureNotSupportedFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1840,9 +1790,7 @@ impl crate::rt::xml::XmlDeserialize for SnapshotNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1911,9 +1859,7 @@ impl crate::rt::xml::XmlDeserialize for SnapshotQuotaExceededFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1982,9 +1928,7 @@ impl crate::rt::xml::XmlDeserialize for TagQuotaPerResourceExceeded {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }

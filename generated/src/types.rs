@@ -403,104 +403,99 @@ impl crate::rt::xml::XmlDeserialize for CacheCluster {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"CacheClusterId" => {
-                    out.cache_cluster_id = Some(r.read()?);
-                }
+                b"CacheClusterId" => r.once(&mut out.cache_cluster_id, |r| r.read())?,
                 b"ConfigurationEndpoint" => {
-                    out.configuration_endpoint = Some(r.structure()?);
+                    r.once(&mut out.configuration_endpoint, |r| r.structure())?
                 }
                 b"ClientDownloadLandingPage" => {
-                    out.client_download_landing_page = Some(r.read()?);
+                    r.once(&mut out.client_download_landing_page, |r| r.read())?
                 }
-                b"CacheNodeType" => {
-                    out.cache_node_type = Some(r.read()?);
-                }
-                b"Engine" => {
-                    out.engine = Some(r.read()?);
-                }
-                b"EngineVersion" => {
-                    out.engine_version = Some(r.read()?);
-                }
+                b"CacheNodeType" => r.once(&mut out.cache_node_type, |r| r.read())?,
+                b"Engine" => r.once(&mut out.engine, |r| r.read())?,
+                b"EngineVersion" => r.once(&mut out.engine_version, |r| r.read())?,
                 b"CacheClusterStatus" => {
-                    out.cache_cluster_status = Some(r.read()?);
+                    r.once(&mut out.cache_cluster_status, |r| r.read())?
                 }
-                b"NumCacheNodes" => {
-                    out.num_cache_nodes = Some(r.read()?);
-                }
+                b"NumCacheNodes" => r.once(&mut out.num_cache_nodes, |r| r.read())?,
                 b"PreferredAvailabilityZone" => {
-                    out.preferred_availability_zone = Some(r.read()?);
+                    r.once(&mut out.preferred_availability_zone, |r| r.read())?
                 }
                 b"PreferredOutpostArn" => {
-                    out.preferred_outpost_arn = Some(r.read()?);
+                    r.once(&mut out.preferred_outpost_arn, |r| r.read())?
                 }
                 b"CacheClusterCreateTime" => {
-                    out.cache_cluster_create_time = Some(r.read()?);
+                    r.once(&mut out.cache_cluster_create_time, |r| r.read())?
                 }
                 b"PreferredMaintenanceWindow" => {
-                    out.preferred_maintenance_window = Some(r.read()?);
+                    r.once(&mut out.preferred_maintenance_window, |r| r.read())?
                 }
                 b"PendingModifiedValues" => {
-                    out.pending_modified_values = Some(r.structure()?);
+                    r.once(&mut out.pending_modified_values, |r| r.structure())?
                 }
                 b"NotificationConfiguration" => {
-                    out.notification_configuration = Some(r.structure()?);
+                    r.once(&mut out.notification_configuration, |r| r.structure())?
                 }
                 b"CacheSecurityGroups" => {
-                    out.cache_security_groups = Some(r.list(|r| r.structure())?);
+                    r.once(
+                        &mut out.cache_security_groups,
+                        |r| r.list("CacheSecurityGroup", |r| r.structure()),
+                    )?
                 }
                 b"CacheParameterGroup" => {
-                    out.cache_parameter_group = Some(r.structure()?);
+                    r.once(&mut out.cache_parameter_group, |r| r.structure())?
                 }
                 b"CacheSubnetGroupName" => {
-                    out.cache_subnet_group_name = Some(r.read()?);
+                    r.once(&mut out.cache_subnet_group_name, |r| r.read())?
                 }
                 b"CacheNodes" => {
-                    out.cache_nodes = Some(r.list(|r| r.structure())?);
+                    r.once(
+                        &mut out.cache_nodes,
+                        |r| r.list("CacheNode", |r| r.structure()),
+                    )?
                 }
                 b"AutoMinorVersionUpgrade" => {
-                    out.auto_minor_version_upgrade = Some(r.read()?);
+                    r.once(&mut out.auto_minor_version_upgrade, |r| r.read())?
                 }
                 b"SecurityGroups" => {
-                    out.security_groups = Some(r.list(|r| r.structure())?);
+                    r.once(
+                        &mut out.security_groups,
+                        |r| r.list("member", |r| r.structure()),
+                    )?
                 }
                 b"ReplicationGroupId" => {
-                    out.replication_group_id = Some(r.read()?);
+                    r.once(&mut out.replication_group_id, |r| r.read())?
                 }
                 b"SnapshotRetentionLimit" => {
-                    out.snapshot_retention_limit = Some(r.read()?);
+                    r.once(&mut out.snapshot_retention_limit, |r| r.read())?
                 }
-                b"SnapshotWindow" => {
-                    out.snapshot_window = Some(r.read()?);
-                }
-                b"AuthTokenEnabled" => {
-                    out.auth_token_enabled = Some(r.read()?);
-                }
+                b"SnapshotWindow" => r.once(&mut out.snapshot_window, |r| r.read())?,
+                b"AuthTokenEnabled" => r.once(&mut out.auth_token_enabled, |r| r.read())?,
                 b"AuthTokenLastModifiedDate" => {
-                    out.auth_token_last_modified_date = Some(r.read()?);
+                    r.once(&mut out.auth_token_last_modified_date, |r| r.read())?
                 }
                 b"TransitEncryptionEnabled" => {
-                    out.transit_encryption_enabled = Some(r.read()?);
+                    r.once(&mut out.transit_encryption_enabled, |r| r.read())?
                 }
                 b"AtRestEncryptionEnabled" => {
-                    out.at_rest_encryption_enabled = Some(r.read()?);
+                    r.once(&mut out.at_rest_encryption_enabled, |r| r.read())?
                 }
-                b"ARN" => {
-                    out.arn = Some(r.read()?);
-                }
+                b"ARN" => r.once(&mut out.arn, |r| r.read())?,
                 b"ReplicationGroupLogDeliveryEnabled" => {
-                    out.replication_group_log_delivery_enabled = Some(r.read()?);
+                    r.once(
+                        &mut out.replication_group_log_delivery_enabled,
+                        |r| r.read(),
+                    )?
                 }
                 b"LogDeliveryConfigurations" => {
-                    out.log_delivery_configurations = Some(r.list(|r| r.structure())?);
+                    r.once(
+                        &mut out.log_delivery_configurations,
+                        |r| r.list("LogDeliveryConfiguration", |r| r.structure()),
+                    )?
                 }
-                b"NetworkType" => {
-                    out.network_type = Some(r.read()?);
-                }
-                b"IpDiscovery" => {
-                    out.ip_discovery = Some(r.read()?);
-                }
+                b"NetworkType" => r.once(&mut out.network_type, |r| r.read())?,
+                b"IpDiscovery" => r.once(&mut out.ip_discovery, |r| r.read())?,
                 b"TransitEncryptionMode" => {
-                    out.transit_encryption_mode = Some(r.read()?);
+                    r.once(&mut out.transit_encryption_mode, |r| r.read())?
                 }
                 _ => r.skip()?,
             }
@@ -622,29 +617,23 @@ impl crate::rt::xml::XmlDeserialize for CacheNode {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"CacheNodeId" => {
-                    out.cache_node_id = Some(r.read()?);
-                }
-                b"CacheNodeStatus" => {
-                    out.cache_node_status = Some(r.read()?);
-                }
+                b"CacheNodeId" => r.once(&mut out.cache_node_id, |r| r.read())?,
+                b"CacheNodeStatus" => r.once(&mut out.cache_node_status, |r| r.read())?,
                 b"CacheNodeCreateTime" => {
-                    out.cache_node_create_time = Some(r.read()?);
+                    r.once(&mut out.cache_node_create_time, |r| r.read())?
                 }
-                b"Endpoint" => {
-                    out.endpoint = Some(r.structure()?);
-                }
+                b"Endpoint" => r.once(&mut out.endpoint, |r| r.structure())?,
                 b"ParameterGroupStatus" => {
-                    out.parameter_group_status = Some(r.read()?);
+                    r.once(&mut out.parameter_group_status, |r| r.read())?
                 }
                 b"SourceCacheNodeId" => {
-                    out.source_cache_node_id = Some(r.read()?);
+                    r.once(&mut out.source_cache_node_id, |r| r.read())?
                 }
                 b"CustomerAvailabilityZone" => {
-                    out.customer_availability_zone = Some(r.read()?);
+                    r.once(&mut out.customer_availability_zone, |r| r.read())?
                 }
                 b"CustomerOutpostArn" => {
-                    out.customer_outpost_arn = Some(r.read()?);
+                    r.once(&mut out.customer_outpost_arn, |r| r.read())?
                 }
                 _ => r.skip()?,
             }
@@ -715,13 +704,16 @@ impl crate::rt::xml::XmlDeserialize for CacheParameterGroupStatus {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"CacheParameterGroupName" => {
-                    out.cache_parameter_group_name = Some(r.read()?);
+                    r.once(&mut out.cache_parameter_group_name, |r| r.read())?
                 }
                 b"ParameterApplyStatus" => {
-                    out.parameter_apply_status = Some(r.read()?);
+                    r.once(&mut out.parameter_apply_status, |r| r.read())?
                 }
                 b"CacheNodeIdsToReboot" => {
-                    out.cache_node_ids_to_reboot = Some(r.list(|r| r.read())?);
+                    r.once(
+                        &mut out.cache_node_ids_to_reboot,
+                        |r| r.list("CacheNodeId", |r| r.read()),
+                    )?
                 }
                 _ => r.skip()?,
             }
@@ -778,11 +770,9 @@ impl crate::rt::xml::XmlDeserialize for CacheSecurityGroupMembership {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"CacheSecurityGroupName" => {
-                    out.cache_security_group_name = Some(r.read()?);
+                    r.once(&mut out.cache_security_group_name, |r| r.read())?
                 }
-                b"Status" => {
-                    out.status = Some(r.read()?);
-                }
+                b"Status" => r.once(&mut out.status, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -830,9 +820,7 @@ impl crate::rt::xml::XmlDeserialize for CloudWatchLogsDestinationDetails {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"LogGroup" => {
-                    out.log_group = Some(r.read()?);
-                }
+                b"LogGroup" => r.once(&mut out.log_group, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -903,10 +891,10 @@ impl crate::rt::xml::XmlDeserialize for DestinationDetails {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"CloudWatchLogsDetails" => {
-                    out.cloud_watch_logs_details = Some(r.structure()?);
+                    r.once(&mut out.cloud_watch_logs_details, |r| r.structure())?
                 }
                 b"KinesisFirehoseDetails" => {
-                    out.kinesis_firehose_details = Some(r.structure()?);
+                    r.once(&mut out.kinesis_firehose_details, |r| r.structure())?
                 }
                 _ => r.skip()?,
             }
@@ -959,12 +947,8 @@ impl crate::rt::xml::XmlDeserialize for Endpoint {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"Address" => {
-                    out.address = Some(r.read()?);
-                }
-                b"Port" => {
-                    out.port = Some(r.read()?);
-                }
+                b"Address" => r.once(&mut out.address, |r| r.read())?,
+                b"Port" => r.once(&mut out.port, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1012,9 +996,7 @@ impl crate::rt::xml::XmlDeserialize for KinesisFirehoseDestinationDetails {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"DeliveryStream" => {
-                    out.delivery_stream = Some(r.read()?);
-                }
+                b"DeliveryStream" => r.once(&mut out.delivery_stream, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1113,24 +1095,14 @@ impl crate::rt::xml::XmlDeserialize for LogDeliveryConfiguration {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"LogType" => {
-                    out.log_type = Some(r.read()?);
-                }
-                b"DestinationType" => {
-                    out.destination_type = Some(r.read()?);
-                }
+                b"LogType" => r.once(&mut out.log_type, |r| r.read())?,
+                b"DestinationType" => r.once(&mut out.destination_type, |r| r.read())?,
                 b"DestinationDetails" => {
-                    out.destination_details = Some(r.structure()?);
+                    r.once(&mut out.destination_details, |r| r.structure())?
                 }
-                b"LogFormat" => {
-                    out.log_format = Some(r.read()?);
-                }
-                b"Status" => {
-                    out.status = Some(r.read()?);
-                }
-                b"Message" => {
-                    out.message = Some(r.read()?);
-                }
+                b"LogFormat" => r.once(&mut out.log_format, |r| r.read())?,
+                b"Status" => r.once(&mut out.status, |r| r.read())?,
+                b"Message" => r.once(&mut out.message, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1335,26 +1307,26 @@ impl crate::rt::xml::XmlDeserialize for NodeGroupConfiguration {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"NodeGroupId" => {
-                    out.node_group_id = Some(r.read()?);
-                }
-                b"Slots" => {
-                    out.slots = Some(r.read()?);
-                }
-                b"ReplicaCount" => {
-                    out.replica_count = Some(r.read()?);
-                }
+                b"NodeGroupId" => r.once(&mut out.node_group_id, |r| r.read())?,
+                b"Slots" => r.once(&mut out.slots, |r| r.read())?,
+                b"ReplicaCount" => r.once(&mut out.replica_count, |r| r.read())?,
                 b"PrimaryAvailabilityZone" => {
-                    out.primary_availability_zone = Some(r.read()?);
+                    r.once(&mut out.primary_availability_zone, |r| r.read())?
                 }
                 b"ReplicaAvailabilityZones" => {
-                    out.replica_availability_zones = Some(r.list(|r| r.read())?);
+                    r.once(
+                        &mut out.replica_availability_zones,
+                        |r| r.list("AvailabilityZone", |r| r.read()),
+                    )?
                 }
                 b"PrimaryOutpostArn" => {
-                    out.primary_outpost_arn = Some(r.read()?);
+                    r.once(&mut out.primary_outpost_arn, |r| r.read())?
                 }
                 b"ReplicaOutpostArns" => {
-                    out.replica_outpost_arns = Some(r.list(|r| r.read())?);
+                    r.once(
+                        &mut out.replica_outpost_arns,
+                        |r| r.list("OutpostArn", |r| r.read()),
+                    )?
                 }
                 _ => r.skip()?,
             }
@@ -1465,26 +1437,18 @@ impl crate::rt::xml::XmlDeserialize for NodeSnapshot {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"CacheClusterId" => {
-                    out.cache_cluster_id = Some(r.read()?);
-                }
-                b"NodeGroupId" => {
-                    out.node_group_id = Some(r.read()?);
-                }
-                b"CacheNodeId" => {
-                    out.cache_node_id = Some(r.read()?);
-                }
+                b"CacheClusterId" => r.once(&mut out.cache_cluster_id, |r| r.read())?,
+                b"NodeGroupId" => r.once(&mut out.node_group_id, |r| r.read())?,
+                b"CacheNodeId" => r.once(&mut out.cache_node_id, |r| r.read())?,
                 b"NodeGroupConfiguration" => {
-                    out.node_group_configuration = Some(r.structure()?);
+                    r.once(&mut out.node_group_configuration, |r| r.structure())?
                 }
-                b"CacheSize" => {
-                    out.cache_size = Some(r.read()?);
-                }
+                b"CacheSize" => r.once(&mut out.cache_size, |r| r.read())?,
                 b"CacheNodeCreateTime" => {
-                    out.cache_node_create_time = Some(r.read()?);
+                    r.once(&mut out.cache_node_create_time, |r| r.read())?
                 }
                 b"SnapshotCreateTime" => {
-                    out.snapshot_create_time = Some(r.read()?);
+                    r.once(&mut out.snapshot_create_time, |r| r.read())?
                 }
                 _ => r.skip()?,
             }
@@ -1540,12 +1504,8 @@ impl crate::rt::xml::XmlDeserialize for NotificationConfiguration {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"TopicArn" => {
-                    out.topic_arn = Some(r.read()?);
-                }
-                b"TopicStatus" => {
-                    out.topic_status = Some(r.read()?);
-                }
+                b"TopicArn" => r.once(&mut out.topic_arn, |r| r.read())?,
+                b"TopicStatus" => r.once(&mut out.topic_status, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1622,18 +1582,12 @@ impl crate::rt::xml::XmlDeserialize for PendingLogDeliveryConfiguration {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"LogType" => {
-                    out.log_type = Some(r.read()?);
-                }
-                b"DestinationType" => {
-                    out.destination_type = Some(r.read()?);
-                }
+                b"LogType" => r.once(&mut out.log_type, |r| r.read())?,
+                b"DestinationType" => r.once(&mut out.destination_type, |r| r.read())?,
                 b"DestinationDetails" => {
-                    out.destination_details = Some(r.structure()?);
+                    r.once(&mut out.destination_details, |r| r.structure())?
                 }
-                b"LogFormat" => {
-                    out.log_format = Some(r.read()?);
-                }
+                b"LogFormat" => r.once(&mut out.log_format, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1774,33 +1728,29 @@ impl crate::rt::xml::XmlDeserialize for PendingModifiedValues {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"NumCacheNodes" => {
-                    out.num_cache_nodes = Some(r.read()?);
-                }
+                b"NumCacheNodes" => r.once(&mut out.num_cache_nodes, |r| r.read())?,
                 b"CacheNodeIdsToRemove" => {
-                    out.cache_node_ids_to_remove = Some(r.list(|r| r.read())?);
+                    r.once(
+                        &mut out.cache_node_ids_to_remove,
+                        |r| r.list("CacheNodeId", |r| r.read()),
+                    )?
                 }
-                b"EngineVersion" => {
-                    out.engine_version = Some(r.read()?);
-                }
-                b"CacheNodeType" => {
-                    out.cache_node_type = Some(r.read()?);
-                }
-                b"AuthTokenStatus" => {
-                    out.auth_token_status = Some(r.read()?);
-                }
+                b"EngineVersion" => r.once(&mut out.engine_version, |r| r.read())?,
+                b"CacheNodeType" => r.once(&mut out.cache_node_type, |r| r.read())?,
+                b"AuthTokenStatus" => r.once(&mut out.auth_token_status, |r| r.read())?,
                 b"LogDeliveryConfigurations" => {
-                    out.log_delivery_configurations = Some(r.list(|r| r.structure())?);
+                    r.once(
+                        &mut out.log_delivery_configurations,
+                        |r| r.list("member", |r| r.structure()),
+                    )?
                 }
                 b"TransitEncryptionEnabled" => {
-                    out.transit_encryption_enabled = Some(r.read()?);
+                    r.once(&mut out.transit_encryption_enabled, |r| r.read())?
                 }
                 b"TransitEncryptionMode" => {
-                    out.transit_encryption_mode = Some(r.read()?);
+                    r.once(&mut out.transit_encryption_mode, |r| r.read())?
                 }
-                b"ScaleConfig" => {
-                    out.scale_config = Some(r.structure()?);
-                }
+                b"ScaleConfig" => r.once(&mut out.scale_config, |r| r.structure())?,
                 _ => r.skip()?,
             }
         }
@@ -1855,11 +1805,9 @@ impl crate::rt::xml::XmlDeserialize for ScaleConfig {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"ScalePercentage" => {
-                    out.scale_percentage = Some(r.read()?);
-                }
+                b"ScalePercentage" => r.once(&mut out.scale_percentage, |r| r.read())?,
                 b"ScaleIntervalMinutes" => {
-                    out.scale_interval_minutes = Some(r.read()?);
+                    r.once(&mut out.scale_interval_minutes, |r| r.read())?
                 }
                 _ => r.skip()?,
             }
@@ -1915,12 +1863,8 @@ impl crate::rt::xml::XmlDeserialize for SecurityGroupMembership {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"SecurityGroupId" => {
-                    out.security_group_id = Some(r.read()?);
-                }
-                b"Status" => {
-                    out.status = Some(r.read()?);
-                }
+                b"SecurityGroupId" => r.once(&mut out.security_group_id, |r| r.read())?,
+                b"Status" => r.once(&mut out.status, |r| r.read())?,
                 _ => r.skip()?,
             }
         }
@@ -1987,13 +1931,11 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheConfiguration {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"ServerlessCacheName" => {
-                    out.serverless_cache_name = Some(r.read()?);
+                    r.once(&mut out.serverless_cache_name, |r| r.read())?
                 }
-                b"Engine" => {
-                    out.engine = Some(r.read()?);
-                }
+                b"Engine" => r.once(&mut out.engine, |r| r.read())?,
                 b"MajorEngineVersion" => {
-                    out.major_engine_version = Some(r.read()?);
+                    r.once(&mut out.major_engine_version, |r| r.read())?
                 }
                 _ => r.skip()?,
             }
@@ -2131,31 +2073,19 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshot {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"ServerlessCacheSnapshotName" => {
-                    out.serverless_cache_snapshot_name = Some(r.read()?);
+                    r.once(&mut out.serverless_cache_snapshot_name, |r| r.read())?
                 }
-                b"ARN" => {
-                    out.arn = Some(r.read()?);
-                }
-                b"KmsKeyId" => {
-                    out.kms_key_id = Some(r.read()?);
-                }
-                b"SnapshotType" => {
-                    out.snapshot_type = Some(r.read()?);
-                }
-                b"Status" => {
-                    out.status = Some(r.read()?);
-                }
-                b"CreateTime" => {
-                    out.create_time = Some(r.read()?);
-                }
-                b"ExpiryTime" => {
-                    out.expiry_time = Some(r.read()?);
-                }
+                b"ARN" => r.once(&mut out.arn, |r| r.read())?,
+                b"KmsKeyId" => r.once(&mut out.kms_key_id, |r| r.read())?,
+                b"SnapshotType" => r.once(&mut out.snapshot_type, |r| r.read())?,
+                b"Status" => r.once(&mut out.status, |r| r.read())?,
+                b"CreateTime" => r.once(&mut out.create_time, |r| r.read())?,
+                b"ExpiryTime" => r.once(&mut out.expiry_time, |r| r.read())?,
                 b"BytesUsedForCache" => {
-                    out.bytes_used_for_cache = Some(r.read()?);
+                    r.once(&mut out.bytes_used_for_cache, |r| r.read())?
                 }
                 b"ServerlessCacheConfiguration" => {
-                    out.serverless_cache_configuration = Some(r.structure()?);
+                    r.once(&mut out.serverless_cache_configuration, |r| r.structure())?
                 }
                 _ => r.skip()?,
             }
@@ -2498,90 +2428,61 @@ impl crate::rt::xml::XmlDeserialize for Snapshot {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"SnapshotName" => {
-                    out.snapshot_name = Some(r.read()?);
-                }
+                b"SnapshotName" => r.once(&mut out.snapshot_name, |r| r.read())?,
                 b"ReplicationGroupId" => {
-                    out.replication_group_id = Some(r.read()?);
+                    r.once(&mut out.replication_group_id, |r| r.read())?
                 }
                 b"ReplicationGroupDescription" => {
-                    out.replication_group_description = Some(r.read()?);
+                    r.once(&mut out.replication_group_description, |r| r.read())?
                 }
-                b"CacheClusterId" => {
-                    out.cache_cluster_id = Some(r.read()?);
-                }
-                b"SnapshotStatus" => {
-                    out.snapshot_status = Some(r.read()?);
-                }
-                b"SnapshotSource" => {
-                    out.snapshot_source = Some(r.read()?);
-                }
-                b"CacheNodeType" => {
-                    out.cache_node_type = Some(r.read()?);
-                }
-                b"Engine" => {
-                    out.engine = Some(r.read()?);
-                }
-                b"EngineVersion" => {
-                    out.engine_version = Some(r.read()?);
-                }
-                b"NumCacheNodes" => {
-                    out.num_cache_nodes = Some(r.read()?);
-                }
+                b"CacheClusterId" => r.once(&mut out.cache_cluster_id, |r| r.read())?,
+                b"SnapshotStatus" => r.once(&mut out.snapshot_status, |r| r.read())?,
+                b"SnapshotSource" => r.once(&mut out.snapshot_source, |r| r.read())?,
+                b"CacheNodeType" => r.once(&mut out.cache_node_type, |r| r.read())?,
+                b"Engine" => r.once(&mut out.engine, |r| r.read())?,
+                b"EngineVersion" => r.once(&mut out.engine_version, |r| r.read())?,
+                b"NumCacheNodes" => r.once(&mut out.num_cache_nodes, |r| r.read())?,
                 b"PreferredAvailabilityZone" => {
-                    out.preferred_availability_zone = Some(r.read()?);
+                    r.once(&mut out.preferred_availability_zone, |r| r.read())?
                 }
                 b"PreferredOutpostArn" => {
-                    out.preferred_outpost_arn = Some(r.read()?);
+                    r.once(&mut out.preferred_outpost_arn, |r| r.read())?
                 }
                 b"CacheClusterCreateTime" => {
-                    out.cache_cluster_create_time = Some(r.read()?);
+                    r.once(&mut out.cache_cluster_create_time, |r| r.read())?
                 }
                 b"PreferredMaintenanceWindow" => {
-                    out.preferred_maintenance_window = Some(r.read()?);
+                    r.once(&mut out.preferred_maintenance_window, |r| r.read())?
                 }
-                b"TopicArn" => {
-                    out.topic_arn = Some(r.read()?);
-                }
-                b"Port" => {
-                    out.port = Some(r.read()?);
-                }
+                b"TopicArn" => r.once(&mut out.topic_arn, |r| r.read())?,
+                b"Port" => r.once(&mut out.port, |r| r.read())?,
                 b"CacheParameterGroupName" => {
-                    out.cache_parameter_group_name = Some(r.read()?);
+                    r.once(&mut out.cache_parameter_group_name, |r| r.read())?
                 }
                 b"CacheSubnetGroupName" => {
-                    out.cache_subnet_group_name = Some(r.read()?);
+                    r.once(&mut out.cache_subnet_group_name, |r| r.read())?
                 }
-                b"VpcId" => {
-                    out.vpc_id = Some(r.read()?);
-                }
+                b"VpcId" => r.once(&mut out.vpc_id, |r| r.read())?,
                 b"AutoMinorVersionUpgrade" => {
-                    out.auto_minor_version_upgrade = Some(r.read()?);
+                    r.once(&mut out.auto_minor_version_upgrade, |r| r.read())?
                 }
                 b"SnapshotRetentionLimit" => {
-                    out.snapshot_retention_limit = Some(r.read()?);
+                    r.once(&mut out.snapshot_retention_limit, |r| r.read())?
                 }
-                b"SnapshotWindow" => {
-                    out.snapshot_window = Some(r.read()?);
-                }
-                b"NumNodeGroups" => {
-                    out.num_node_groups = Some(r.read()?);
-                }
+                b"SnapshotWindow" => r.once(&mut out.snapshot_window, |r| r.read())?,
+                b"NumNodeGroups" => r.once(&mut out.num_node_groups, |r| r.read())?,
                 b"AutomaticFailover" => {
-                    out.automatic_failover = Some(r.read()?);
+                    r.once(&mut out.automatic_failover, |r| r.read())?
                 }
                 b"NodeSnapshots" => {
-                    out.node_snapshots = Some(r.list(|r| r.structure())?);
+                    r.once(
+                        &mut out.node_snapshots,
+                        |r| r.list("NodeSnapshot", |r| r.structure()),
+                    )?
                 }
-                b"KmsKeyId" => {
-                    out.kms_key_id = Some(r.read()?);
-                }
-                b"ARN" => {
-                    out.arn = Some(r.read()?);
-                }
-                b"DataTiering" => {
-                    out.data_tiering = Some(r.read()?);
-                }
+                b"KmsKeyId" => r.once(&mut out.kms_key_id, |r| r.read())?,
+                b"ARN" => r.once(&mut out.arn, |r| r.read())?,
+                b"DataTiering" => r.once(&mut out.data_tiering, |r| r.read())?,
                 _ => r.skip()?,
             }
         }

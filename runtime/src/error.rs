@@ -183,31 +183,72 @@ impl<'a> RawError<'a> {
     fn read_error_element<T: XmlDeserialize>(&self) -> Result<T, XmlError> {
         let mut r = XmlReader::new(self.body);
         r.root()?;
-        if self.form == Form::Response {
-            enter_child(&mut r, b"Errors")?;
-        }
-        enter_child(&mut r, b"Error")?;
-        T::deserialize(&mut r)
+        let mut error = None;
+        walk(
+            &mut r,
+            self.form,
+            |r| r.once(&mut error, T::deserialize),
+            |r| r.skip(),
+        )?;
+        error.ok_or_else(|| XmlError::new(self.form.error_path(), "missing <Error> element"))
     }
 }
 
-/// Moves into the first child named `name` of the current element.
-fn enter_child(r: &mut XmlReader<'_>, name: &[u8]) -> Result<(), XmlError> {
-    while let Some(child) = r.next_child()? {
-        if child.local_name() == name {
-            return Ok(());
+impl Form {
+    /// The path of the error element in this form.
+    fn error_path(self) -> &'static str {
+        match self {
+            Form::ErrorResponse => "/ErrorResponse/Error",
+            Form::Response => "/Response/Errors/Error",
         }
-        r.skip()?;
     }
-    let name = String::from_utf8_lossy(name);
-    Err(r.error(format!("missing <{name}> element")))
+}
+
+/// The one rule both readers of an error body follow, so they always agree on which
+/// `<Error>` is the error: the root's children in order; in the `ErrorResponse` form its
+/// `<Error>` child (a second one is an error), in the `Response` form the first `<Error>`
+/// of any `<Errors>` child (a list: later ones are not read). `request_id` reads each
+/// `RequestId` / `RequestID` child of the root; everything else is skipped. Consumes the
+/// root through its end tag.
+fn walk<'a>(
+    r: &mut XmlReader<'a>,
+    form: Form,
+    mut error: impl FnMut(&mut XmlReader<'a>) -> Result<(), XmlError>,
+    mut request_id: impl FnMut(&mut XmlReader<'a>) -> Result<(), XmlError>,
+) -> Result<(), XmlError> {
+    let mut found = false;
+    while let Some(child) = r.next_child()? {
+        match (form, child.local_name()) {
+            (Form::ErrorResponse, b"Error") => {
+                if found {
+                    return Err(r.error("duplicate element: it may appear only once here"));
+                }
+                error(r)?;
+                found = true;
+            }
+            (Form::Response, b"Errors") => {
+                while let Some(item) = r.next_child()? {
+                    if !found && item.local_name() == b"Error" {
+                        error(r)?;
+                        found = true;
+                    } else {
+                        r.skip()?;
+                    }
+                }
+            }
+            (_, b"RequestId" | b"RequestID") => request_id(r)?,
+            _ => r.skip()?,
+        }
+    }
+    Ok(())
 }
 
 /// Parses an awsQuery error body: `<ErrorResponse><Error><Type/><Code/><Message/>…</Error>
 /// <RequestId/></ErrorResponse>`, or `<Response><Errors><Error>…</Error></Errors><RequestID/>
-/// </Response>`. Element order is free and unknown elements are skipped; when several
-/// `<Error>` elements are present the first is used. A missing `<Code>`, another root, broken
-/// XML or a non-XML body gives a [`ResponseError`].
+/// </Response>`. Element order is free and unknown elements are skipped. In the second form
+/// `<Errors>` is a list and its first `<Error>` is the error; otherwise each element may appear
+/// once (see the [`xml`](super::xml) module). A missing `<Code>`, another root, broken XML or
+/// a non-XML body gives a [`ResponseError`].
 pub fn parse_error_response(status: u16, body: &[u8]) -> Result<RawError<'_>, ResponseError> {
     match parse_meta(status, body) {
         Ok((meta, form)) => Ok(RawError { meta, form, body }),
@@ -221,7 +262,7 @@ fn parse_meta(status: u16, body: &[u8]) -> Result<(ErrorMeta, Form), XmlError> {
         b"ErrorResponse" => Form::ErrorResponse,
         b"Response" => Form::Response,
         other => {
-            let other = String::from_utf8_lossy(other).into_owned();
+            let other = super::xml::name_excerpt(other);
             let message = format!("expected the root element <ErrorResponse>, found <{other}>");
             return Err(r.error(message));
         }
@@ -230,35 +271,23 @@ fn parse_meta(status: u16, body: &[u8]) -> Result<(ErrorMeta, Form), XmlError> {
         status,
         ..ErrorMeta::default()
     };
-    let mut found = false;
-    while let Some(child) = r.next_child()? {
-        match (form, child.local_name()) {
-            (Form::ErrorResponse, b"Error") if !found => {
-                read_error_fields(&mut r, &mut meta)?;
-                found = true;
-            }
-            (Form::Response, b"Errors") => {
-                while let Some(error) = r.next_child()? {
-                    if !found && error.local_name() == b"Error" {
-                        read_error_fields(&mut r, &mut meta)?;
-                        found = true;
-                    } else {
-                        r.skip()?;
-                    }
-                }
-            }
-            (_, b"RequestId" | b"RequestID") => meta.request_id = Some(r.read()?),
-            _ => r.skip()?,
-        }
-    }
+    let mut fields = None;
+    let mut request_id = None;
+    walk(
+        &mut r,
+        form,
+        |r| r.once(&mut fields, read_error_fields),
+        |r| r.once(&mut request_id, |r| r.read()),
+    )?;
     r.finish()?;
-    let error_path = match form {
-        Form::ErrorResponse => "/ErrorResponse/Error",
-        Form::Response => "/Response/Errors/Error",
-    };
-    if !found {
+    let error_path = form.error_path();
+    let Some(fields) = fields else {
         return Err(XmlError::new(error_path, "missing <Error> element"));
-    }
+    };
+    meta.request_id = request_id;
+    meta.code = fields.code.unwrap_or_default();
+    meta.message = fields.message.or(fields.lowercase_message);
+    meta.error_type = fields.error_type;
     if meta.code.is_empty() {
         return Err(XmlError::new(
             format!("{error_path}/Code"),
@@ -268,16 +297,28 @@ fn parse_meta(status: u16, body: &[u8]) -> Result<(ErrorMeta, Form), XmlError> {
     Ok((meta, form))
 }
 
-fn read_error_fields(r: &mut XmlReader<'_>, meta: &mut ErrorMeta) -> Result<(), XmlError> {
+/// `Code`, `Message` and `Type` of an `<Error>` element.
+#[derive(Default)]
+struct Fields {
+    code: Option<String>,
+    message: Option<String>,
+    lowercase_message: Option<String>,
+    error_type: Option<String>,
+}
+
+fn read_error_fields(r: &mut XmlReader<'_>) -> Result<Fields, XmlError> {
+    let mut f = Fields::default();
     while let Some(child) = r.next_child()? {
         match child.local_name() {
-            b"Code" => meta.code = r.text()?.trim().to_owned(),
-            b"Message" | b"message" => meta.message = Some(r.read()?),
-            b"Type" => meta.error_type = Some(r.text()?.trim().to_owned()),
+            b"Code" => r.once(&mut f.code, |r| Ok(r.text()?.trim().to_owned()))?,
+            b"Message" => r.once(&mut f.message, |r| r.read())?,
+            // Some services spell it in lowercase; `Message` wins when both are present.
+            b"message" => r.once(&mut f.lowercase_message, |r| r.read())?,
+            b"Type" => r.once(&mut f.error_type, |r| Ok(r.text()?.trim().to_owned()))?,
             _ => r.skip()?,
         }
     }
-    Ok(())
+    Ok(f)
 }
 
 /// A modelled error structure: its members are read from the `<Error>` element, and it keeps
@@ -463,6 +504,27 @@ mod tests {
             }
             Ok(Self { _port: port })
         }
+    }
+
+    #[test]
+    fn both_readers_find_the_same_error() {
+        // An empty <Errors> before the one holding the error: the envelope reader and the
+        // member reader follow one rule, so the modelled members are read.
+        let body = "<Response><Errors></Errors><Errors><Error><Code>SnapshotNotFoundFault</Code>\
+                    <SnapshotName>s</SnapshotName></Error><Error><Code>Other</Code></Error></Errors>\
+                    <RequestID>r-1</RequestID></Response>";
+        let raw = parse_error_response(404, body.as_bytes()).unwrap();
+        assert_eq!(raw.code(), "SnapshotNotFoundFault");
+        assert_eq!(raw.meta().request_id.as_deref(), Some("r-1"));
+        let e = raw.deserialize::<SnapshotNotFound>().unwrap();
+        assert_eq!(e.snapshot_name.as_deref(), Some("s"));
+        // In the ErrorResponse form <Error> may appear once.
+        let body = "<ErrorResponse><Error><Code>A</Code></Error><Error><Code>B</Code></Error></ErrorResponse>";
+        let e = parse_error_response(400, body.as_bytes()).unwrap_err();
+        assert_eq!(e.xml_error().path(), "/ErrorResponse/Error");
+        let body = "<ErrorResponse><Error><Code>A</Code><Code>B</Code></Error></ErrorResponse>";
+        let e = parse_error_response(400, body.as_bytes()).unwrap_err();
+        assert_eq!(e.xml_error().path(), "/ErrorResponse/Error/Code");
     }
 
     #[test]

@@ -8,12 +8,34 @@
 //! Security: a DOCTYPE is skipped and never expanded; only the five predefined entities and
 //! character references are decoded, any other `&name;` is an error; nesting is limited to
 //! [`XmlReader::MAX_DEPTH`] levels.
+//!
+//! What a document is allowed to be, so that a hostile or broken server cannot make a small
+//! body into a large value or a large error:
+//!
+//! - **Encoding**: UTF-8 only. A declaration naming another encoding, a UTF-16 byte-order mark
+//!   or bytes that are not UTF-8 are errors; so is a character XML 1.0 forbids (U+0000, the
+//!   other C0 controls except tab, line feed and carriage return, U+FFFE, U+FFFF), raw or as a
+//!   character reference.
+//! - **Lists and maps** take only the children named like their items (`member`, the list's
+//!   `xmlName`, or `entry`); any other child is skipped, as an unknown member is.
+//! - **Expansion budget**: every list item and map entry a document creates is charged its
+//!   in-memory size (`size_of` of the item). A document may create at most
+//!   [`XmlReader::EXPANSION_FACTOR`] times its own length, and at least
+//!   [`XmlReader::MIN_EXPANSION`] bytes, of items; past that it is an error. Real responses
+//!   expand far less than their text (an item's XML is larger than the item).
+//! - **Duplicates**: a structure member, a `…Result` element or a map key may appear once; a
+//!   second occurrence is an error naming its path. Flattened list members and the items of
+//!   lists repeat by design.
+//! - **Error text**: element names, entity names and values quoted in an error are cut to
+//!   64 characters, and quick-xml's own messages to 256, so an error stays small whatever
+//!   the document holds.
 
 use super::{Blob, DateTime};
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesRef, BytesStart, BytesText, Event};
 use quick_xml::Reader;
 use std::borrow::Cow;
+use std::collections::btree_map::{BTreeMap, Entry};
 use std::fmt;
 
 /// Why an XML document could not be read, and where.
@@ -67,8 +89,8 @@ impl<'a> Start<'a> {
     /// Errors (malformed attributes, unknown entities) carry the path `<element>/@<attribute>`.
     pub fn attr(&self, local_name: &str) -> Result<Option<String>, XmlError> {
         let err = |message: String| {
-            let element = String::from_utf8_lossy(self.local_name());
-            XmlError::new(format!("{element}/@{local_name}"), message)
+            let element = name_excerpt(self.local_name());
+            XmlError::new(format!("{element}/@{local_name}"), bounded(message))
         };
         for attr in self.tag.attributes() {
             let attr = attr.map_err(|e| err(format!("malformed attribute: {e}")))?;
@@ -76,6 +98,12 @@ impl<'a> Start<'a> {
                 let value = attr
                     .decode_and_unescape_value(self.tag.decoder())
                     .map_err(|e| err(format!("invalid attribute value: {e}")))?;
+                if let Some(c) = value.chars().find(|c| !is_xml_char(*c)) {
+                    return Err(err(format!(
+                        "character U+{:04X} is not allowed in an XML document",
+                        u32::from(c)
+                    )));
+                }
                 return Ok(Some(value.into_owned()));
             }
         }
@@ -94,6 +122,8 @@ pub struct XmlReader<'a> {
     /// The innermost open element was self-closing (`<X/>`): its end is still to be consumed.
     pending_empty: bool,
     root_read: bool,
+    /// Bytes of list items and map entries this document may still create.
+    budget: usize,
 }
 
 impl fmt::Debug for XmlReader<'_> {
@@ -109,8 +139,18 @@ impl<'a> XmlReader<'a> {
     /// The deepest element nesting accepted (the root is depth 1); deeper is an error.
     pub const MAX_DEPTH: usize = 64;
 
+    /// How many times its own length a document may expand into list items and map entries.
+    pub const EXPANSION_FACTOR: usize = 8;
+
+    /// The expansion budget of a document shorter than `MIN_EXPANSION / EXPANSION_FACTOR`.
+    pub const MIN_EXPANSION: usize = 8 << 20;
+
     /// A reader over `body`. Nothing is read until [`root`](Self::root).
     pub fn new(body: &'a [u8]) -> Self {
+        let budget = body
+            .len()
+            .saturating_mul(Self::EXPANSION_FACTOR)
+            .max(Self::MIN_EXPANSION);
         let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
         let mut reader = Reader::from_reader(body);
         let config = reader.config_mut();
@@ -123,6 +163,7 @@ impl<'a> XmlReader<'a> {
             marks: Vec::with_capacity(16),
             pending_empty: false,
             root_read: false,
+            budget,
         }
     }
 
@@ -133,11 +174,26 @@ impl<'a> XmlReader<'a> {
         if self.root_read {
             return Err(self.error("the root element was already read"));
         }
+        let rest = self.reader.get_ref();
+        if rest.starts_with(b"\xFF\xFE") || rest.starts_with(b"\xFE\xFF") {
+            return Err(self.error("the document is UTF-16; only UTF-8 is accepted"));
+        }
         loop {
             match self.reader.read_event() {
                 Ok(Event::Start(tag)) => return self.enter_root(tag, false),
                 Ok(Event::Empty(tag)) => return self.enter_root(tag, true),
-                Ok(Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_)) => {}
+                Ok(Event::Decl(decl)) => {
+                    if let Some(encoding) = decl.encoding() {
+                        let encoding = encoding.map_err(|e| self.malformed(&e.into()))?;
+                        if !is_utf8_label(&encoding) {
+                            return Err(self.error(format!(
+                                "the document declares encoding {}; only UTF-8 is accepted",
+                                name_excerpt(&encoding)
+                            )));
+                        }
+                    }
+                }
+                Ok(Event::Comment(_) | Event::PI(_) | Event::DocType(_)) => {}
                 Ok(Event::Text(text)) if is_whitespace(&text) => {}
                 Ok(Event::Eof) => return Err(self.error("no root element: the document is empty")),
                 Ok(Event::End(_)) => return Err(self.error("end tag before the root element")),
@@ -178,6 +234,8 @@ impl<'a> XmlReader<'a> {
                     Ok(Event::End(_)) => nested -= 1,
                     Ok(Event::Eof) => return Err(self.unexpected_eof()),
                     Ok(Event::Decl(_) | Event::DocType(_)) => return Err(self.misplaced_prolog()),
+                    Ok(Event::Text(t)) => self.check_chars(&t)?,
+                    Ok(Event::CData(t)) => self.check_chars(&t)?,
                     Ok(_) => {}
                     Err(e) => return Err(self.malformed(&e)),
                 }
@@ -223,65 +281,127 @@ impl<'a> XmlReader<'a> {
         T::deserialize(self)
     }
 
-    /// A wrapped list: every child element of the current element (its name is not checked)
-    /// is one item, read by `f` (which must consume it). Consumes through the end tag; `<L/>`
-    /// or whitespace-only content gives an empty `Vec`.
+    /// Reads the value of a member that may appear once into `slot`: a second occurrence
+    /// of the member is an error at its path.
+    pub fn once<T>(
+        &mut self,
+        slot: &mut Option<T>,
+        f: impl FnOnce(&mut Self) -> Result<T, XmlError>,
+    ) -> Result<(), XmlError> {
+        if slot.is_some() {
+            return Err(self.error("duplicate element: it may appear only once here"));
+        }
+        *slot = Some(f(self)?);
+        Ok(())
+    }
+
+    /// Charges `bytes` of parsed output against the document's expansion budget.
+    pub fn charge(&mut self, bytes: usize) -> Result<(), XmlError> {
+        match self.budget.checked_sub(bytes) {
+            Some(rest) => {
+                self.budget = rest;
+                Ok(())
+            }
+            None => Err(self.error(format!(
+                "the document expands into more than {} times its size (at least {} MiB) of \
+                 list items and map entries",
+                Self::EXPANSION_FACTOR,
+                Self::MIN_EXPANSION >> 20
+            ))),
+        }
+    }
+
+    /// A wrapped list: each child of the current element named `item_name` is one item, read
+    /// by `f` (which must consume it); other children are skipped. Consumes through the end
+    /// tag; `<L/>` or whitespace-only content gives an empty `Vec`.
     pub fn list<T>(
         &mut self,
+        item_name: &str,
         mut f: impl FnMut(&mut Self) -> Result<T, XmlError>,
     ) -> Result<Vec<T>, XmlError> {
         let mut items = Vec::new();
-        while self.next_child()?.is_some() {
-            items.push(f(self)?);
+        while let Some(child) = self.next_child()? {
+            if child.local_name() == item_name.as_bytes() {
+                self.charge(std::mem::size_of::<T>())?;
+                items.push(f(self)?);
+            } else {
+                self.skip()?;
+            }
         }
         Ok(items)
     }
 
-    /// A wrapped map: each child of the current element is an entry (its name, normally
-    /// `entry`, is not checked) holding a `key_name` and a `value_name` element, read by `fk`
-    /// and `fv`; other children are skipped. An entry missing either is an error.
-    pub fn map<K, V>(
+    /// One item of a flattened list (the current element), read by `f` and appended to the
+    /// list in `slot`.
+    pub fn item<T>(
         &mut self,
-        key_name: &str,
-        value_name: &str,
-        mut fk: impl FnMut(&mut Self) -> Result<K, XmlError>,
-        mut fv: impl FnMut(&mut Self) -> Result<V, XmlError>,
-    ) -> Result<Vec<(K, V)>, XmlError> {
-        let mut entries = Vec::new();
-        while self.next_child()?.is_some() {
-            entries.push(self.map_entry(key_name, value_name, &mut fk, &mut fv)?);
-        }
-        Ok(entries)
+        slot: &mut Option<Vec<T>>,
+        f: impl FnOnce(&mut Self) -> Result<T, XmlError>,
+    ) -> Result<(), XmlError> {
+        self.charge(std::mem::size_of::<T>())?;
+        let item = f(self)?;
+        slot.get_or_insert_with(Vec::new).push(item);
+        Ok(())
     }
 
-    /// One map entry: the current element holds a `key_name` and a `value_name` child (others
-    /// are skipped). Used directly for flattened maps, whose entries are repeated elements.
-    pub fn map_entry<K, V>(
+    /// A wrapped map: each `<entry>` child of the current element holds a `key_name` and a
+    /// `value_name` element, read by `fk` and `fv`; other children are skipped. An entry
+    /// missing either, or a key already read, is an error.
+    pub fn map<K: Ord, V>(
         &mut self,
         key_name: &str,
         value_name: &str,
         mut fk: impl FnMut(&mut Self) -> Result<K, XmlError>,
         mut fv: impl FnMut(&mut Self) -> Result<V, XmlError>,
-    ) -> Result<(K, V), XmlError> {
+    ) -> Result<BTreeMap<K, V>, XmlError> {
+        let mut entries = None;
+        while let Some(child) = self.next_child()? {
+            if child.local_name() == b"entry" {
+                self.map_entry(&mut entries, key_name, value_name, &mut fk, &mut fv)?;
+            } else {
+                self.skip()?;
+            }
+        }
+        Ok(entries.unwrap_or_default())
+    }
+
+    /// One map entry (the current element) holding a `key_name` and a `value_name` child
+    /// (others are skipped), inserted into the map in `slot`. Used directly for flattened
+    /// maps, whose entries are repeated elements. A key already in the map is an error.
+    pub fn map_entry<K: Ord, V>(
+        &mut self,
+        slot: &mut Option<BTreeMap<K, V>>,
+        key_name: &str,
+        value_name: &str,
+        mut fk: impl FnMut(&mut Self) -> Result<K, XmlError>,
+        mut fv: impl FnMut(&mut Self) -> Result<V, XmlError>,
+    ) -> Result<(), XmlError> {
+        self.charge(std::mem::size_of::<(K, V)>())?;
         let (mut key, mut value) = (None, None);
         while let Some(child) = self.advance()? {
             let name = child.local_name();
             if name == key_name.as_bytes() {
-                key = Some(fk(self)?);
+                self.once(&mut key, &mut fk)?;
             } else if name == value_name.as_bytes() {
-                value = Some(fv(self)?);
+                self.once(&mut value, &mut fv)?;
             } else {
                 self.skip()?;
             }
         }
         // Checked before leaving, so the error names the entry.
-        let entry = match (key, value) {
-            (Some(k), Some(v)) => Ok((k, v)),
+        let result = match (key, value) {
+            (Some(k), Some(v)) => match slot.get_or_insert_with(BTreeMap::new).entry(k) {
+                Entry::Occupied(_) => Err(self.error(format!("duplicate map key in <{key_name}>"))),
+                Entry::Vacant(entry) => {
+                    entry.insert(v);
+                    Ok(())
+                }
+            },
             (None, _) => Err(self.error(format!("map entry without a <{key_name}> element"))),
             (_, None) => Err(self.error(format!("map entry without a <{value_name}> element"))),
         };
         self.leave();
-        entry
+        result
     }
 
     /// Completes the document: consumes whatever is left of the open elements, then checks
@@ -307,13 +427,17 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// An error at the current path (`/` outside the root).
+    /// An error at the current path (`/` outside the root). Each element name in the path is
+    /// cut to 64 characters.
     pub fn error(&self, message: impl Into<String>) -> XmlError {
-        let path = if self.path.is_empty() {
-            Cow::Borrowed("/")
-        } else {
-            String::from_utf8_lossy(&self.path)
-        };
+        if self.path.is_empty() {
+            return XmlError::new("/", message);
+        }
+        let mut path = String::with_capacity(self.path.len().min(1024));
+        for name in self.path.split(|b| *b == b'/').skip(1) {
+            path.push('/');
+            path.push_str(&name_excerpt(name));
+        }
         XmlError::new(path, message)
     }
 
@@ -323,7 +447,7 @@ impl<'a> XmlReader<'a> {
         if root.local_name() == name.as_bytes() {
             return Ok(());
         }
-        let found = String::from_utf8_lossy(root.local_name()).into_owned();
+        let found = name_excerpt(root.local_name());
         Err(self.error(format!(
             "expected the root element <{name}>, found <{found}>"
         )))
@@ -358,8 +482,14 @@ impl<'a> XmlReader<'a> {
         let mut text = Cow::Borrowed("");
         loop {
             let piece = match self.reader.read_event() {
-                Ok(Event::Text(t)) => t.decode().map_err(|e| self.error(e.to_string()))?,
-                Ok(Event::CData(t)) => t.decode().map_err(|e| self.error(e.to_string()))?,
+                Ok(Event::Text(t)) => {
+                    self.check_chars(&t)?;
+                    t.decode().map_err(|e| self.error(bounded(e.to_string())))?
+                }
+                Ok(Event::CData(t)) => {
+                    self.check_chars(&t)?;
+                    t.decode().map_err(|e| self.error(bounded(e.to_string())))?
+                }
                 Ok(Event::GeneralRef(r)) => match self.resolve_reference(&r)? {
                     Reference::Char(c) => {
                         text.to_mut().push(c);
@@ -370,7 +500,7 @@ impl<'a> XmlReader<'a> {
                 Ok(Event::End(_)) => return Ok(text),
                 Ok(Event::Comment(_) | Event::PI(_)) => continue,
                 Ok(Event::Start(tag) | Event::Empty(tag)) => {
-                    let name = String::from_utf8_lossy(tag.local_name().into_inner()).into_owned();
+                    let name = name_excerpt(tag.local_name().into_inner());
                     return Err(self.error(format!("unexpected element <{name}> in text content")));
                 }
                 Ok(Event::Decl(_) | Event::DocType(_)) => return Err(self.misplaced_prolog()),
@@ -386,13 +516,42 @@ impl<'a> XmlReader<'a> {
     }
 
     fn resolve_reference(&self, r: &BytesRef<'_>) -> Result<Reference, XmlError> {
-        let name = String::from_utf8_lossy(r);
         match r.resolve_char_ref() {
-            Ok(Some(c)) => Ok(Reference::Char(c)),
-            Ok(None) => resolve_predefined_entity(&name)
+            Ok(Some(c)) if is_xml_char(c) => Ok(Reference::Char(c)),
+            Ok(Some(c)) => Err(self.error(format!(
+                "character reference to U+{:04X}, which XML 1.0 does not allow",
+                u32::from(c)
+            ))),
+            Ok(None) => std::str::from_utf8(r)
+                .ok()
+                .and_then(resolve_predefined_entity)
                 .map(Reference::Entity)
-                .ok_or_else(|| self.error(format!("unknown entity &{name};"))),
-            Err(e) => Err(self.error(format!("invalid character reference &{name};: {e}"))),
+                .ok_or_else(|| self.error(format!("unknown entity &{};", name_excerpt(r)))),
+            Err(e) => Err(self.error(bounded(format!(
+                "invalid character reference &{};: {e}",
+                name_excerpt(r)
+            )))),
+        }
+    }
+
+    /// Fails on a raw character XML 1.0 does not allow: a C0 control other than tab, line
+    /// feed and carriage return, or U+FFFE / U+FFFF (`EF BF BE` / `EF BF BF` in UTF-8).
+    fn check_chars(&self, raw: &[u8]) -> Result<(), XmlError> {
+        let bad = raw.iter().enumerate().find_map(|(i, &b)| match b {
+            b'\t' | b'\n' | b'\r' => None,
+            0..=0x1F => Some(u32::from(b)),
+            0xEF if raw.get(i + 1) == Some(&0xBF)
+                && matches!(raw.get(i + 2), Some(0xBE | 0xBF)) =>
+            {
+                Some(0xFFFE + u32::from(raw[i + 2] - 0xBE))
+            }
+            _ => None,
+        });
+        match bad {
+            None => Ok(()),
+            Some(c) => Err(self.error(format!(
+                "character U+{c:04X} is not allowed in an XML document"
+            ))),
         }
     }
 
@@ -426,7 +585,7 @@ impl<'a> XmlReader<'a> {
     }
 
     fn malformed(&self, e: &quick_xml::Error) -> XmlError {
-        self.error(format!("malformed XML: {e}"))
+        self.error(bounded(format!("malformed XML: {e}")))
     }
 
     fn unexpected_eof(&self) -> XmlError {
@@ -448,6 +607,39 @@ impl<'a> XmlReader<'a> {
 enum Reference {
     Char(char),
     Entity(&'static str),
+}
+
+/// Whether `c` is a `Char` of XML 1.0.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Whether an `encoding` declaration names UTF-8 (or ASCII, a subset of it).
+fn is_utf8_label(label: &[u8]) -> bool {
+    ["utf-8", "utf8", "us-ascii", "ascii"]
+        .iter()
+        .any(|l| label.eq_ignore_ascii_case(l.as_bytes()))
+}
+
+/// An element, attribute or entity name for an error message: lossy UTF-8, cut to 64
+/// characters (plus `…`).
+pub(crate) fn name_excerpt(name: &[u8]) -> Cow<'_, str> {
+    const MAX: usize = 64;
+    let text = String::from_utf8_lossy(&name[..name.len().min(MAX * 4)]);
+    match text.char_indices().nth(MAX) {
+        None if name.len() <= MAX * 4 => text,
+        None => Cow::Owned(format!("{text}…")),
+        Some((cut, _)) => Cow::Owned(format!("{}…", &text[..cut])),
+    }
+}
+
+/// A message cut to 256 characters (plus `…`).
+fn bounded(message: String) -> String {
+    const MAX: usize = 256;
+    match message.char_indices().nth(MAX) {
+        None => message,
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+    }
 }
 
 fn is_whitespace(text: &BytesText<'_>) -> bool {
@@ -542,8 +734,8 @@ pub fn parse_response<T: XmlDeserialize>(
     r.expect_root(response)?;
     let mut output = None;
     while let Some(child) = r.next_child()? {
-        if output.is_none() && child.local_name() == result.as_bytes() {
-            output = Some(T::deserialize(&mut r)?);
+        if child.local_name() == result.as_bytes() {
+            r.once(&mut output, T::deserialize)?;
         } else {
             r.skip()?;
         }
@@ -581,8 +773,9 @@ mod tests {
         port: Option<i32>,
         created: Option<DateTime>,
         tags: Option<Vec<String>>,
-        attrs: Option<Vec<(String, i64)>>,
-        flat: Vec<(String, String)>,
+        attrs: Option<BTreeMap<String, i64>>,
+        flat: Option<BTreeMap<String, String>>,
+        items: Option<Vec<String>>,
         nested: Option<Box<Snapshot>>,
     }
 
@@ -591,17 +784,16 @@ mod tests {
             let mut s = Snapshot::default();
             while let Some(child) = r.next_child()? {
                 match child.local_name() {
-                    b"SnapshotName" => s.name = Some(r.read()?),
-                    b"Port" => s.port = Some(r.read()?),
-                    b"Created" => s.created = Some(r.read()?),
-                    b"Tags" => s.tags = Some(r.list(|r| r.read())?),
-                    b"Attrs" => {
-                        s.attrs = Some(r.map("key", "value", |r| r.read(), |r| r.read())?)
-                    }
-                    b"Flat" => s
-                        .flat
-                        .push(r.map_entry("K", "V", |r| r.read(), |r| r.read())?),
-                    b"Nested" => s.nested = Some(Box::new(r.structure()?)),
+                    b"SnapshotName" => r.once(&mut s.name, |r| r.read())?,
+                    b"Port" => r.once(&mut s.port, |r| r.read())?,
+                    b"Created" => r.once(&mut s.created, |r| r.read())?,
+                    b"Tags" => r.once(&mut s.tags, |r| r.list("member", |r| r.read()))?,
+                    b"Attrs" => r.once(&mut s.attrs, |r| {
+                        r.map("key", "value", |r| r.read(), |r| r.read())
+                    })?,
+                    b"Flat" => r.map_entry(&mut s.flat, "K", "V", |r| r.read(), |r| r.read())?,
+                    b"Item" => r.item(&mut s.items, |r| r.read())?,
+                    b"Nested" => r.once(&mut s.nested, |r| r.structure().map(Box::new))?,
                     _ => r.skip()?,
                 }
             }
@@ -684,14 +876,17 @@ mod tests {
         assert_eq!(s.tags, Some(vec!["a".to_owned(), "b & c".to_owned()]));
         assert_eq!(
             s.attrs,
-            Some(vec![("k1".to_owned(), 1), ("k2".to_owned(), 2)])
+            Some([("k1".to_owned(), 1), ("k2".to_owned(), 2)].into())
         );
         assert_eq!(
             s.flat,
-            vec![
-                ("a".to_owned(), "b".to_owned()),
-                ("c".to_owned(), "d".to_owned())
-            ]
+            Some(
+                [
+                    ("a".to_owned(), "b".to_owned()),
+                    ("c".to_owned(), "d".to_owned())
+                ]
+                .into()
+            )
         );
         assert_eq!(s.nested.unwrap().port, Some(1));
     }
@@ -724,11 +919,11 @@ mod tests {
         let s = parse_snapshot("<SnapshotName/><Tags/><Attrs></Attrs><Nested/>").unwrap();
         assert_eq!(s.name.as_deref(), Some(""));
         assert_eq!(s.tags, Some(vec![]));
-        assert_eq!(s.attrs, Some(vec![]));
+        assert_eq!(s.attrs, Some(BTreeMap::new()));
         assert_eq!(s.nested, Some(Box::default()));
         let s = parse_snapshot("<Tags>\n   \n</Tags><Flat><K/><V/></Flat>").unwrap();
         assert_eq!(s.tags, Some(vec![]));
-        assert_eq!(s.flat, vec![(String::new(), String::new())]);
+        assert_eq!(s.flat, Some([(String::new(), String::new())].into()));
     }
 
     #[test]
@@ -1183,5 +1378,151 @@ mod tests {
         let e = XmlError::new("/A/B", "bad");
         assert_eq!(e.to_string(), "at /A/B: bad");
         assert_eq!(XmlReader::new(b"").error("x").to_string(), "at /: x");
+    }
+
+    #[test]
+    fn list_items_are_matched_by_name() {
+        let s = parse_snapshot("<Tags><a/><member>x</member><b>y</b><member>z</member></Tags>")
+            .unwrap();
+        assert_eq!(s.tags, Some(vec!["x".to_owned(), "z".to_owned()]));
+        let s = parse_snapshot("<Attrs><item><key>k</key><value>1</value></item></Attrs>").unwrap();
+        assert_eq!(s.attrs, Some(BTreeMap::new()));
+        // Many unknown children: an empty list, and nothing charged.
+        let inner = format!("<Tags>{}</Tags>", "<a/>".repeat(100_000));
+        assert_eq!(parse_snapshot(&inner).unwrap().tags, Some(vec![]));
+    }
+
+    #[test]
+    fn expansion_is_bounded() {
+        // Each empty item costs size_of::<String>() = 24 bytes for 17 bytes of XML: within
+        // the budget while the document is small, over it when the items are cheaper still.
+        let items = |n: usize| format!("<Tags>{}</Tags>", "<member/>".repeat(n));
+        let s = parse_snapshot(&items(1000)).unwrap();
+        assert_eq!(s.tags.map(|t| t.len()), Some(1000));
+        let n = XmlReader::MIN_EXPANSION / std::mem::size_of::<String>() + 1;
+        let body = items(n);
+        assert!(body.len() * XmlReader::EXPANSION_FACTOR > XmlReader::MIN_EXPANSION);
+        // 9 bytes of XML per 24-byte item is below the factor of 8: accepted.
+        assert!(parse_snapshot(&body).is_ok());
+        // A reader with a budget it cannot afford stops at the item that exceeds it.
+        let body = format!(
+            "<R><Tags>{}</Tags></R>",
+            "<member/>".repeat(XmlReader::MIN_EXPANSION / 24 + 1)
+        );
+        let mut r = XmlReader::new(body.as_bytes());
+        r.budget = XmlReader::MIN_EXPANSION;
+        r.root().unwrap();
+        r.next_child().unwrap();
+        let e = r.list("member", |r| r.read::<String>()).unwrap_err();
+        assert_eq!(e.path(), "/R/Tags/member");
+        assert!(
+            e.message().contains("expands into more than 8 times"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn duplicates_are_errors() {
+        for (inner, path) in [
+            ("<Port>1</Port><Port>2</Port>", "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Port"),
+            ("<Tags/><Tags><member>a</member></Tags>", "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Tags"),
+            ("<Nested/><Nested/>", "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Nested"),
+            (
+                "<Attrs><entry><key>k</key><value>1</value></entry><entry><key>k</key><value>2</value></entry></Attrs>",
+                "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Attrs/entry",
+            ),
+            (
+                "<Flat><K>a</K><V>1</V></Flat><Flat><K>a</K><V>2</V></Flat>",
+                "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Flat",
+            ),
+            (
+                "<Attrs><entry><key>k</key><key>j</key><value>1</value></entry></Attrs>",
+                "/CopySnapshotResponse/CopySnapshotResult/Snapshot/Attrs/entry/key",
+            ),
+        ] {
+            let e = parse_snapshot(inner).unwrap_err();
+            assert_eq!(e.path(), path, "{inner}");
+            assert!(e.message().contains("duplicate"), "{inner}: {e}");
+        }
+        // Flattened list members repeat by design.
+        let s = parse_snapshot("<Item>a</Item><Port>1</Port><Item>b</Item>").unwrap();
+        assert_eq!(s.items, Some(vec!["a".to_owned(), "b".to_owned()]));
+        // So does the result wrapper rule: a second `…Result` is an error, not ignored.
+        let e = parse(
+            "<CopySnapshotResponse><CopySnapshotResult/><CopySnapshotResult/></CopySnapshotResponse>",
+        )
+        .unwrap_err();
+        assert_eq!(e.path(), "/CopySnapshotResponse/CopySnapshotResult");
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_errors() {
+        for (inner, what) in [
+            ("<SnapshotName>a\u{0}b</SnapshotName>", "U+0000"),
+            ("<SnapshotName>\u{1}</SnapshotName>", "U+0001"),
+            ("<SnapshotName><![CDATA[\u{1F}]]></SnapshotName>", "U+001F"),
+            ("<SnapshotName>\u{FFFE}</SnapshotName>", "U+FFFE"),
+            ("<SnapshotName>&#0;</SnapshotName>", "not permitted"),
+            ("<SnapshotName>&#x1;</SnapshotName>", "U+0001"),
+            ("<SnapshotName>&#xFFFF;</SnapshotName>", "U+FFFF"),
+            ("<Unknown>\u{0}</Unknown>", "U+0000"),
+        ] {
+            let e = parse_snapshot(inner).unwrap_err();
+            assert!(e.message().contains(what), "{inner:?}: {e}");
+        }
+        let s =
+            parse_snapshot("<SnapshotName>\ta\r\n&#x9;&#xD7FF;\u{10000}</SnapshotName>").unwrap();
+        assert_eq!(s.name.as_deref(), Some("\ta\r\n\t\u{D7FF}\u{10000}"));
+    }
+
+    #[test]
+    fn only_utf8_documents() {
+        let body = |decl: &str| {
+            format!("{decl}<CopySnapshotResponse><CopySnapshotResult/></CopySnapshotResponse>")
+        };
+        for decl in [
+            "",
+            "<?xml version=\"1.0\"?>",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+            "<?xml version='1.0' encoding='utf-8'?>",
+            "<?xml version=\"1.0\" encoding=\"US-ASCII\"?>",
+        ] {
+            assert!(parse(&body(decl)).is_ok(), "{decl}");
+        }
+        for decl in [
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>",
+            "<?xml version=\"1.0\" encoding=\"UTF-16\"?>",
+        ] {
+            let e = parse(&body(decl)).unwrap_err();
+            assert!(
+                e.message().contains("only UTF-8 is accepted"),
+                "{decl}: {e}"
+            );
+        }
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("<a/>".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let e = parse_response::<CopySnapshotResult>(&utf16, "a", "b").unwrap_err();
+        assert!(e.message().contains("UTF-16"), "{e}");
+    }
+
+    #[test]
+    fn error_text_is_bounded() {
+        let long = "N".repeat(1 << 20);
+        // A huge element name on the path, in "found <X>", in an unknown entity and in a
+        // mismatched end tag: every message stays small.
+        let bodies = [
+            format!("<CopySnapshotResponse><CopySnapshotResult><{long}><Port>x</Port>"),
+            format!("<{long}/>"),
+            format!("<CopySnapshotResponse><CopySnapshotResult><Snapshot><SnapshotName>&{long};</SnapshotName></Snapshot></CopySnapshotResult></CopySnapshotResponse>"),
+            format!("<CopySnapshotResponse><{long}></x></CopySnapshotResponse>"),
+        ];
+        for body in &bodies {
+            let e = parse(body).unwrap_err();
+            let text = e.to_string();
+            assert!(text.len() < 1024, "{} bytes: {}…", text.len(), &text[..200]);
+            assert!(text.contains("NNNN…"), "{text}");
+        }
     }
 }

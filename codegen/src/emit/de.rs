@@ -1,5 +1,7 @@
 //! XML deserializers: `XmlDeserialize` impls that read a structure's child
 //! elements by wire name, skip unknown ones, and keep absent apart from empty.
+//! A member element may appear once (`XmlReader::once`), except the items of a
+//! flattened list or map, which repeat; list items are matched by their name.
 
 use super::{ts_format, Scope};
 use crate::ir::{Structure, TimestampFormat, Ty};
@@ -13,34 +15,29 @@ pub fn structure_impl(scope: &Scope<'_>, s: &Structure) -> TokenStream {
     let arms = s.members.iter().filter(|m| !m.xml_attribute).map(|m| {
         let field = m.field.ident();
         let tag = Literal::byte_string(m.xml_name.as_bytes());
-        let some = scope.std("Some");
         let assign = match &m.ty {
             Ty::List(l) if l.flattened => {
                 let item = here(&l.item);
-                quote!(out.#field.get_or_insert_with(Default::default).push(#item?);)
+                quote!(r.item(&mut out.#field, |r| #item)?)
             }
             Ty::Map(map) if map.flattened => {
                 let (k, v) = (&map.key_name, &map.value_name);
                 let fk = here(&map.key);
                 let fv = here(&map.value);
-                quote! {
-                    let (k, v) = r.map_entry(#k, #v, |r| #fk, |r| #fv)?;
-                    out.#field.get_or_insert_with(Default::default).insert(k, v);
-                }
+                quote!(r.map_entry(&mut out.#field, #k, #v, |r| #fk, |r| #fv)?)
             }
             ty => {
                 let value = here(ty);
-                let value = quote!(#value?);
                 let value = if m.boxed {
                     let boxed = scope.std("Box");
-                    quote!(#boxed::new(#value))
+                    quote!(#value.map(#boxed::new))
                 } else {
                     value
                 };
-                quote!(out.#field = #some(#value);)
+                quote!(r.once(&mut out.#field, |r| #value)?)
             }
         };
-        quote!(#tag => { #assign })
+        quote!(#tag => #assign,)
     });
     let allow = s
         .members
@@ -89,14 +86,15 @@ fn here(ty: &Ty) -> TokenStream {
     match ty {
         Ty::Structure(_) => quote!(r.structure()),
         Ty::List(l) => {
+            let name = &l.item_element;
             let item = here(&l.item);
-            quote!(r.list(|r| #item))
+            quote!(r.list(#name, |r| #item))
         }
         Ty::Map(m) => {
             let (k, v) = (&m.key_name, &m.value_name);
             let fk = here(&m.key);
             let fv = here(&m.value);
-            quote!(r.map(#k, #v, |r| #fk, |r| #fv).map(|entries| entries.into_iter().collect()))
+            quote!(r.map(#k, #v, |r| #fk, |r| #fv))
         }
         _ => match ts_format(ty) {
             Some(f) => {

@@ -638,6 +638,10 @@ impl<'m> Lowering<'m> {
                 Ty::List(Box::new(List {
                     item: self.ty(&item.target, item, &format!("{target}$member"))?,
                     item_name: naming::url_encode(item.string_trait(traits::XML_NAME).unwrap_or("member")),
+                    item_element: {
+                        let name = item.string_trait(traits::XML_NAME).unwrap_or("member");
+                        name.rsplit(':').next().unwrap_or(name).to_owned()
+                    },
                     flattened: m.has(traits::XML_FLATTENED),
                 }))
             }

@@ -365,6 +365,9 @@ pub struct List {
     pub item: Ty,
     /// Name of each item (`member` or the member's xmlName), URL-safe.
     pub item_name: String,
+    /// The local name of each item's XML element (`member`, or the member's xmlName without
+    /// a namespace prefix): what the response parser matches items by.
+    pub item_element: String,
     /// Whether the list is flattened into its parent.
     pub flattened: bool,
 }

@@ -232,7 +232,7 @@ impl crate::rt::xml::XmlDeserialize for CopyServerlessCacheSnapshotResponse {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"ServerlessCacheSnapshot" => {
-                    out.serverless_cache_snapshot = Some(r.structure()?);
+                    r.once(&mut out.serverless_cache_snapshot, |r| r.structure())?
                 }
                 _ => r.skip()?,
             }

@@ -208,9 +208,7 @@ impl crate::rt::xml::XmlDeserialize for DeleteCacheClusterResult {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"CacheCluster" => {
-                    out.cache_cluster = Some(r.structure()?);
-                }
+                b"CacheCluster" => r.once(&mut out.cache_cluster, |r| r.structure())?,
                 _ => r.skip()?,
             }
         }

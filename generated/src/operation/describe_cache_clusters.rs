@@ -268,11 +268,12 @@ impl crate::rt::xml::XmlDeserialize for CacheClusterMessage {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"Marker" => {
-                    out.marker = Some(r.read()?);
-                }
+                b"Marker" => r.once(&mut out.marker, |r| r.read())?,
                 b"CacheClusters" => {
-                    out.cache_clusters = Some(r.list(|r| r.structure())?);
+                    r.once(
+                        &mut out.cache_clusters,
+                        |r| r.list("CacheCluster", |r| r.structure()),
+                    )?
                 }
                 _ => r.skip()?,
             }

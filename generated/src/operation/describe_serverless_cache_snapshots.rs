@@ -283,11 +283,12 @@ impl crate::rt::xml::XmlDeserialize for DescribeServerlessCacheSnapshotsResponse
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"NextToken" => {
-                    out.next_token = Some(r.read()?);
-                }
+                b"NextToken" => r.once(&mut out.next_token, |r| r.read())?,
                 b"ServerlessCacheSnapshots" => {
-                    out.serverless_cache_snapshots = Some(r.list(|r| r.structure())?);
+                    r.once(
+                        &mut out.serverless_cache_snapshots,
+                        |r| r.list("ServerlessCacheSnapshot", |r| r.structure()),
+                    )?
                 }
                 _ => r.skip()?,
             }

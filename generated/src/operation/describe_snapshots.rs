@@ -180,11 +180,12 @@ impl crate::rt::xml::XmlDeserialize for DescribeSnapshotsListMessage {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"Marker" => {
-                    out.marker = Some(r.read()?);
-                }
+                b"Marker" => r.once(&mut out.marker, |r| r.read())?,
                 b"Snapshots" => {
-                    out.snapshots = Some(r.list(|r| r.structure())?);
+                    r.once(
+                        &mut out.snapshots,
+                        |r| r.list("Snapshot", |r| r.structure()),
+                    )?
                 }
                 _ => r.skip()?,
             }
