@@ -6,7 +6,8 @@
 //!
 //! Requests are signed with SigV4 (signing name `elasticache`) and sent to `https://elasticache.{region}.amazonaws.com` unless an endpoint URL is configured. Failed attempts are retried as described in [`crate::rt::retry`].
 pub use crate::rt::client::{
-    Config, ConfigBuilder, ConfigError, Error, TimeoutError, TimeoutKind, TransportError,
+    Config, ConfigBuilder, ConfigError, Error, ResponseTooLargeError, TimeoutError,
+    TimeoutKind, TransportError,
 };
 pub use crate::rt::credentials::Credentials;
 pub use crate::rt::paginate::{Items, Pages};

@@ -21,7 +21,7 @@ pub use super::retry::RetryConfig;
 use super::retry::{self, Failure, RetrySafety};
 use super::sigv4::{self, SigningParams};
 use http::header::{HeaderValue, USER_AGENT};
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client as HttpClient;
@@ -85,6 +85,7 @@ struct Shared {
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     retry: RetryConfig,
+    max_response_size: usize,
     http: HttpClient<HttpsConnector<HttpConnector>, Body>,
 }
 
@@ -99,6 +100,7 @@ impl fmt::Debug for Config {
             .field("attempt_timeout", &c.attempt_timeout)
             .field("operation_timeout", &c.operation_timeout)
             .field("retry", &c.retry)
+            .field("max_response_size", &c.max_response_size)
             .finish_non_exhaustive()
     }
 }
@@ -128,6 +130,7 @@ impl Config {
             attempt_timeout: c.attempt_timeout,
             operation_timeout: c.operation_timeout,
             retry: c.retry,
+            max_response_size: c.max_response_size,
         }
     }
 
@@ -166,6 +169,11 @@ impl Config {
         &self.inner.retry
     }
 
+    /// The largest response body a call accepts, in bytes.
+    pub fn max_response_size(&self) -> usize {
+        self.inner.max_response_size
+    }
+
     /// Whether `self` and `other` are the same configuration (one was cloned from the
     /// other, or both from a third), and so share one connection pool and one set of
     /// credentials.
@@ -186,21 +194,37 @@ pub struct ConfigBuilder {
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     retry: RetryConfig,
+    max_response_size: usize,
+}
+
+impl ConfigBuilder {
+    /// The default limit for establishing a connection.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The default limit for one attempt.
+    pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+    /// The default limit for a whole call, retries and waits included: a server that accepts
+    /// connections and never answers costs a caller this long, not attempts × attempt timeout.
+    pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(90);
+    /// The default largest response body: far above any real query-protocol response (their
+    /// pages are a few megabytes at most), small enough that a hostile server cannot exhaust
+    /// memory.
+    pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 32 << 20;
 }
 
 impl Default for ConfigBuilder {
-    /// No region, endpoint or credentials; connect timeout 10 s, attempt timeout 60 s, no
-    /// operation timeout; [`RetryConfig::default`].
+    /// No region, endpoint or credentials; connect timeout 10 s, attempt timeout 30 s,
+    /// operation timeout 90 s, responses up to 32 MiB; [`RetryConfig::default`].
     fn default() -> Self {
         Self {
             region: None,
             endpoint_url: None,
             credentials: None,
             searched: Vec::new(),
-            connect_timeout: Some(Duration::from_secs(10)),
-            attempt_timeout: Some(Duration::from_secs(60)),
-            operation_timeout: None,
+            connect_timeout: Some(Self::DEFAULT_CONNECT_TIMEOUT),
+            attempt_timeout: Some(Self::DEFAULT_ATTEMPT_TIMEOUT),
+            operation_timeout: Some(Self::DEFAULT_OPERATION_TIMEOUT),
             retry: RetryConfig::default(),
+            max_response_size: Self::DEFAULT_MAX_RESPONSE_SIZE,
         }
     }
 }
@@ -216,7 +240,7 @@ impl ConfigBuilder {
     ///   (`AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/credentials`), else in the shared
     ///   config file (`AWS_CONFIG_FILE`, default `~/.aws/config`);
     /// - profile: `AWS_PROFILE`, else `default` (a profile named by `AWS_PROFILE` must exist);
-    /// - attempts: `AWS_MAX_ATTEMPTS`.
+    /// - attempts: `AWS_MAX_ATTEMPTS` (at most [`RetryConfig::MAX_ATTEMPTS`]).
     ///
     /// The files are only read when the variables leave something open. Setters called
     /// afterwards override what was found.
@@ -343,9 +367,30 @@ impl ConfigBuilder {
         self
     }
 
+    /// The largest response body a call accepts, in bytes. A longer body ends the call with
+    /// [`Error::ResponseTooLarge`] as soon as it goes past the limit (or at once, when its
+    /// `Content-Length` says so); it is never read whole.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
     /// Checks the settings: a region that is a valid host label, credentials usable in
-    /// headers, and an endpoint URL with `http` or `https`, a host, and no query.
+    /// headers, an endpoint URL with `http` or `https`, a host, and no query, at most
+    /// [`RetryConfig::MAX_ATTEMPTS`] attempts, and a response size limit above zero.
     pub fn build(self) -> Result<Config, ConfigError> {
+        if self.retry.attempts() > RetryConfig::MAX_ATTEMPTS {
+            return Err(ConfigError::Invalid(format!(
+                "{} attempts per call is more than the {} this client allows",
+                self.retry.attempts(),
+                RetryConfig::MAX_ATTEMPTS
+            )));
+        }
+        if self.max_response_size == 0 {
+            return Err(ConfigError::Invalid(
+                "the maximum response size must be above zero".to_owned(),
+            ));
+        }
         let region = self.region.ok_or(ConfigError::MissingRegion)?;
         if !is_host_label(&region) {
             return Err(ConfigError::Invalid(format!(
@@ -380,6 +425,7 @@ impl ConfigBuilder {
                 attempt_timeout: self.attempt_timeout,
                 operation_timeout: self.operation_timeout,
                 retry: self.retry,
+                max_response_size: self.max_response_size,
                 http,
             }),
         })
@@ -500,6 +546,7 @@ impl std::error::Error for ConfigError {
 
 /// Why a call failed. `E` is the operation's error enum.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Error<E> {
     /// The service answered with an error response: one of the operation's modelled
     /// errors, or its `Unhandled` variant (code, message, request id and status of any
@@ -512,6 +559,9 @@ pub enum Error<E> {
     Transport(TransportError),
     /// A time limit ran out.
     Timeout(TimeoutError),
+    /// The response body was longer than the configured maximum
+    /// ([`ConfigBuilder::max_response_size`]); it was not read past the limit.
+    ResponseTooLarge(ResponseTooLargeError),
 }
 
 impl<E> Error<E> {
@@ -557,6 +607,7 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
             Self::Unparseable(e) => fmt::Display::fmt(e, f),
             Self::Transport(e) => fmt::Display::fmt(e, f),
             Self::Timeout(e) => fmt::Display::fmt(e, f),
+            Self::ResponseTooLarge(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -568,9 +619,52 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
             Self::Unparseable(e) => Some(e),
             Self::Transport(e) => Some(e),
             Self::Timeout(e) => Some(e),
+            Self::ResponseTooLarge(e) => Some(e),
         }
     }
 }
+
+/// A response body longer than the configured maximum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResponseTooLargeError {
+    limit: usize,
+    status: u16,
+    declared: Option<u64>,
+}
+
+impl ResponseTooLargeError {
+    /// The configured maximum, in bytes.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// The HTTP status of the response.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The length the response announced in `Content-Length`, if it announced one over the
+    /// limit (the body was then not read at all).
+    pub fn declared_length(&self) -> Option<u64> {
+        self.declared
+    }
+}
+
+impl fmt::Display for ResponseTooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the response (HTTP {}) is larger than the {}-byte limit",
+            self.status, self.limit
+        )?;
+        if let Some(n) = self.declared {
+            write!(f, " (Content-Length: {n})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ResponseTooLargeError {}
 
 /// The connection failed.
 #[derive(Debug)]
@@ -799,6 +893,8 @@ impl Handle {
                 Error::Transport(_) => Failure::NotSent,
                 Error::Timeout(t) if t.kind == TimeoutKind::Connect => Failure::NotSent,
                 Error::Timeout(_) => Failure::MaybeSent,
+                // The same request would bring the same body.
+                Error::ResponseTooLarge(_) => return Err(error),
             };
             if attempt >= retry.attempts() || !retry::should_retry(failure, O::RETRY_SAFETY) {
                 return Err(error);
@@ -865,12 +961,36 @@ impl Handle {
                     }
                 })?;
             let status = response.status().as_u16();
-            let body = response.into_body().collect().await.map_err(|e| {
-                Error::Transport(TransportError {
-                    source: e.into(),
-                    sent: true,
+            let limit = inner.config.max_response_size();
+            let too_large = |declared| {
+                Error::ResponseTooLarge(ResponseTooLargeError {
+                    limit,
+                    status,
+                    declared,
                 })
-            })?;
+            };
+            let declared = response
+                .headers()
+                .get(http::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok());
+            if let Some(n) = declared.filter(|n| *n > limit as u64) {
+                return Err(too_large(Some(n)));
+            }
+            // Counted frame by frame as they arrive: a longer body stops at the limit.
+            let body = Limited::new(response.into_body(), limit)
+                .collect()
+                .await
+                .map_err(|e| {
+                    if e.is::<LengthLimitError>() {
+                        too_large(None)
+                    } else {
+                        Error::Transport(TransportError {
+                            source: e,
+                            sent: true,
+                        })
+                    }
+                })?;
             Ok((status, body.to_bytes()))
         };
         let (status, body) = match inner.config.attempt_timeout() {
@@ -1023,6 +1143,54 @@ mod tests {
         }
         let token = Credentials::new("AKID", "SECRET", Some("bad\ntoken".into()));
         assert!(base().credentials(token).build().is_err());
+    }
+
+    #[test]
+    fn defaults_bound_every_call() {
+        let config = Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("AKID", "SECRET", None))
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        // A server that accepts and never answers costs the operation timeout, not
+        // attempts × attempt timeout (3 × 60 s before).
+        assert_eq!(config.operation_timeout(), Some(Duration::from_secs(90)));
+        assert_eq!(config.attempt_timeout(), Some(Duration::from_secs(30)));
+        assert_eq!(config.max_response_size(), 32 << 20);
+        let worst = config.operation_timeout().unwrap_or(Duration::MAX);
+        assert!(worst <= config.attempt_timeout().unwrap_or_default() * config.retry().attempts());
+    }
+
+    #[test]
+    fn attempts_and_response_size_are_bounded() {
+        let base = || {
+            Config::builder()
+                .region("us-east-1")
+                .credentials(Credentials::new("AKID", "SECRET", None))
+        };
+        for attempts in [RetryConfig::MAX_ATTEMPTS + 1, u32::MAX] {
+            let e = base()
+                .retry(RetryConfig::default().max_attempts(attempts))
+                .build()
+                .expect_err("too many attempts");
+            assert!(e.to_string().contains("more than the 20"), "{e}");
+        }
+        assert!(base()
+            .retry(RetryConfig::default().max_attempts(RetryConfig::MAX_ATTEMPTS))
+            .build()
+            .is_ok());
+        assert!(base().max_response_size(0).build().is_err());
+        let mut vars = NO_FILES.to_vec();
+        vars.extend([
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "SECRET"),
+            ("AWS_MAX_ATTEMPTS", "4294967295"),
+        ]);
+        let e = ConfigBuilder::from_env_with(&env_of(&vars))
+            .and_then(ConfigBuilder::build)
+            .expect_err("AWS_MAX_ATTEMPTS too large");
+        assert!(e.to_string().contains("4294967295 attempts"), "{e}");
     }
 
     #[test]

@@ -13,8 +13,11 @@
 use super::client::{ClientOperation, Error};
 use super::operation::Operation;
 use futures_core::Stream;
+use std::collections::hash_map::RandomState;
+use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
+use std::hash::BuildHasher;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -63,8 +66,13 @@ enum State<P: Paginated> {
 pub struct Pages<P: Paginated> {
     fetch: Fetch<P>,
     input: P::Input,
-    /// Every token sent so far.
-    sent: Vec<String>,
+    /// A keyed hash of every token sent so far: enough to notice a repeated token, at eight
+    /// bytes a page whatever the tokens' size, with O(1) look-ups. The key is random per
+    /// process, so a server cannot choose tokens that collide.
+    sent: HashSet<u64>,
+    hasher: RandomState,
+    /// How many requests were sent.
+    requested: usize,
     state: State<P>,
 }
 
@@ -81,7 +89,7 @@ impl<P: Paginated> fmt::Debug for Pages<P> {
         };
         f.debug_struct("Pages")
             .field("operation", &P::NAME)
-            .field("pages_requested", &self.sent.len())
+            .field("pages_requested", &self.requested)
             .field("state", &state)
             .finish_non_exhaustive()
     }
@@ -94,17 +102,25 @@ where
 {
     /// Pages starting with `input`, each requested through `fetch`.
     pub fn new(input: P::Input, fetch: Fetch<P>) -> Self {
+        let hasher = RandomState::new();
         let sent = P::input_token(&input)
             .filter(|t| !t.is_empty())
-            .map(str::to_owned)
+            .map(|t| hasher.hash_one(t))
             .into_iter()
             .collect();
         Self {
             fetch,
             input,
             sent,
+            hasher,
+            requested: 0,
             state: State::Start,
         }
+    }
+
+    /// Bytes kept to recognise tokens already sent: eight a page.
+    pub fn remembered_token_bytes(&self) -> usize {
+        self.sent.len() * std::mem::size_of::<u64>()
     }
 
     /// The next page, or `None` after the last one (or after an error).
@@ -138,11 +154,13 @@ where
                 State::Done => return Poll::Ready(None),
                 State::Start => {
                     let input = self.input.clone();
+                    self.requested += 1;
                     self.state = State::Waiting((self.fetch)(input));
                 }
                 State::Next(token) => {
                     let mut input = self.input.clone();
                     P::set_input_token(&mut input, Some(std::mem::take(token)));
+                    self.requested += 1;
                     self.state = State::Waiting((self.fetch)(input));
                 }
                 State::Waiting(page) => {
@@ -154,11 +172,10 @@ where
                         Err(_) => State::Done,
                         Ok(output) => match P::output_token(output).filter(|t| !t.is_empty()) {
                             None => State::Done,
-                            Some(token) if self.sent.iter().any(|t| t == token) => State::Done,
-                            Some(token) => {
-                                self.sent.push(token.to_owned());
-                                State::Next(token.to_owned())
+                            Some(token) if !self.sent.insert(self.hasher.hash_one(token)) => {
+                                State::Done
                             }
+                            Some(token) => State::Next(token.to_owned()),
                         },
                     };
                     return Poll::Ready(Some(result));
@@ -379,6 +396,35 @@ mod tests {
 
     fn some(s: &str) -> Option<String> {
         Some(s.to_owned())
+    }
+
+    #[test]
+    fn large_tokens_are_not_kept() {
+        // 300 pages, each with a new 100 KB token: what the paginator keeps to detect a
+        // repeat stays at eight bytes a page.
+        const PAGES: usize = 300;
+        let fetch: Fetch<List> = Box::new(|input: Input| {
+            // Page n carries a token of 100 KB that encodes n + 1 in its first bytes.
+            let n: usize = input
+                .token
+                .as_deref()
+                .and_then(|t| t.split('.').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            let next = (n < PAGES).then(|| format!("{}.{}", n + 1, "t".repeat(100_000)));
+            Box::pin(std::future::ready(Ok(Page {
+                items: Some(vec![]),
+                next,
+            })))
+        });
+        let mut pages: Pages<List> = Pages::new(Input { token: None }, fetch);
+        let mut count = 0;
+        while let Some(page) = block_on(pages.next()) {
+            page.unwrap_or_else(|e| panic!("{e:?}"));
+            count += 1;
+        }
+        assert_eq!(count, PAGES + 1);
+        assert_eq!(pages.remembered_token_bytes(), PAGES * 8);
     }
 
     #[test]

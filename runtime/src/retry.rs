@@ -137,12 +137,19 @@ impl Default for RetryConfig {
 }
 
 impl RetryConfig {
+    /// The most attempts a client accepts for one call ([`ConfigBuilder::build`] refuses
+    /// more): with the default backoff, 20 attempts already wait up to about five minutes.
+    ///
+    /// [`ConfigBuilder::build`]: super::client::ConfigBuilder::build
+    pub const MAX_ATTEMPTS: u32 = 20;
+
     /// No retries: every call is one attempt.
     pub fn disabled() -> Self {
         Self::default().max_attempts(1)
     }
 
-    /// Attempts per call, including the first (at least 1).
+    /// Attempts per call, including the first (at least 1, at most [`Self::MAX_ATTEMPTS`]:
+    /// a configuration with more is refused when it is built).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self

@@ -72,11 +72,14 @@ impl DateTime {
     /// Parses an RFC 3339 / ISO 8601 date-time: `2024-01-02T03:04:05Z`, `…05.123Z`,
     /// `…05.123456789Z`, or with an offset such as `+02:00` (converted to UTC). Lowercase `t`
     /// and `z` are accepted, fractional digits past the ninth are dropped, and a value without
-    /// a zone is taken as UTC.
+    /// a zone is taken as UTC. Years outside 0000–9999 use ISO 8601's expanded form, a sign
+    /// and at least four digits (`+10000-01-01T00:00:00Z`, `-0001-12-31T00:00:00Z`), as
+    /// [`write_date_time`](Self::write_date_time) writes them, so every `DateTime`
+    /// round-trips.
     pub fn parse_date_time(s: &str) -> Result<Self, DateTimeParseError> {
         let err = |reason| DateTimeParseError::new("date-time", s, reason);
         let mut c = Cursor::new(s);
-        let year = c.digits(4).ok_or_else(|| err("expected a 4-digit year"))?;
+        let year = c.year().ok_or_else(|| err("expected a 4-digit year"))?;
         c.expect(b'-')
             .ok_or_else(|| err("expected '-' after the year"))?;
         let month = c.digits(2).ok_or_else(|| err("expected a 2-digit month"))?;
@@ -113,8 +116,11 @@ impl DateTime {
         if !c.at_end() {
             return Err(err("unexpected characters after the time zone"));
         }
-        let secs = civil_to_secs(i64::from(year), month, day, hour, minute, second).map_err(err)?;
-        Ok(Self::from_secs_and_nanos(secs - offset, nanos))
+        let secs = civil_to_secs(year, month, day, hour, minute, second).map_err(err)?;
+        let secs = secs
+            .checked_sub(offset)
+            .ok_or_else(|| err("out of the range of DateTime"))?;
+        Ok(Self::from_secs_and_nanos(secs, nanos))
     }
 
     /// Parses epoch seconds such as `1515531081`, `1515531081.1234` or `-1.5`.
@@ -185,8 +191,8 @@ impl DateTime {
 
     /// Appends the date-time form, `YYYY-MM-DDTHH:MM:SS[.fff…]Z` in UTC. The fraction is
     /// written only when non-zero, without trailing zeros (`.5`, `.123`, `.10741`). Years
-    /// outside 0000–9999 are written in full (with a `-` sign before year 0); such values do
-    /// not round-trip through [`parse_date_time`](Self::parse_date_time).
+    /// outside 0000–9999 are written in ISO 8601's expanded form (`+10000`, `-0001`), which
+    /// [`parse_date_time`](Self::parse_date_time) reads back.
     pub fn write_date_time(&self, out: &mut String) {
         // Writing into a String cannot fail.
         let _ = self.write_date_time_with(out, ":");
@@ -445,6 +451,29 @@ impl<'s> Cursor<'s> {
     }
 
     /// Exactly `n` decimal digits (n <= 9).
+    /// Four digits, or a sign and 4 to 12 digits (ISO 8601's expanded years).
+    fn year(&mut self) -> Option<i64> {
+        let sign = match self.bytes.get(self.pos) {
+            Some(b'+') => 1,
+            Some(b'-') => -1,
+            _ => return self.digits(4).map(i64::from),
+        };
+        self.pos += 1;
+        let mut value: i64 = 0;
+        let mut count = 0;
+        while count < 12 {
+            match self.bytes.get(self.pos) {
+                Some(b) if b.is_ascii_digit() => {
+                    value = value * 10 + i64::from(b - b'0');
+                    self.pos += 1;
+                    count += 1;
+                }
+                _ => break,
+            }
+        }
+        (count >= 4).then_some(sign * value)
+    }
+
     fn digits(&mut self, n: usize) -> Option<u32> {
         (0..n).try_fold(0, |acc, _| Some(acc * 10 + self.digit()?))
     }
@@ -513,7 +542,17 @@ fn civil_to_secs(
         return Err("time of day out of range");
     }
     let tod = i64::from(hour * 3600 + minute * 60 + second);
-    Ok(days_from_civil(year, month, day) * SECS_PER_DAY + tod)
+    // Before 1970 the day is counted from its end, so the first instant of the range
+    // (i64::MIN seconds, in a day that begins before it) still fits.
+    let days = days_from_civil(year, month, day);
+    let (days, tod) = if days < 0 {
+        (days + 1, tod - SECS_PER_DAY)
+    } else {
+        (days, tod)
+    };
+    days.checked_mul(SECS_PER_DAY)
+        .and_then(|secs| secs.checked_add(tod))
+        .ok_or("out of the range of DateTime")
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's `days_from_civil`).
@@ -554,9 +593,12 @@ fn write_padded<W: fmt::Write>(w: &mut W, mut value: u64, width: usize) -> fmt::
     w.write_str(std::str::from_utf8(&buf[start..]).unwrap_or_default())
 }
 
+/// Four digits for 0000–9999; a sign and at least four digits otherwise (ISO 8601 expanded).
 fn write_year<W: fmt::Write>(w: &mut W, year: i64) -> fmt::Result {
     if year < 0 {
         w.write_char('-')?;
+    } else if year > 9999 {
+        w.write_char('+')?;
     }
     write_padded(w, year.unsigned_abs(), 4)
 }
@@ -742,7 +784,7 @@ mod tests {
         );
         assert_eq!(
             DateTime::from_secs(253_402_300_800).fmt_date_time(),
-            "10000-01-01T00:00:00Z"
+            "+10000-01-01T00:00:00Z"
         );
     }
 
@@ -969,5 +1011,56 @@ mod tests {
         assert!(serde_json::from_str::<DateTime>("1e300").is_err());
         assert!(serde_json::from_str::<DateTime>("18446744073709551615").is_err());
         assert!(serde_json::from_str::<DateTime>("true").is_err());
+    }
+
+    #[test]
+    fn every_date_time_round_trips_through_display() {
+        let mut values = vec![
+            DateTime::from_secs(i64::MIN),
+            DateTime::from_secs_and_nanos(i64::MAX, 999_999_999),
+            DateTime::from_secs(253_402_300_800), // 10000-01-01T00:00:00Z
+            DateTime::from_secs(253_402_300_799), // 9999-12-31T23:59:59Z
+            DateTime::from_secs(-62_167_219_200), // 0000-01-01T00:00:00Z
+            DateTime::from_secs(-62_167_219_201), // -0001-12-31T23:59:59Z
+        ];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            // xorshift64*
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            let r = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
+            let secs = (r as i64) >> (r % 40);
+            values.push(DateTime::from_secs_and_nanos(
+                secs,
+                (r >> 34) as u32 % NANOS_PER_SEC,
+            ));
+        }
+        for t in values {
+            let text = t.to_string();
+            assert_eq!(text.parse::<DateTime>().ok(), Some(t), "{text}");
+        }
+        assert_eq!(
+            DateTime::from_secs(253_402_300_800).to_string(),
+            "+10000-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            DateTime::from_secs(-62_167_219_201).to_string(),
+            "-0001-12-31T23:59:59Z"
+        );
+        assert_eq!(
+            DateTime::from_secs(i64::MIN).to_string(),
+            "-292277022657-01-27T08:29:52Z"
+        );
+        // Out of range, or not the expanded form: errors, not panics or wrap-arounds.
+        for bad in [
+            "+292277026597-01-01T00:00:00Z",
+            "-999999999999-01-01T00:00:00Z",
+            "+999-01-01T00:00:00Z",
+            "10000-01-01T00:00:00Z",
+            "+1234567890123-01-01T00:00:00Z",
+        ] {
+            assert!(bad.parse::<DateTime>().is_err(), "{bad}");
+        }
     }
 }

@@ -52,7 +52,8 @@ pub fn client_rs(ir: &Ir) -> TokenStream {
         #module_docs
 
         pub use crate::rt::client::{
-            Config, ConfigBuilder, ConfigError, Error, TimeoutError, TimeoutKind, TransportError,
+            Config, ConfigBuilder, ConfigError, Error, ResponseTooLargeError, TimeoutError,
+            TimeoutKind, TransportError,
         };
         pub use crate::rt::credentials::Credentials;
         pub use crate::rt::paginate::{Items, Pages};
