@@ -38,3 +38,5 @@ fn percent_decode(s: &str) -> String {
     }
     String::from_utf8(out).expect("percent-decoded body is UTF-8")
 }
+
+pub mod fuzz;
