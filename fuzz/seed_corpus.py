@@ -8,7 +8,10 @@ response_error:  the error bodies of conformance/tests/wire_snapshots.rs and a f
 form_round_trip: a few deterministic byte strings (the target derives its inputs from them).
 model_loader:    model/elasticache.json and codegen/tests/fixtures/{ok,err}/*.json.
 
-Run from anywhere: python3 fuzz/seed_corpus.py. It replaces the four folders.
+It also writes fuzz/xml.dict, the libFuzzer dictionary run.sh gives the response targets:
+XML syntax and the element names of model/elasticache.json.
+
+Run from anywhere: python3 fuzz/seed_corpus.py. It replaces the four folders and the dictionary.
 """
 import hashlib
 import json
@@ -84,6 +87,28 @@ def main():
     write("model_loader", (ROOT / "model/elasticache.json").read_bytes())
     for f in sorted((ROOT / "codegen/tests/fixtures").glob("*/*.json")):
         write("model_loader", f.read_bytes())
+
+    # the dictionary of the response targets
+    tokens = {"<", "</", "/>", ">", "&amp;", "&lt;", "&#x", "&#", ";", "<![CDATA[", "]]>", "<!--",
+              "-->", "<?xml version=\"1.0\"?>", "<!DOCTYPE", " xmlns=\"" + NS + "\"",
+              "<ErrorResponse>", "<Error>", "<Code>", "<Message>", "<Type>", "<RequestId>",
+              "<ResponseMetadata>", "true", "false", "-2147483648", "2147483647", "Z", "T", ".",
+              "2016-12-21T22:24:04.955Z"}
+    model = json.loads((ROOT / "model/elasticache.json").read_text())
+    for sid, shape in model["shapes"].items():
+        name = sid.split("#")[1]
+        if shape["type"] == "operation":
+            tokens |= {f"<{name}Response>", f"<{name}Result>"}
+        if shape["type"] == "structure" and "smithy.api#error" in shape.get("traits", {}):
+            code = shape["traits"].get("aws.protocols#awsQueryError", {}).get("code", name)
+            tokens.add(code)
+        for mname, m in shape.get("members", {}).items():
+            if shape["type"] == "structure":
+                tokens.add("<" + m.get("traits", {}).get("smithy.api#xmlName", mname) + ">")
+        if shape["type"] == "list" and "smithy.api#xmlName" in shape["member"].get("traits", {}):
+            tokens.add("<" + shape["member"]["traits"]["smithy.api#xmlName"] + ">")
+    lines = [json.dumps(t, ensure_ascii=True) for t in sorted(tokens)]
+    (ROOT / "fuzz/xml.dict").write_text("# written by seed_corpus.py\n" + "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
