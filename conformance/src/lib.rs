@@ -10,3 +10,5 @@
 pub fn decode_form(body: &str) -> Vec<(String, String)> {
     smithy_query_runtime::test_support::form_pairs(body).unwrap_or_else(|e| panic!("{e}"))
 }
+
+pub mod fuzz;
