@@ -21,7 +21,7 @@ pub fn structure_impl(scope: &Scope<'_>, s: &Structure) -> TokenStream {
                 quote!(r.item(&mut out.#field, |r| #item)?)
             }
             Ty::Map(map) if map.flattened => {
-                let (k, v) = (&map.key_name, &map.value_name);
+                let (k, v) = (&map.key_element, &map.value_element);
                 let fk = here(&map.key);
                 let fv = here(&map.value);
                 quote!(r.map_entry(&mut out.#field, #k, #v, |r| #fk, |r| #fv)?)
@@ -91,7 +91,7 @@ fn here(ty: &Ty) -> TokenStream {
             quote!(r.list(#name, |r| #item))
         }
         Ty::Map(m) => {
-            let (k, v) = (&m.key_name, &m.value_name);
+            let (k, v) = (&m.key_element, &m.value_element);
             let fk = here(&m.key);
             let fv = here(&m.value);
             quote!(r.map(#k, #v, |r| #fk, |r| #fv))

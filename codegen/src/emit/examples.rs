@@ -286,8 +286,8 @@ impl Cx<'_> {
                         for (k, val) in mv.as_object().into_iter().flatten() {
                             out.push_str(&format!("<{}>", m.xml_name));
                             let key = Value::String(k.clone());
-                            self.xml_element(&map.key_name, &map.key, &key, out);
-                            self.xml_element(&map.value_name, &map.value, val, out);
+                            self.xml_element(&map.key_element, &map.key, &key, out);
+                            self.xml_element(&map.value_element, &map.value, val, out);
                             out.push_str(&format!("</{}>", m.xml_name));
                         }
                     }
@@ -309,14 +309,14 @@ impl Cx<'_> {
             (Ty::Structure(id), _) => self.xml_members(id, v, out),
             (Ty::List(l), Value::Array(items)) => {
                 for item in items {
-                    self.xml_element(&l.item_name, &l.item, item, out);
+                    self.xml_element(&l.item_element, &l.item, item, out);
                 }
             }
             (Ty::Map(m), Value::Object(obj)) => {
                 for (k, val) in obj {
                     out.push_str("<entry>");
-                    self.xml_element(&m.key_name, &m.key, &Value::String(k.clone()), out);
-                    self.xml_element(&m.value_name, &m.value, val, out);
+                    self.xml_element(&m.key_element, &m.key, &Value::String(k.clone()), out);
+                    self.xml_element(&m.value_element, &m.value, val, out);
                     out.push_str("</entry>");
                 }
             }

@@ -638,10 +638,7 @@ impl<'m> Lowering<'m> {
                 Ty::List(Box::new(List {
                     item: self.ty(&item.target, item, &format!("{target}$member"))?,
                     item_name: naming::url_encode(item.string_trait(traits::XML_NAME).unwrap_or("member")),
-                    item_element: {
-                        let name = item.string_trait(traits::XML_NAME).unwrap_or("member");
-                        name.rsplit(':').next().unwrap_or(name).to_owned()
-                    },
+                    item_element: local_name(item.string_trait(traits::XML_NAME).unwrap_or("member")),
                     flattened: m.has(traits::XML_FLATTENED),
                 }))
             }
@@ -656,7 +653,9 @@ impl<'m> Lowering<'m> {
                     key,
                     value: self.ty(&v.target, v, &format!("{target}$value"))?,
                     key_name: naming::url_encode(k.string_trait(traits::XML_NAME).unwrap_or("key")),
+                    key_element: local_name(k.string_trait(traits::XML_NAME).unwrap_or("key")),
                     value_name: naming::url_encode(v.string_trait(traits::XML_NAME).unwrap_or("value")),
+                    value_element: local_name(v.string_trait(traits::XML_NAME).unwrap_or("value")),
                     flattened: m.has(traits::XML_FLATTENED),
                 }))
             }
@@ -1090,4 +1089,22 @@ fn check_names(operations: &[Operation], structures: &[Structure], enums: &[Enum
         check_unique(variants, "error variant")?;
     }
     Ok(())
+}
+
+/// An XML name without its namespace prefix (`ns:Item` → `Item`): what the reader compares
+/// element names with.
+fn local_name(name: &str) -> String {
+    name.rsplit(':').next().unwrap_or(name).to_owned()
+}
+
+#[cfg(test)]
+mod local_name_tests {
+    use super::local_name;
+
+    #[test]
+    fn prefixes_are_dropped() {
+        assert_eq!(local_name("member"), "member");
+        assert_eq!(local_name("ns:Item"), "Item");
+        assert_eq!(local_name("a:b:c"), "c");
+    }
 }

@@ -381,8 +381,13 @@ pub struct Map {
     pub value: Ty,
     /// Key element name.
     pub key_name: String,
+    /// The local name of the key's XML element (`key`, or the key's xmlName without a
+    /// namespace prefix): what the response parser matches.
+    pub key_element: String,
     /// Value element name.
     pub value_name: String,
+    /// The local name of the value's XML element (`value`, or its xmlName without a prefix).
+    pub value_element: String,
     /// Whether the map is flattened into its parent.
     pub flattened: bool,
 }
