@@ -30,16 +30,7 @@ pub fn cargo_toml(ir: &Ir, header: &str, options: &Options) -> String {
         ),
         shared => {
             let rt = runtime::CRATE_NAME;
-            // Where the runtime comes from, without its features.
-            let source = match shared {
-                Runtime::Path(path) => format!(
-                    "path = {}, version = \"{}\"",
-                    toml_string(path),
-                    runtime::VERSION
-                ),
-                Runtime::Version(req) => format!("version = {}", toml_string(req)),
-                Runtime::Workspace | Runtime::Vendor => "workspace = true".to_owned(),
-            };
+            let source = runtime_source(shared);
             // A workspace dependency carries its own `default-features = false`.
             let no_defaults = if matches!(shared, Runtime::Workspace) {
                 ""
@@ -93,6 +84,21 @@ default = {default}
 all-features = true
 {workspace}"#
     )
+}
+
+/// Where a crate depending on the runtime finds it, as the fields of its dependency entry
+/// without features: `path = "…", version = "…"`, `version = "…"` or `workspace = true`
+/// (`Vendor`, which has no dependency, gives the workspace form too).
+pub fn runtime_source(runtime: &Runtime) -> String {
+    match runtime {
+        Runtime::Path(path) => format!(
+            "path = {}, version = \"{}\"",
+            toml_string(path),
+            runtime::VERSION
+        ),
+        Runtime::Version(req) => format!("version = {}", toml_string(req)),
+        Runtime::Workspace | Runtime::Vendor => "workspace = true".to_owned(),
+    }
 }
 
 /// `s` as a TOML basic string, quoted and escaped.
