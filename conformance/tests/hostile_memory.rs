@@ -19,18 +19,11 @@ use tokio::net::TcpListener;
 
 const MIB: usize = 1 << 20;
 
-/// The peak resident set since the last reset, in bytes (Linux only).
-fn peak_rss() -> Option<usize> {
+/// A size field of `/proc/self/status` (`VmHWM`: the peak resident set since the last
+/// reset; `VmRSS`: the resident set now), in bytes (Linux only).
+fn status_bytes(field: &str) -> Option<usize> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
-}
-
-/// The resident set now, in bytes.
-fn rss() -> Option<usize> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
 }
@@ -39,9 +32,9 @@ fn rss() -> Option<usize> {
 /// resident set at the start. `None` where the kernel does not let the peak be reset.
 fn measured<T>(f: impl FnOnce() -> T) -> (T, Option<usize>) {
     let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
-    let before = rss();
+    let before = status_bytes("VmRSS:");
     let out = f();
-    let grown = match (reset, before, peak_rss()) {
+    let grown = match (reset, before, status_bytes("VmHWM:")) {
         (true, Some(before), Some(peak)) => Some(peak.saturating_sub(before)),
         _ => None,
     };
