@@ -266,151 +266,37 @@ impl crate::rt::client::ClientOperation
 for crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshot {
     const RETRY_SAFETY: crate::rt::retry::RetrySafety = crate::rt::retry::RetrySafety::NotSafe;
 }
-impl crate::rt::client::OperationError
-for crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotError {
-    fn meta(&self) -> ::core::option::Option<&crate::rt::ErrorMeta> {
-        crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotError::meta(
-            self,
-        )
-    }
-    fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
-        match self {
-            Self::Unparseable(e) => ::core::result::Result::Ok(e),
-            other => ::core::result::Result::Err(other),
-        }
-    }
-}
 impl crate::rt::client::ClientOperation
 for crate::operation::copy_snapshot::CopySnapshot {
     const RETRY_SAFETY: crate::rt::retry::RetrySafety = crate::rt::retry::RetrySafety::NotSafe;
-}
-impl crate::rt::client::OperationError
-for crate::operation::copy_snapshot::CopySnapshotError {
-    fn meta(&self) -> ::core::option::Option<&crate::rt::ErrorMeta> {
-        crate::operation::copy_snapshot::CopySnapshotError::meta(self)
-    }
-    fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
-        match self {
-            Self::Unparseable(e) => ::core::result::Result::Ok(e),
-            other => ::core::result::Result::Err(other),
-        }
-    }
 }
 impl crate::rt::client::ClientOperation
 for crate::operation::create_cache_cluster::CreateCacheCluster {
     const RETRY_SAFETY: crate::rt::retry::RetrySafety = crate::rt::retry::RetrySafety::NotSafe;
 }
-impl crate::rt::client::OperationError
-for crate::operation::create_cache_cluster::CreateCacheClusterError {
-    fn meta(&self) -> ::core::option::Option<&crate::rt::ErrorMeta> {
-        crate::operation::create_cache_cluster::CreateCacheClusterError::meta(self)
-    }
-    fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
-        match self {
-            Self::Unparseable(e) => ::core::result::Result::Ok(e),
-            other => ::core::result::Result::Err(other),
-        }
-    }
-}
 impl crate::rt::client::ClientOperation
 for crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshot {
     const RETRY_SAFETY: crate::rt::retry::RetrySafety = crate::rt::retry::RetrySafety::NotSafe;
-}
-impl crate::rt::client::OperationError
-for crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotError {
-    fn meta(&self) -> ::core::option::Option<&crate::rt::ErrorMeta> {
-        crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotError::meta(
-            self,
-        )
-    }
-    fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
-        match self {
-            Self::Unparseable(e) => ::core::result::Result::Ok(e),
-            other => ::core::result::Result::Err(other),
-        }
-    }
 }
 impl crate::rt::client::ClientOperation
 for crate::operation::create_snapshot::CreateSnapshot {
     const RETRY_SAFETY: crate::rt::retry::RetrySafety = crate::rt::retry::RetrySafety::NotSafe;
 }
-impl crate::rt::client::OperationError
-for crate::operation::create_snapshot::CreateSnapshotError {
-    fn meta(&self) -> ::core::option::Option<&crate::rt::ErrorMeta> {
-        crate::operation::create_snapshot::CreateSnapshotError::meta(self)
-    }
-    fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
-        match self {
-            Self::Unparseable(e) => ::core::result::Result::Ok(e),
-            other => ::core::result::Result::Err(other),
-        }
-    }
-}
 impl crate::rt::client::ClientOperation
 for crate::operation::delete_cache_cluster::DeleteCacheCluster {
     const RETRY_SAFETY: crate::rt::retry::RetrySafety = crate::rt::retry::RetrySafety::NotSafe;
-}
-impl crate::rt::client::OperationError
-for crate::operation::delete_cache_cluster::DeleteCacheClusterError {
-    fn meta(&self) -> ::core::option::Option<&crate::rt::ErrorMeta> {
-        crate::operation::delete_cache_cluster::DeleteCacheClusterError::meta(self)
-    }
-    fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
-        match self {
-            Self::Unparseable(e) => ::core::result::Result::Ok(e),
-            other => ::core::result::Result::Err(other),
-        }
-    }
 }
 impl crate::rt::client::ClientOperation
 for crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshot {
     const RETRY_SAFETY: crate::rt::retry::RetrySafety = crate::rt::retry::RetrySafety::NotSafe;
 }
-impl crate::rt::client::OperationError
-for crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotError {
-    fn meta(&self) -> ::core::option::Option<&crate::rt::ErrorMeta> {
-        crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotError::meta(
-            self,
-        )
-    }
-    fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
-        match self {
-            Self::Unparseable(e) => ::core::result::Result::Ok(e),
-            other => ::core::result::Result::Err(other),
-        }
-    }
-}
 impl crate::rt::client::ClientOperation
 for crate::operation::delete_snapshot::DeleteSnapshot {
     const RETRY_SAFETY: crate::rt::retry::RetrySafety = crate::rt::retry::RetrySafety::NotSafe;
 }
-impl crate::rt::client::OperationError
-for crate::operation::delete_snapshot::DeleteSnapshotError {
-    fn meta(&self) -> ::core::option::Option<&crate::rt::ErrorMeta> {
-        crate::operation::delete_snapshot::DeleteSnapshotError::meta(self)
-    }
-    fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
-        match self {
-            Self::Unparseable(e) => ::core::result::Result::Ok(e),
-            other => ::core::result::Result::Err(other),
-        }
-    }
-}
 impl crate::rt::client::ClientOperation
 for crate::operation::describe_cache_clusters::DescribeCacheClusters {
     const RETRY_SAFETY: crate::rt::retry::RetrySafety = crate::rt::retry::RetrySafety::ReadOnly;
-}
-impl crate::rt::client::OperationError
-for crate::operation::describe_cache_clusters::DescribeCacheClustersError {
-    fn meta(&self) -> ::core::option::Option<&crate::rt::ErrorMeta> {
-        crate::operation::describe_cache_clusters::DescribeCacheClustersError::meta(self)
-    }
-    fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
-        match self {
-            Self::Unparseable(e) => ::core::result::Result::Ok(e),
-            other => ::core::result::Result::Err(other),
-        }
-    }
 }
 impl crate::rt::paginate::Paginated
 for crate::operation::describe_cache_clusters::DescribeCacheClusters {
@@ -444,20 +330,6 @@ impl crate::rt::client::ClientOperation
 for crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshots {
     const RETRY_SAFETY: crate::rt::retry::RetrySafety = crate::rt::retry::RetrySafety::ReadOnly;
 }
-impl crate::rt::client::OperationError
-for crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsError {
-    fn meta(&self) -> ::core::option::Option<&crate::rt::ErrorMeta> {
-        crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsError::meta(
-            self,
-        )
-    }
-    fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
-        match self {
-            Self::Unparseable(e) => ::core::result::Result::Ok(e),
-            other => ::core::result::Result::Err(other),
-        }
-    }
-}
 impl crate::rt::paginate::Paginated
 for crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshots {
     fn input_token(
@@ -490,18 +362,6 @@ impl crate::rt::client::ClientOperation
 for crate::operation::describe_snapshots::DescribeSnapshots {
     const RETRY_SAFETY: crate::rt::retry::RetrySafety = crate::rt::retry::RetrySafety::ReadOnly;
 }
-impl crate::rt::client::OperationError
-for crate::operation::describe_snapshots::DescribeSnapshotsError {
-    fn meta(&self) -> ::core::option::Option<&crate::rt::ErrorMeta> {
-        crate::operation::describe_snapshots::DescribeSnapshotsError::meta(self)
-    }
-    fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
-        match self {
-            Self::Unparseable(e) => ::core::result::Result::Ok(e),
-            other => ::core::result::Result::Err(other),
-        }
-    }
-}
 impl crate::rt::paginate::Paginated
 for crate::operation::describe_snapshots::DescribeSnapshots {
     fn input_token(
@@ -533,18 +393,4 @@ for crate::operation::describe_snapshots::DescribeSnapshots {
 impl crate::rt::client::ClientOperation
 for crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshot {
     const RETRY_SAFETY: crate::rt::retry::RetrySafety = crate::rt::retry::RetrySafety::NotSafe;
-}
-impl crate::rt::client::OperationError
-for crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotError {
-    fn meta(&self) -> ::core::option::Option<&crate::rt::ErrorMeta> {
-        crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotError::meta(
-            self,
-        )
-    }
-    fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
-        match self {
-            Self::Unparseable(e) => ::core::result::Result::Ok(e),
-            other => ::core::result::Result::Err(other),
-        }
-    }
 }

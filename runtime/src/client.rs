@@ -14,7 +14,7 @@
 pub use super::credentials::Credentials;
 use super::credentials::{self, CredentialsError};
 use super::endpoint::Endpoint;
-use super::error::{ErrorMeta, ResponseError};
+use super::error::{ErrorEnum, ErrorMeta, ResponseError};
 use super::operation::{Operation, RequestOptions};
 use super::paginate::{Pages, Paginated};
 pub use super::retry::RetryConfig;
@@ -49,14 +49,6 @@ pub struct ServiceInfo {
 pub trait ClientOperation: Operation {
     /// From the model's `@readonly` / `@idempotent` traits (see [`RetrySafety`]).
     const RETRY_SAFETY: RetrySafety;
-}
-
-/// What the client needs from an operation's error enum.
-pub trait OperationError: Sized {
-    /// The error response's metadata, unless the response could not be parsed.
-    fn meta(&self) -> Option<&ErrorMeta>;
-    /// The parse failure, if this is the enum's `Unparseable` variant; otherwise `self`.
-    fn into_unparseable(self) -> Result<ResponseError, Self>;
 }
 
 // ---------------------------------------------------------------------------
@@ -582,11 +574,11 @@ impl<E> Error<E> {
     }
 }
 
-impl<E: OperationError> Error<E> {
+impl<E: ErrorEnum> Error<E> {
     /// The error response's metadata (code, message, request id, status), if the service
     /// answered with an error response.
     pub fn meta(&self) -> Option<&ErrorMeta> {
-        self.service_error().and_then(OperationError::meta)
+        self.service_error().and_then(|e| e.variant().meta())
     }
 
     /// The error code, if the service answered with an error response.
@@ -826,7 +818,7 @@ impl Handle {
     pub async fn call<O>(&self, input: &O::Input) -> Result<O::Output, Error<O::Error>>
     where
         O: ClientOperation,
-        O::Error: OperationError,
+        O::Error: ErrorEnum,
     {
         let request = O::build_request_with(input, &self.inner.options).map_err(|e| {
             Error::Transport(TransportError {
@@ -851,7 +843,7 @@ impl Handle {
         P: Paginated + 'static,
         P::Input: Clone + Send + Sync + 'static,
         P::Output: Send + 'static,
-        P::Error: OperationError + Send + 'static,
+        P::Error: ErrorEnum + Send + 'static,
     {
         let handle = self.clone();
         Pages::new(
@@ -869,7 +861,7 @@ impl Handle {
     ) -> Result<O::Output, Error<O::Error>>
     where
         O: ClientOperation,
-        O::Error: OperationError,
+        O::Error: ErrorEnum,
     {
         let retry = *self.inner.config.retry();
         let mut attempt = 0;
@@ -881,7 +873,7 @@ impl Handle {
                 Err(Attempt::Failed(e)) => e,
             };
             let failure = match &error {
-                Error::Service(e) => match e.meta() {
+                Error::Service(e) => match e.variant().meta() {
                     Some(meta) => Failure::ErrorResponse {
                         status: meta.status,
                         code: &meta.code,
@@ -910,7 +902,7 @@ impl Handle {
     ) -> Result<O::Output, Attempt<O::Error>>
     where
         O: ClientOperation,
-        O::Error: OperationError,
+        O::Error: ErrorEnum,
     {
         let inner = &*self.inner;
         let unsendable = |e: Box<dyn std::error::Error + Send + Sync>| {

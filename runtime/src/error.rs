@@ -405,6 +405,8 @@ pub trait ErrorEnum: Sized {
     fn unparseable(error: ResponseError) -> Self;
     /// Which kind of error `self` is.
     fn variant(&self) -> ErrorVariant<'_>;
+    /// The parse failure, if `self` is the `Unparseable` variant; otherwise `self`.
+    fn into_unparseable(self) -> Result<ResponseError, Self>;
 }
 
 /// Reads the modelled errors of one operation: the variant for the code of `raw`, or `None`
@@ -780,6 +782,12 @@ mod tests {
                 Self::Bare(e) => ErrorVariant::modeled(e),
                 Self::Unhandled(meta) => ErrorVariant::Unhandled(meta),
                 Self::Unparseable(e) => ErrorVariant::Unparseable(e),
+            }
+        }
+        fn into_unparseable(self) -> Result<ResponseError, Self> {
+            match self {
+                Self::Unparseable(e) => Ok(e),
+                other => Err(other),
             }
         }
     }

@@ -262,7 +262,7 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::super::client::OperationError;
+    use super::super::error::{ErrorEnum, ErrorVariant};
     use super::super::error::{ErrorMeta, ResponseError};
     use super::super::retry::RetrySafety;
     use super::*;
@@ -284,11 +284,25 @@ mod tests {
     }
 
     #[derive(Debug, Clone, PartialEq)]
-    struct Failed(String);
+    struct Failed(ErrorMeta);
 
-    impl OperationError for Failed {
-        fn meta(&self) -> Option<&ErrorMeta> {
-            None
+    /// An error response with this code.
+    fn failed(code: &str) -> Failed {
+        Failed(ErrorMeta {
+            code: code.to_owned(),
+            ..ErrorMeta::default()
+        })
+    }
+
+    impl ErrorEnum for Failed {
+        fn unhandled(meta: ErrorMeta) -> Self {
+            Failed(meta)
+        }
+        fn unparseable(error: ResponseError) -> Self {
+            failed(&error.to_string())
+        }
+        fn variant(&self) -> ErrorVariant<'_> {
+            ErrorVariant::Unhandled(&self.0)
         }
         fn into_unparseable(self) -> Result<ResponseError, Self> {
             Err(self)
@@ -310,7 +324,7 @@ mod tests {
             Ok(http::Request::new(Vec::new()))
         }
         fn parse_response(_: u16, _: &[u8]) -> Result<Page, Failed> {
-            Err(Failed("not used".into()))
+            Err(failed("not used"))
         }
     }
 
@@ -357,8 +371,8 @@ mod tests {
                     items: Some(items.clone()),
                     next: next.map(str::to_owned),
                 }),
-                Some(Err(message)) => Err(Error::Service(Failed((*message).to_owned()))),
-                None => Err(Error::Service(Failed(format!(
+                Some(Err(message)) => Err(Error::Service(failed(message))),
+                None => Err(Error::Service(failed(&format!(
                     "no page for {:?}",
                     input.token
                 )))),
@@ -498,7 +512,7 @@ mod tests {
         let (mut p, log) = pages(script, None);
         assert!(matches!(block_on(p.next()), Some(Ok(_))));
         match block_on(p.next()) {
-            Some(Err(Error::Service(Failed(m)))) => assert_eq!(m, "throttled"),
+            Some(Err(Error::Service(Failed(m)))) => assert_eq!(m.code, "throttled"),
             other => panic!("{other:?}"),
         }
         assert!(block_on(p.next()).is_none());
@@ -525,7 +539,7 @@ mod tests {
         let script = Script::from([(None, Ok((vec![5], Some("a")))), (Some("a"), Err("boom"))]);
         let (p, _) = pages(script, None);
         match block_on(p.items().try_collect()) {
-            Err(Error::Service(Failed(m))) => assert_eq!(m, "boom"),
+            Err(Error::Service(Failed(m))) => assert_eq!(m.code, "boom"),
             other => panic!("{other:?}"),
         }
     }

@@ -1,8 +1,7 @@
 //! `src/client.rs` (feature `client`): the async `Client` with one method per
 //! operation and a `…_pages` paginator per paginated operation, plus the glue that
 //! connects each operation to the hand-written client runtime (`rt::client`,
-//! `rt::paginate`): its retry safety, how to find its error metadata, and where its
-//! pagination tokens and items live.
+//! `rt::paginate`): its retry safety and where its pagination tokens and items live.
 
 use super::{doc_attrs, Scope};
 use crate::ir::{Ir, Operation, PathStep, RetrySafety};
@@ -242,11 +241,10 @@ fn method(scope: &Scope<'_>, op: &Operation) -> TokenStream {
     }
 }
 
-/// `ClientOperation`, `OperationError` and, for paginated operations, `Paginated` and
-/// `PaginatedItems` impls.
+/// `ClientOperation` and, for paginated operations, `Paginated` and `PaginatedItems` impls
+/// (the client reads error metadata through the error enum's `ErrorEnum` impl).
 fn glue(scope: &Scope<'_>, op: &Operation) -> TokenStream {
     let marker = op_item(op, &op.type_name.ident());
-    let error = op_item(op, &op.error_name.ident());
     let safety = format_ident!(
         "{}",
         match op.retry_safety {
@@ -258,19 +256,6 @@ fn glue(scope: &Scope<'_>, op: &Operation) -> TokenStream {
     let mut out = quote! {
         impl crate::rt::client::ClientOperation for #marker {
             const RETRY_SAFETY: crate::rt::retry::RetrySafety = crate::rt::retry::RetrySafety::#safety;
-        }
-
-        impl crate::rt::client::OperationError for #error {
-            fn meta(&self) -> ::core::option::Option<&crate::rt::ErrorMeta> {
-                #error::meta(self)
-            }
-
-            fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
-                match self {
-                    Self::Unparseable(e) => ::core::result::Result::Ok(e),
-                    other => ::core::result::Result::Err(other),
-                }
-            }
         }
     };
     let (Some(paginated), Some(input_id), Some(output_id)) = (&op.paginated, &op.input, &op.output)

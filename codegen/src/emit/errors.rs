@@ -66,6 +66,13 @@ pub fn error_enum(
                     Self::Unparseable(e) => ErrorVariant::Unparseable(e),
                 }
             }
+
+            fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
+                match self {
+                    Self::Unparseable(e) => ::core::result::Result::Ok(e),
+                    other => ::core::result::Result::Err(other),
+                }
+            }
         }
 
         impl ::std::fmt::Display for #name {

@@ -319,6 +319,12 @@ impl crate::rt::error::ErrorEnum for CopyServerlessCacheSnapshotError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
+        match self {
+            Self::Unparseable(e) => ::core::result::Result::Ok(e),
+            other => ::core::result::Result::Err(other),
+        }
+    }
 }
 impl ::std::fmt::Display for CopyServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

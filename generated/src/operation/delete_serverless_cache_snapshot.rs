@@ -249,6 +249,12 @@ impl crate::rt::error::ErrorEnum for DeleteServerlessCacheSnapshotError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
+        match self {
+            Self::Unparseable(e) => ::core::result::Result::Ok(e),
+            other => ::core::result::Result::Err(other),
+        }
+    }
 }
 impl ::std::fmt::Display for DeleteServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
