@@ -18,6 +18,11 @@ pub trait Operation {
     type Output;
     /// The operation's error type.
     type Error;
+    /// Whether requests are signed with SigV4. `false` for operations the model marks
+    /// `@auth([])` (STS `AssumeRoleWithWebIdentity`, `AssumeRoleWithSAML`): they carry
+    /// their own proof of identity and go out unsigned, so a client without credentials
+    /// can call them.
+    const SIGNED: bool = true;
 
     /// Builds the HTTP request for `input` with the default [`RequestOptions`]: `POST /` (a
     /// relative URI, so no host prefix), random idempotency tokens, compression as modelled.
