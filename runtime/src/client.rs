@@ -11,8 +11,10 @@
 //! - [`Error`]: what a call can fail with, keeping the operation's typed error apart from
 //!   responses that could not be parsed, transport failures and timeouts.
 
-pub use super::credentials::Credentials;
-use super::credentials::{self, CredentialsError};
+pub use super::credentials::{Credentials, CredentialsError, ProvideCredentials};
+use super::credentials::{
+    CredentialsCache, DefaultChain, Env, ProfileFiles, SharedCredentialsProvider, Sts, TimeSource,
+};
 use super::endpoint::Endpoint;
 use super::error::{ErrorEnum, ErrorMeta, ResponseError};
 use super::operation::{Operation, RequestOptions};
@@ -24,7 +26,6 @@ use http::header::{HeaderValue, USER_AGENT};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client as HttpClient;
 use hyper_util::rt::TokioExecutor;
 use std::fmt;
 use std::io::Cursor;
@@ -72,14 +73,23 @@ pub struct Config {
 struct Shared {
     region: String,
     endpoint_url: Option<String>,
-    credentials: Credentials,
+    /// `None`: anonymous, only operations the model marks `@auth([])` can be called.
+    credentials: Option<CredentialsCache>,
+    /// How the builder was told to find credentials, for `to_builder`.
+    credentials_setting: CredentialsSetting,
+    sts: Option<Arc<dyn Sts>>,
+    time_source: Option<Arc<dyn TimeSource>>,
     connect_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     retry: RetryConfig,
     max_response_size: usize,
-    http: HttpClient<HttpsConnector<HttpConnector>, Body>,
+    http: HttpClient,
 }
+
+/// The HTTP client every handle of a configuration sends through.
+pub(crate) type HttpClient =
+    hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Body>;
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -116,8 +126,9 @@ impl Config {
         ConfigBuilder {
             region: Some(c.region.clone()),
             endpoint_url: c.endpoint_url.clone(),
-            credentials: Some(c.credentials.clone()),
-            searched: Vec::new(),
+            credentials: c.credentials_setting.clone(),
+            sts: c.sts.clone(),
+            time_source: c.time_source.clone(),
             connect_timeout: c.connect_timeout,
             attempt_timeout: c.attempt_timeout,
             operation_timeout: c.operation_timeout,
@@ -136,9 +147,22 @@ impl Config {
         self.inner.endpoint_url.as_deref()
     }
 
-    /// The credentials requests are signed with.
-    pub fn credentials(&self) -> &Credentials {
-        &self.inner.credentials
+    /// The credentials requests are signed with, from the cache in front of the configured
+    /// provider (fetched on first use and refreshed before they expire).
+    pub async fn credentials(&self) -> Result<Credentials, CredentialsError> {
+        match &self.inner.credentials {
+            Some(cache) => cache.credentials().await,
+            None => Err(CredentialsError::not_loaded(
+                "this configuration has no credentials (set them with \
+                 `ConfigBuilder::credentials` or `credentials_provider`, or build it with \
+                 `from_env`)",
+            )),
+        }
+    }
+
+    /// The credentials cache, unless the configuration is anonymous.
+    pub fn credentials_cache(&self) -> Option<&CredentialsCache> {
+        self.inner.credentials.as_ref()
     }
 
     /// Limit for establishing a connection.
@@ -174,19 +198,48 @@ impl Config {
     }
 }
 
-/// Builds a [`Config`].
+/// Where a configuration gets its credentials.
 #[derive(Debug, Clone)]
+enum CredentialsSetting {
+    /// Anonymous.
+    None,
+    /// Keys given to the builder.
+    Static(Credentials),
+    /// A provider given to the builder.
+    Provider(SharedCredentialsProvider),
+    /// The default chain, over `env`, with an optional profile name.
+    Default { env: Env, profile: Option<String> },
+}
+
+/// Builds a [`Config`].
+#[derive(Clone)]
 pub struct ConfigBuilder {
     region: Option<String>,
     endpoint_url: Option<String>,
-    credentials: Option<Credentials>,
-    /// Where the credentials search looked, for the error when none were found.
-    searched: Vec<String>,
+    credentials: CredentialsSetting,
+    sts: Option<Arc<dyn Sts>>,
+    time_source: Option<Arc<dyn TimeSource>>,
     connect_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     retry: RetryConfig,
     max_response_size: usize,
+}
+
+impl fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigBuilder")
+            .field("region", &self.region)
+            .field("endpoint_url", &self.endpoint_url)
+            .field("credentials", &self.credentials)
+            .field("sts", &self.sts.is_some())
+            .field("connect_timeout", &self.connect_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("operation_timeout", &self.operation_timeout)
+            .field("retry", &self.retry)
+            .field("max_response_size", &self.max_response_size)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ConfigBuilder {
@@ -210,8 +263,9 @@ impl Default for ConfigBuilder {
         Self {
             region: None,
             endpoint_url: None,
-            credentials: None,
-            searched: Vec::new(),
+            credentials: CredentialsSetting::None,
+            sts: None,
+            time_source: None,
             connect_timeout: Some(Self::DEFAULT_CONNECT_TIMEOUT),
             attempt_timeout: Some(Self::DEFAULT_ATTEMPT_TIMEOUT),
             operation_timeout: Some(Self::DEFAULT_OPERATION_TIMEOUT),
@@ -225,32 +279,31 @@ impl ConfigBuilder {
     /// A builder filled from the process environment:
     ///
     /// - region: `AWS_REGION`, else `AWS_DEFAULT_REGION`, else `region` of the profile in
-    ///   the shared config file;
+    ///   the shared config file (`smithy_query_config::load()` also asks the EC2 instance
+    ///   metadata service);
     /// - endpoint: `AWS_ENDPOINT_URL`;
-    /// - credentials: `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`,
-    ///   else the profile's keys in the shared credentials file
-    ///   (`AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/credentials`), else in the shared
-    ///   config file (`AWS_CONFIG_FILE`, default `~/.aws/config`);
+    /// - credentials: the [`DefaultChain`] (environment variables, the profile, web
+    ///   identity, the container endpoint, the instance metadata service), consulted on
+    ///   the first call that needs them;
     /// - profile: `AWS_PROFILE`, else `default` (a profile named by `AWS_PROFILE` must exist);
     /// - attempts: `AWS_MAX_ATTEMPTS` (at most [`RetryConfig::MAX_ATTEMPTS`]).
     ///
-    /// The files are only read when the variables leave something open. Setters called
-    /// afterwards override what was found.
+    /// Setters called afterwards override what was found. Profiles and variables that
+    /// assume a role need an STS client: see [`sts`](Self::sts).
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_env_with(&|name| std::env::var(name).ok())
+        Self::from_env_with(Env::process())
     }
 
     /// [`from_env`](Self::from_env) with another source of environment variables.
-    pub fn from_env_with(env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+    pub fn from_env_with(env: Env) -> Result<Self, ConfigError> {
         let mut builder = Self {
-            region: var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")),
-            endpoint_url: var("AWS_ENDPOINT_URL"),
-            credentials: credentials::from_env_vars(env).map_err(ConfigError::Credentials)?,
+            region: env
+                .non_empty("AWS_REGION")
+                .or_else(|| env.non_empty("AWS_DEFAULT_REGION")),
+            endpoint_url: env.non_empty("AWS_ENDPOINT_URL"),
             ..Self::default()
         };
-        builder.searched.push("AWS_ACCESS_KEY_ID".to_owned());
-        if let Some(attempts) = var("AWS_MAX_ATTEMPTS") {
+        if let Some(attempts) = env.non_empty("AWS_MAX_ATTEMPTS") {
             let attempts = attempts
                 .trim()
                 .parse::<u32>()
@@ -263,30 +316,22 @@ impl ConfigBuilder {
                 })?;
             builder.retry = builder.retry.max_attempts(attempts);
         }
-        let named = var("AWS_PROFILE");
-        if builder.region.is_none() || builder.credentials.is_none() || named.is_some() {
-            let profile = credentials::load_profile(env, None).map_err(ConfigError::Credentials)?;
-            if named.is_some() && !profile.found {
-                return Err(ConfigError::Credentials(CredentialsError::new(format!(
-                    "AWS_PROFILE names profile `{}`, which is in none of {}",
-                    profile.name,
-                    profile
-                        .searched
-                        .iter()
-                        .map(|p| p.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))));
+        let (name, named) = ProfileFiles::selected(&env, None);
+        if builder.region.is_none() || named {
+            let files = ProfileFiles::load(&env).map_err(ConfigError::Credentials)?;
+            if named && files.profile(&name).is_none() {
+                return Err(ConfigError::Credentials(CredentialsError::invalid(
+                    format!(
+                        "AWS_PROFILE names profile `{name}`, which is in none of {}",
+                        files.searched_text()
+                    ),
+                )));
             }
-            builder.region = builder.region.or(profile.region);
-            builder.credentials = builder.credentials.or(profile.credentials);
-            builder.searched.extend(
-                profile
-                    .searched
-                    .iter()
-                    .map(|p| format!("{} [{}]", p.display(), profile.name)),
-            );
+            if builder.region.is_none() {
+                builder.region = files.get(&name, "region").map(str::to_owned);
+            }
         }
+        builder.credentials = CredentialsSetting::Default { env, profile: None };
         Ok(builder)
     }
 
@@ -304,34 +349,60 @@ impl ConfigBuilder {
         self
     }
 
-    /// The credentials to sign with.
+    /// Signs with these keys.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.credentials = CredentialsSetting::Static(credentials);
         self
     }
 
-    /// Credentials from a profile of the shared files (`AWS_SHARED_CREDENTIALS_FILE` /
-    /// `AWS_CONFIG_FILE` or their defaults under `~/.aws`).
+    /// Signs with credentials from `provider` (one of [`credentials`](crate::credentials)
+    /// or your own), through a cache that refreshes them before they expire.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = CredentialsSetting::Provider(SharedCredentialsProvider::new(provider));
+        self
+    }
+
+    /// No credentials: only operations the model marks `@auth([])` can be called (STS
+    /// `AssumeRoleWithWebIdentity`, for one); others fail before sending.
+    pub fn no_credentials(mut self) -> Self {
+        self.credentials = CredentialsSetting::None;
+        self
+    }
+
+    /// The STS client the default chain assumes roles with (`smithy-query-config` sets it).
+    pub fn sts(mut self, sts: Arc<dyn Sts>) -> Self {
+        self.sts = Some(sts);
+        self
+    }
+
+    /// The clock the credentials cache reads (tests move a
+    /// [`ManualClock`](crate::credentials::ManualClock) instead of sleeping).
+    pub fn time_source(mut self, clock: Arc<dyn TimeSource>) -> Self {
+        self.time_source = Some(clock);
+        self
+    }
+
+    /// Credentials (through the default chain) and, unless already set, the region of
+    /// profile `name` of the shared files (`AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`
+    /// or their defaults under `~/.aws`). The profile must exist.
     pub fn profile(mut self, name: &str) -> Result<Self, ConfigError> {
-        let env = |k: &str| std::env::var(k).ok();
-        let profile =
-            credentials::load_profile(&env, Some(name)).map_err(ConfigError::Credentials)?;
-        if !profile.found {
-            return Err(ConfigError::Credentials(CredentialsError::new(format!(
-                "no profile `{name}` in {}",
-                profile
-                    .searched
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))));
+        let env = match &self.credentials {
+            CredentialsSetting::Default { env, .. } => env.clone(),
+            _ => Env::process(),
+        };
+        let files = ProfileFiles::load(&env).map_err(ConfigError::Credentials)?;
+        if files.profile(name).is_none() {
+            return Err(ConfigError::Credentials(CredentialsError::invalid(
+                format!("no profile `{name}` in {}", files.searched_text()),
+            )));
         }
-        self.searched = vec![format!("profile `{name}`")];
-        self.credentials = profile.credentials;
         if self.region.is_none() {
-            self.region = profile.region;
+            self.region = files.get(name, "region").map(str::to_owned);
         }
+        self.credentials = CredentialsSetting::Default {
+            env,
+            profile: Some(name.to_owned()),
+        };
         Ok(self)
     }
 
@@ -367,8 +438,8 @@ impl ConfigBuilder {
         self
     }
 
-    /// Checks the settings: a region that is a valid host label, credentials usable in
-    /// headers, an endpoint URL with `http` or `https`, a host, and no query, at most
+    /// Checks the settings: a region that is a valid host label, explicit keys usable in a
+    /// signature (neither key empty, header-safe), an endpoint URL with `http` or `https`, a host, and no query, at most
     /// [`RetryConfig::MAX_ATTEMPTS`] attempts, and a response size limit above zero.
     pub fn build(self) -> Result<Config, ConfigError> {
         if self.retry.attempts() > RetryConfig::MAX_ATTEMPTS {
@@ -389,21 +460,29 @@ impl ConfigBuilder {
                 "region {region:?} is not a valid host name label"
             )));
         }
-        let credentials = self
-            .credentials
-            .ok_or_else(|| ConfigError::MissingCredentials {
-                searched: self.searched.clone(),
-            })?;
-        for (what, value) in [
-            ("access key id", Some(credentials.access_key_id())),
-            ("session token", credentials.session_token()),
-        ] {
-            if value.is_some_and(|v| v.is_empty() || HeaderValue::from_str(v).is_err()) {
-                return Err(ConfigError::Invalid(format!(
-                    "the {what} is empty or contains characters not allowed in an HTTP header"
-                )));
+        let provider = match &self.credentials {
+            CredentialsSetting::None => None,
+            CredentialsSetting::Static(c) => {
+                c.check("the builder")
+                    .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+                Some(SharedCredentialsProvider::new(c.clone()))
             }
-        }
+            CredentialsSetting::Provider(p) => Some(p.clone()),
+            CredentialsSetting::Default { env, profile } => {
+                let mut chain = DefaultChain::builder().env(env.clone());
+                if let Some(name) = profile {
+                    chain = chain.profile(name.clone());
+                }
+                if let Some(sts) = &self.sts {
+                    chain = chain.sts(Arc::clone(sts));
+                }
+                Some(SharedCredentialsProvider::new(chain.build()))
+            }
+        };
+        let credentials = provider.map(|p| match &self.time_source {
+            Some(clock) => CredentialsCache::with_clock(p, Arc::clone(clock)),
+            None => CredentialsCache::new(p),
+        });
         if let Some(url) = &self.endpoint_url {
             endpoint(url)?;
         }
@@ -413,6 +492,9 @@ impl ConfigBuilder {
                 region,
                 endpoint_url: self.endpoint_url,
                 credentials,
+                credentials_setting: self.credentials,
+                sts: self.sts,
+                time_source: self.time_source,
                 connect_timeout: self.connect_timeout,
                 attempt_timeout: self.attempt_timeout,
                 operation_timeout: self.operation_timeout,
@@ -427,9 +509,7 @@ impl ConfigBuilder {
 /// The HTTP/1.1 client behind a [`Config`]: one connection pool and one TLS configuration
 /// (rustls with the `ring` provider and Mozilla's roots) for every client made from it. It
 /// needs no async runtime until a request is sent.
-fn http_client(
-    connect_timeout: Option<Duration>,
-) -> Result<HttpClient<HttpsConnector<HttpConnector>, Body>, ConfigError> {
+pub(crate) fn http_client(connect_timeout: Option<Duration>) -> Result<HttpClient, ConfigError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -447,7 +527,7 @@ fn http_client(
         .https_or_http()
         .enable_http1()
         .wrap_connector(connector);
-    Ok(HttpClient::builder(TokioExecutor::new()).build(https))
+    Ok(hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build(https))
 }
 
 /// `^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`
@@ -484,12 +564,7 @@ pub fn default_endpoint(endpoint_prefix: &str, region: &str) -> String {
 pub enum ConfigError {
     /// No region was set or found.
     MissingRegion,
-    /// No credentials were set or found; `searched` says where the search looked.
-    MissingCredentials {
-        /// The variables and files consulted.
-        searched: Vec<String>,
-    },
-    /// Credentials were found but could not be read.
+    /// The shared files or a profile could not be read.
     Credentials(CredentialsError),
     /// The endpoint override is not usable.
     InvalidEndpoint {
@@ -508,12 +583,6 @@ impl fmt::Display for ConfigError {
             Self::MissingRegion => f.write_str(
                 "no region: set one in the builder, AWS_REGION, or `region` in the shared config file",
             ),
-            Self::MissingCredentials { searched } if searched.is_empty() => {
-                f.write_str("no credentials were given")
-            }
-            Self::MissingCredentials { searched } => {
-                write!(f, "no credentials found (looked at {})", searched.join(", "))
-            }
             Self::Credentials(e) => write!(f, "cannot load credentials: {e}"),
             Self::InvalidEndpoint { url, reason } => {
                 write!(f, "invalid endpoint URL {url:?}: {reason}")
@@ -554,6 +623,9 @@ pub enum Error<E> {
     /// The response body was longer than the configured maximum
     /// ([`ConfigBuilder::max_response_size`]); it was not read past the limit.
     ResponseTooLarge(ResponseTooLargeError),
+    /// No credentials to sign the request with: none configured, or the provider failed.
+    /// Nothing was sent.
+    Credentials(CredentialsError),
 }
 
 impl<E> Error<E> {
@@ -600,6 +672,7 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
             Self::Transport(e) => fmt::Display::fmt(e, f),
             Self::Timeout(e) => fmt::Display::fmt(e, f),
             Self::ResponseTooLarge(e) => fmt::Display::fmt(e, f),
+            Self::Credentials(e) => write!(f, "no credentials to sign with: {e}"),
         }
     }
 }
@@ -612,6 +685,7 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
             Self::Transport(e) => Some(e),
             Self::Timeout(e) => Some(e),
             Self::ResponseTooLarge(e) => Some(e),
+            Self::Credentials(e) => Some(e),
         }
     }
 }
@@ -745,7 +819,7 @@ impl std::error::Error for TimeoutError {}
 // The handle
 // ---------------------------------------------------------------------------
 
-type Body = Full<Cursor<Vec<u8>>>;
+pub(crate) type Body = Full<Cursor<Vec<u8>>>;
 
 /// A client of one service made from a [`Config`]; cheap to clone. Every handle made from
 /// the same `Config` shares its connection pool and credentials.
@@ -885,8 +959,9 @@ impl Handle {
                 Error::Transport(_) => Failure::NotSent,
                 Error::Timeout(t) if t.kind == TimeoutKind::Connect => Failure::NotSent,
                 Error::Timeout(_) => Failure::MaybeSent,
-                // The same request would bring the same body.
-                Error::ResponseTooLarge(_) => return Err(error),
+                // The same request would bring the same body; credentials come from a
+                // cache that has already tried to refresh them.
+                Error::ResponseTooLarge(_) | Error::Credentials(_) => return Err(error),
             };
             if attempt >= retry.attempts() || !retry::should_retry(failure, O::RETRY_SAFETY) {
                 return Err(error);
@@ -918,16 +993,23 @@ impl Handle {
         request
             .headers_mut()
             .insert(USER_AGENT, inner.user_agent.clone());
-        sigv4::sign(
-            &mut request,
-            &SigningParams {
-                credentials: inner.config.credentials(),
-                region: inner.config.region(),
-                service: inner.signing_name,
-                time: SystemTime::now(),
-            },
-        )
-        .map_err(|e| unsendable(e.into()))?;
+        if O::SIGNED {
+            let credentials = inner
+                .config
+                .credentials()
+                .await
+                .map_err(|e| Attempt::Unsendable(Error::Credentials(e)))?;
+            sigv4::sign(
+                &mut request,
+                &SigningParams {
+                    credentials: &credentials,
+                    region: inner.config.region(),
+                    service: inner.signing_name,
+                    time: SystemTime::now(),
+                },
+            )
+            .map_err(|e| unsendable(e.into()))?;
+        }
         let (parts, body) = request.into_parts();
         let request = http::Request::from_parts(parts, Full::new(Cursor::new(body)));
 
@@ -1029,7 +1111,7 @@ fn is_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
 }
 
 /// A random number for backoff jitter.
-fn random_u64() -> u64 {
+pub(crate) fn random_u64() -> u64 {
     use ring::rand::SecureRandom;
     let mut bytes = [0u8; 8];
     match ring::rand::SystemRandom::new().fill(&mut bytes) {
@@ -1044,14 +1126,9 @@ fn random_u64() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
-    fn env_of(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        move |k: &str| map.get(k).cloned()
+    fn env_of(vars: &[(&str, &str)]) -> Env {
+        Env::from_pairs(vars.iter().copied())
     }
 
     /// An environment whose shared files do not exist.
@@ -1060,8 +1137,8 @@ mod tests {
         ("AWS_CONFIG_FILE", "/nonexistent/config"),
     ];
 
-    #[test]
-    fn config_from_environment_variables() {
+    #[tokio::test]
+    async fn config_from_environment_variables() {
         let mut vars = NO_FILES.to_vec();
         vars.extend([
             ("AWS_REGION", "eu-west-1"),
@@ -1071,38 +1148,49 @@ mod tests {
             ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
             ("AWS_MAX_ATTEMPTS", "5"),
         ]);
-        let config = ConfigBuilder::from_env_with(&env_of(&vars))
+        let config = ConfigBuilder::from_env_with(env_of(&vars))
             .and_then(ConfigBuilder::build)
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(config.region(), "eu-west-1");
-        assert_eq!(config.credentials().access_key_id(), "AKID");
+        let credentials = config.credentials().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(credentials.access_key_id(), "AKID");
         assert_eq!(config.endpoint_url(), Some("http://127.0.0.1:5000"));
         assert_eq!(config.retry().attempts(), 5);
     }
 
-    #[test]
-    fn missing_pieces_are_reported() {
-        let e = ConfigBuilder::from_env_with(&env_of(&NO_FILES))
+    #[tokio::test]
+    async fn missing_pieces_are_reported() {
+        let e = ConfigBuilder::from_env_with(env_of(&NO_FILES))
             .and_then(ConfigBuilder::build)
             .expect_err("nothing set");
         assert_eq!(e, ConfigError::MissingRegion);
         let mut vars = NO_FILES.to_vec();
         vars.push(("AWS_DEFAULT_REGION", "us-east-1"));
-        let e = ConfigBuilder::from_env_with(&env_of(&vars))
+        vars.push(("AWS_EC2_METADATA_DISABLED", "true"));
+        // Credentials are looked for when first needed; the error lists the providers.
+        let config = ConfigBuilder::from_env_with(env_of(&vars))
             .and_then(ConfigBuilder::build)
-            .expect_err("no credentials");
+            .unwrap_or_else(|e| panic!("{e}"));
+        let e = config.credentials().await.expect_err("no credentials");
         let text = e.to_string();
         assert!(
             text.contains("AWS_ACCESS_KEY_ID")
-                && text.contains("/nonexistent/credentials [default]"),
+                && text.contains("/nonexistent/credentials")
+                && text.contains("AWS_EC2_METADATA_DISABLED"),
             "{text}"
         );
+        let anonymous = Config::builder()
+            .region("us-east-1")
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let e = anonymous.credentials().await.expect_err("anonymous");
+        assert!(e.to_string().contains("no credentials"), "{e}");
         vars.push(("AWS_PROFILE", "nope"));
-        let e = ConfigBuilder::from_env_with(&env_of(&vars)).expect_err("unknown profile");
+        let e = ConfigBuilder::from_env_with(env_of(&vars)).expect_err("unknown profile");
         assert!(e.to_string().contains("`nope`"), "{e}");
         vars.pop();
         vars.push(("AWS_MAX_ATTEMPTS", "zero"));
-        assert!(ConfigBuilder::from_env_with(&env_of(&vars)).is_err());
+        assert!(ConfigBuilder::from_env_with(env_of(&vars)).is_err());
     }
 
     #[test]
@@ -1135,6 +1223,12 @@ mod tests {
         }
         let token = Credentials::new("AKID", "SECRET", Some("bad\ntoken".into()));
         assert!(base().credentials(token).build().is_err());
+        // An empty secret cannot sign anything.
+        let e = base()
+            .credentials(Credentials::new("AKID", "", None))
+            .build()
+            .expect_err("empty secret");
+        assert!(e.to_string().contains("empty secret access key"), "{e}");
     }
 
     #[test]
@@ -1179,14 +1273,14 @@ mod tests {
             ("AWS_SECRET_ACCESS_KEY", "SECRET"),
             ("AWS_MAX_ATTEMPTS", "4294967295"),
         ]);
-        let e = ConfigBuilder::from_env_with(&env_of(&vars))
+        let e = ConfigBuilder::from_env_with(env_of(&vars))
             .and_then(ConfigBuilder::build)
             .expect_err("AWS_MAX_ATTEMPTS too large");
         assert!(e.to_string().contains("4294967295 attempts"), "{e}");
     }
 
-    #[test]
-    fn clients_of_one_config_share_its_state() {
+    #[tokio::test]
+    async fn clients_of_one_config_share_its_state() {
         let config = Config::builder()
             .region("eu-west-1")
             .credentials(Credentials::new("AKID", "SECRET", None))
@@ -1216,7 +1310,11 @@ mod tests {
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(!derived.shares_state_with(&config));
-        assert_eq!(derived.credentials().access_key_id(), "AKID");
+        let credentials = derived
+            .credentials()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(credentials.access_key_id(), "AKID");
     }
 
     #[test]

@@ -59,7 +59,10 @@ pub struct SigningParams<'a> {
 }
 
 /// The intermediate values of a signature, for diagnostics and tests.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` hides the session token, which the canonical request carries as the
+/// `x-amz-security-token` header.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Signature {
     /// The canonical request.
     pub canonical_request: String,
@@ -69,6 +72,27 @@ pub struct Signature {
     pub signature: String,
     /// The `Authorization` header value.
     pub authorization: String,
+}
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let canonical_request: Vec<String> = self
+            .canonical_request
+            .split('\n')
+            .map(|line| match line.split_once(':') {
+                Some((name, _)) if name == X_AMZ_SECURITY_TOKEN.as_str() => {
+                    format!("{name}:{}", super::credentials::REDACTED)
+                }
+                _ => line.to_owned(),
+            })
+            .collect();
+        f.debug_struct("Signature")
+            .field("canonical_request", &canonical_request.join("\n"))
+            .field("string_to_sign", &self.string_to_sign)
+            .field("signature", &self.signature)
+            .field("authorization", &self.authorization)
+            .finish()
+    }
 }
 
 /// A request that cannot be signed.
@@ -439,6 +463,34 @@ mod tests {
                 .contains("SignedHeaders=host;x-amz-date;x-amz-security-token,"),
             "{}",
             s.authorization
+        );
+    }
+
+    #[test]
+    fn debug_hides_the_session_token() {
+        let credentials = Credentials::new("AKID", "SECRET", Some("SESSION-TOKEN-VALUE".into()));
+        let mut request = Request::post("https://sts.amazonaws.com/")
+            .body(b"Action=GetCallerIdentity".to_vec())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let signature = sign(
+            &mut request,
+            &SigningParams {
+                credentials: &credentials,
+                region: "us-east-1",
+                service: "sts",
+                time: suite_time(),
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(signature.canonical_request.contains("SESSION-TOKEN-VALUE"));
+        let debug = format!("{signature:?}");
+        assert!(
+            !debug.contains("SESSION-TOKEN-VALUE") && !debug.contains("SECRET"),
+            "{debug}"
+        );
+        assert!(
+            debug.contains("x-amz-security-token:** redacted **"),
+            "{debug}"
         );
     }
 

@@ -130,9 +130,12 @@ client = [
     "dep:hyper-util",
     "dep:ring",
     "dep:rustls",
+    "dep:serde_json",
     "dep:tokio",
     "dep:webpki-roots",
 ]
+# Credentials providers of the AWS SDK for Rust as providers of this client.
+aws-sdk-credentials = ["client", "dep:aws-credential-types"]
 # `rt::test_support`: the checks generated Smithy protocol tests call.
 test-support = []
 "#;
@@ -151,8 +154,10 @@ hyper-rustls = { version = "0.27", default-features = false, features = ["http1"
 hyper-util = { version = "0.1", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }
 ring = { version = "0.17", optional = true }
 rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
-tokio = { version = "1", default-features = false, features = ["time"], optional = true }
+serde_json = { version = "1", optional = true }
+tokio = { version = "1", default-features = false, features = ["rt", "sync", "time"], optional = true }
 webpki-roots = { version = "1", optional = true }
+aws-credential-types = { version = "1", optional = true }
 "#;
 
 /// `src/lib.rs`. `vendored`: the runtime is the module `src/rt/`, not the shared crate.

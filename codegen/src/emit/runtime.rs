@@ -24,8 +24,48 @@ pub const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/compression.rs"),
     ),
     (
-        "credentials.rs",
-        include_str!("../../../runtime/src/credentials.rs"),
+        "credentials/mod.rs",
+        include_str!("../../../runtime/src/credentials/mod.rs"),
+    ),
+    (
+        "credentials/aws_sdk.rs",
+        include_str!("../../../runtime/src/credentials/aws_sdk.rs"),
+    ),
+    (
+        "credentials/cache.rs",
+        include_str!("../../../runtime/src/credentials/cache.rs"),
+    ),
+    (
+        "credentials/chain.rs",
+        include_str!("../../../runtime/src/credentials/chain.rs"),
+    ),
+    (
+        "credentials/container.rs",
+        include_str!("../../../runtime/src/credentials/container.rs"),
+    ),
+    (
+        "credentials/http.rs",
+        include_str!("../../../runtime/src/credentials/http.rs"),
+    ),
+    (
+        "credentials/imds.rs",
+        include_str!("../../../runtime/src/credentials/imds.rs"),
+    ),
+    (
+        "credentials/process.rs",
+        include_str!("../../../runtime/src/credentials/process.rs"),
+    ),
+    (
+        "credentials/profile.rs",
+        include_str!("../../../runtime/src/credentials/profile.rs"),
+    ),
+    (
+        "credentials/sso.rs",
+        include_str!("../../../runtime/src/credentials/sso.rs"),
+    ),
+    (
+        "credentials/sts.rs",
+        include_str!("../../../runtime/src/credentials/sts.rs"),
     ),
     (
         "endpoint.rs",
@@ -122,12 +162,20 @@ mod tests {
 
     #[test]
     fn every_runtime_file_is_listed() {
+        fn walk(dir: &std::path::Path, prefix: &str, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("runtime/src") {
+                let entry = entry.expect("entry");
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if entry.file_type().expect("file type").is_dir() {
+                    walk(&entry.path(), &format!("{prefix}{name}/"), out);
+                } else if name.ends_with(".rs") {
+                    out.push(format!("{prefix}{name}"));
+                }
+            }
+        }
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src");
-        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-            .expect("runtime/src")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".rs"))
-            .collect();
+        let mut on_disk = Vec::new();
+        walk(&dir, "", &mut on_disk);
         on_disk.sort();
         let mut listed: Vec<String> = SOURCES.iter().map(|(n, _)| (*n).to_owned()).collect();
         listed.sort();
