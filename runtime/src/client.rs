@@ -335,6 +335,16 @@ impl ConfigBuilder {
         Ok(builder)
     }
 
+    /// The region set so far.
+    pub fn get_region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The endpoint override set so far.
+    pub fn get_endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+
     /// The region, e.g. `us-east-1`.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());

@@ -145,11 +145,18 @@ async fn fake_imds(clock: ManualClock) -> FakeImds {
         let Some(token) = req.header("x-aws-ec2-metadata-token") else {
             return Answer::Reply(401, String::new());
         };
-        if revoked_by_server.lock().expect("revoked").iter().any(|t| t == token) {
+        if revoked_by_server
+            .lock()
+            .expect("revoked")
+            .iter()
+            .any(|t| t == token)
+        {
             return Answer::Reply(401, String::new());
         }
         match req.path.as_str() {
-            "/latest/meta-data/iam/security-credentials/" => Answer::Reply(200, "app-role\n".into()),
+            "/latest/meta-data/iam/security-credentials/" => {
+                Answer::Reply(200, "app-role\n".into())
+            }
             "/latest/meta-data/iam/security-credentials/app-role" => {
                 let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
                 let expiry = clock.now() + Duration::from_secs(3600);
@@ -186,13 +193,23 @@ async fn imds_happy_path_and_region() {
         .expect("credentials");
     assert_eq!(c.access_key_id(), "ASIAIMDS1");
     assert_eq!(c.session_token(), Some("imds-token-1"));
-    assert_eq!(c.expiry(), Some(start_of_test() + Duration::from_secs(3600)));
+    assert_eq!(
+        c.expiry(),
+        Some(start_of_test() + Duration::from_secs(3600))
+    );
     assert_eq!(client.region().await.expect("region"), "eu-central-1");
     // One token for all three reads, sent with each of them.
     assert_eq!(imds.server.count("PUT", "/latest/api/token"), 1);
-    let gets: Vec<Seen> = imds.server.seen().into_iter().filter(|s| s.method == "GET").collect();
+    let gets: Vec<Seen> = imds
+        .server
+        .seen()
+        .into_iter()
+        .filter(|s| s.method == "GET")
+        .collect();
     assert_eq!(gets.len(), 3);
-    assert!(gets.iter().all(|s| s.header("x-aws-ec2-metadata-token") == Some("token-1")));
+    assert!(gets
+        .iter()
+        .all(|s| s.header("x-aws-ec2-metadata-token") == Some("token-1")));
 }
 
 #[tokio::test]
@@ -204,17 +221,33 @@ async fn imds_credentials_refresh_on_the_clock_and_the_token_lasts() {
         Arc::new(clock.clone()),
     );
     let key = |c: Credentials| c.access_key_id().to_owned();
-    assert_eq!(cache.credentials().await.map(key).expect("first"), "ASIAIMDS1");
+    assert_eq!(
+        cache.credentials().await.map(key).expect("first"),
+        "ASIAIMDS1"
+    );
     clock.advance(Duration::from_secs(30 * 60));
-    assert_eq!(cache.credentials().await.map(key).expect("cached"), "ASIAIMDS1");
+    assert_eq!(
+        cache.credentials().await.map(key).expect("cached"),
+        "ASIAIMDS1"
+    );
     clock.advance(Duration::from_secs(26 * 60));
-    assert_eq!(cache.credentials().await.map(key).expect("refreshed"), "ASIAIMDS2");
-    assert_eq!(imds.server.count("GET", "/latest/meta-data/iam/security-credentials/app-role"), 2);
+    assert_eq!(
+        cache.credentials().await.map(key).expect("refreshed"),
+        "ASIAIMDS2"
+    );
+    assert_eq!(
+        imds.server
+            .count("GET", "/latest/meta-data/iam/security-credentials/app-role"),
+        2
+    );
     // The six-hour token outlives both fetches.
     assert_eq!(imds.server.count("PUT", "/latest/api/token"), 1);
     // Past the token's lifetime (less a minute), a new token is fetched.
     clock.advance(Duration::from_secs(6 * 3600));
-    assert_eq!(cache.credentials().await.map(key).expect("later"), "ASIAIMDS3");
+    assert_eq!(
+        cache.credentials().await.map(key).expect("later"),
+        "ASIAIMDS3"
+    );
     assert_eq!(imds.server.count("PUT", "/latest/api/token"), 2);
 }
 
@@ -245,7 +278,10 @@ async fn a_silent_metadata_service_is_passed_over_within_its_timeout() {
     let silent = FakeServer::start(Arc::new(|_: &Seen| Answer::Silence)).await;
     let clock = ManualClock::new(start_of_test());
     let chain = ChainProvider::new()
-        .or_else("instance metadata", ImdsProvider::new(imds_client(&silent.url, &clock)))
+        .or_else(
+            "instance metadata",
+            ImdsProvider::new(imds_client(&silent.url, &clock)),
+        )
         .or_else("fallback", Credentials::new("AKIDFALLBACK", "secret", None));
     let started = Instant::now();
     let c = chain.provide_credentials().await.expect("the fallback");
@@ -253,7 +289,10 @@ async fn a_silent_metadata_service_is_passed_over_within_its_timeout() {
     assert_eq!(c.access_key_id(), "AKIDFALLBACK");
     // One token request, given up after the one-second timeout; nothing retried.
     assert_eq!(silent.count("PUT", "/latest/api/token"), 1);
-    assert!(elapsed >= Duration::from_millis(900) && elapsed < Duration::from_secs(5), "{elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_millis(900) && elapsed < Duration::from_secs(5),
+        "{elapsed:?}"
+    );
 
     // The default chain says why it moved on.
     let env = Env::from_pairs([
@@ -267,7 +306,11 @@ async fn a_silent_metadata_service_is_passed_over_within_its_timeout() {
         .await
         .expect_err("nothing anywhere");
     assert_eq!(e.kind(), CredentialsErrorKind::NotLoaded);
-    assert!(e.to_string().contains("instance metadata: no instance metadata service at"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("instance metadata: no instance metadata service at"),
+        "{e}"
+    );
     assert!(e.to_string().contains("no answer within 1000 ms"), "{e}");
 }
 
@@ -276,7 +319,10 @@ async fn disabled_metadata_is_not_asked() {
     let clock = ManualClock::new(start_of_test());
     let imds = fake_imds(clock).await;
     let env = Env::from_pairs([
-        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.server.url.as_str()),
+        (
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            imds.server.url.as_str(),
+        ),
         ("AWS_EC2_METADATA_DISABLED", "true"),
     ]);
     let e = ImdsProvider::new(ImdsClient::from_env(&env))
@@ -315,8 +361,14 @@ async fn container_endpoint_gets_its_authorization_token() {
     std::fs::write(&token_file, "Bearer pod-identity-token\n").expect("token file");
     let env = Env::from_pairs([
         ("AWS_CONTAINER_CREDENTIALS_FULL_URI", full_uri.clone()),
-        ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file.display().to_string()),
-        ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "ignored-when-the-file-is-set".into()),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            token_file.display().to_string(),
+        ),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            "ignored-when-the-file-is-set".into(),
+        ),
     ]);
     let c = ContainerProvider::new(env)
         .provide_credentials()
@@ -327,7 +379,10 @@ async fn container_endpoint_gets_its_authorization_token() {
     let seen = server.seen();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].path, "/v1/credentials");
-    assert_eq!(seen[0].header("authorization"), Some("Bearer pod-identity-token"));
+    assert_eq!(
+        seen[0].header("authorization"),
+        Some("Bearer pod-identity-token")
+    );
 
     // … or from the variable; a wrong one gets the endpoint's message, not a secret.
     let env = Env::from_pairs([
@@ -339,15 +394,25 @@ async fn container_endpoint_gets_its_authorization_token() {
         .await
         .expect_err("refused");
     assert_eq!(e.kind(), CredentialsErrorKind::Failed);
-    assert!(e.to_string().ends_with("answered 401: bad authorization token"), "{e}");
+    assert!(
+        e.to_string()
+            .ends_with("answered 401: bad authorization token"),
+        "{e}"
+    );
     assert!(!e.to_string().contains("wrong-token"), "{e}");
 
     // Through the default chain, before the metadata service.
     let env = Env::from_pairs([
         ("HOME", "/nonexistent".to_owned()),
         ("AWS_CONTAINER_CREDENTIALS_FULL_URI", full_uri),
-        ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer pod-identity-token".into()),
-        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9".into()),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            "Bearer pod-identity-token".into(),
+        ),
+        (
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            "http://127.0.0.1:9".into(),
+        ),
     ]);
     let c = DefaultChain::builder()
         .env(env)
@@ -369,7 +434,10 @@ async fn a_hundred_callers_with_expired_credentials_cause_one_refresh() {
         .time_source(Arc::new(clock.clone()))
         .build()
         .expect("config");
-    assert_eq!(config.credentials().await.expect("first").access_key_id(), "ASIAIMDS1");
+    assert_eq!(
+        config.credentials().await.expect("first").access_key_id(),
+        "ASIAIMDS1"
+    );
     clock.advance(Duration::from_secs(2 * 3600));
     let calls: Vec<_> = (0..100)
         .map(|_| {
@@ -381,6 +449,13 @@ async fn a_hundred_callers_with_expired_credentials_cause_one_refresh() {
         let c = call.await.expect("task").expect("credentials");
         assert_eq!(c.access_key_id(), "ASIAIMDS2");
     }
-    assert_eq!(imds.server.count("GET", "/latest/meta-data/iam/security-credentials/app-role"), 2);
-    assert_eq!(config.credentials_cache().map(CredentialsCache::refreshes), Some(2));
+    assert_eq!(
+        imds.server
+            .count("GET", "/latest/meta-data/iam/security-credentials/app-role"),
+        2
+    );
+    assert_eq!(
+        config.credentials_cache().map(CredentialsCache::refreshes),
+        Some(2)
+    );
 }

@@ -83,14 +83,29 @@ async fn failures_are_clear_and_keep_secrets_out() {
         .expect_err("exit 3");
     let text = e.to_string();
     assert_eq!(e.kind(), CredentialsErrorKind::Failed);
-    assert!(text.contains("exit status: 3") && text.ends_with(": token expired, run login"), "{text}");
+    assert!(
+        text.contains("exit status: 3") && text.ends_with(": token expired, run login"),
+        "{text}"
+    );
     assert!(!text.contains("leaked-secret"), "{text}");
 
     for (name, output, expected) in [
-        ("v2.sh", r#"{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "S"}"#, "needs \"Version\": 1"),
-        ("nosecret.sh", r#"{"Version": 1, "AccessKeyId": "A"}"#, "has no `SecretAccessKey`"),
+        (
+            "v2.sh",
+            r#"{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "S"}"#,
+            "needs \"Version\": 1",
+        ),
+        (
+            "nosecret.sh",
+            r#"{"Version": 1, "AccessKeyId": "A"}"#,
+            "has no `SecretAccessKey`",
+        ),
         ("garbage.sh", "secret-garbage", "is not JSON"),
-        ("badtime.sh", r#"{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "S", "Expiration": "tomorrow"}"#, "`Expiration` is not an RFC 3339 time"),
+        (
+            "badtime.sh",
+            r#"{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "S", "Expiration": "tomorrow"}"#,
+            "`Expiration` is not an RFC 3339 time",
+        ),
     ] {
         let script = dir.write(name, &format!("#!/bin/sh\nprintf '%s' '{output}'\n"));
         let e = ProcessProvider::new(format!("sh {script}"))
@@ -102,7 +117,10 @@ async fn failures_are_clear_and_keep_secrets_out() {
     }
 
     // From a profile, the error names it.
-    let config = dir.write("config", &format!("[default]\ncredential_process = sh {failing}\n"));
+    let config = dir.write(
+        "config",
+        &format!("[default]\ncredential_process = sh {failing}\n"),
+    );
     let env = Env::from_pairs([
         ("AWS_CONFIG_FILE", config.as_str()),
         ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
@@ -111,5 +129,9 @@ async fn failures_are_clear_and_keep_secrets_out() {
         .provide_credentials()
         .await
         .expect_err("profile");
-    assert!(e.to_string().starts_with("profile `default` credential_process: `sh "), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("profile `default` credential_process: `sh "),
+        "{e}"
+    );
 }

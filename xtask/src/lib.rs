@@ -163,55 +163,111 @@ pub fn parse_args(args: &[String]) -> Result<CodegenArgs, TaskError> {
     Ok(out)
 }
 
+/// The crates a plain `cargo xtask codegen` writes, all members of this workspace: model,
+/// output directory, and crate name (`None`: from the model).
+pub const DEFAULT_CRATES: &[(&str, &str, Option<&str>)] = &[
+    // The ElastiCache crate consumers depend on.
+    ("model/elasticache.json", "generated", None),
+    // The STS subset the credential chain (config/) assumes roles with.
+    ("model/sts.json", "sts", Some("smithy-query-sts")),
+];
+
 /// Runs `codegen` with the workspace at `root`.
+///
+/// Without `--model`, `--out`, `--operations`, `--crate-name` and `--protocol-tests` it
+/// writes every crate of [`DEFAULT_CRATES`]; report paths then start with the crate's
+/// directory. Otherwise it writes the one crate (or workspace) asked for, and report paths
+/// are relative to `--out`.
 pub fn codegen(root: &Path, args: &CodegenArgs) -> Result<Report, TaskError> {
     let start = Instant::now();
-    let default_out = root.join("generated");
-    let out_dir = args.out.clone().unwrap_or_else(|| default_out.clone());
-    let files = if args.models.len() > 1 {
-        workspace_files(root, &out_dir, args)?
+    let plain = args.models.is_empty()
+        && args.out.is_none()
+        && args.operations.is_none()
+        && args.crate_name.is_none()
+        && !args.protocol_tests;
+    // Everything is generated before anything is written: one bad model writes nothing.
+    let mut jobs: Vec<(PathBuf, String, Vec<GeneratedFile>)> = Vec::new();
+    if plain {
+        for (model, out, name) in DEFAULT_CRATES {
+            let out_dir = root.join(out);
+            let job_args = CodegenArgs {
+                crate_name: name.map(str::to_owned),
+                ..args.clone()
+            };
+            let runtime = runtime_of(root, &out_dir, &args.runtime);
+            let files = crate_files(root, &root.join(model), &job_args, runtime, false)?.1;
+            jobs.push((out_dir, format!("{out}/"), files));
+        }
     } else {
-        let model = args
-            .models
-            .first()
-            .cloned()
-            .unwrap_or_else(|| root.join("model/elasticache.json"));
-        let runtime = runtime_of(root, &out_dir, &args.runtime);
-        let standalone = !same_dir(&out_dir, &default_out);
-        crate_files(root, &model, args, runtime, standalone)?.1
-    };
+        let default_out = root.join("generated");
+        let out_dir = args.out.clone().unwrap_or_else(|| default_out.clone());
+        let files = if args.models.len() > 1 {
+            workspace_files(root, &out_dir, args)?
+        } else {
+            let model = args
+                .models
+                .first()
+                .cloned()
+                .unwrap_or_else(|| root.join("model/elasticache.json"));
+            let runtime = runtime_of(root, &out_dir, &args.runtime);
+            let standalone = !same_dir(&out_dir, &default_out)
+                && !DEFAULT_CRATES
+                    .iter()
+                    .any(|(_, dir, _)| same_dir(&out_dir, &root.join(dir)));
+            crate_files(root, &model, args, runtime, standalone)?.1
+        };
+        jobs.push((out_dir, String::new(), files));
+    }
 
     let mut report = Report::default();
+    for (out_dir, prefix, files) in &jobs {
+        sync_dir(out_dir, prefix, files, args.check, &mut report)?;
+    }
+    report.elapsed = start.elapsed();
+    Ok(report)
+}
+
+/// Brings `out_dir` to `files` (or, with `check`, only reports what that would change).
+fn sync_dir(
+    out_dir: &Path,
+    prefix: &str,
+    files: &[GeneratedFile],
+    check: bool,
+    report: &mut Report,
+) -> Result<(), TaskError> {
     let mut to_write: Vec<&GeneratedFile> = Vec::new();
-    for f in &files {
+    for f in files {
         let path = out_dir.join(&f.path);
         match std::fs::read(&path) {
             Ok(old) if old == f.contents.as_bytes() => report.unchanged += 1,
             _ => {
-                report.updated.push(f.path.clone());
+                report.updated.push(format!("{prefix}{}", f.path));
                 to_write.push(f);
             }
         }
     }
     let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for owned in owned_files(&out_dir)? {
+    let mut removed = Vec::new();
+    for owned in owned_files(out_dir)? {
         if !produced.contains(owned.as_str()) {
-            report.removed.push(owned);
+            removed.push(owned);
         }
     }
-    if !args.check {
+    if !check {
         for f in to_write {
             write_atomic(&out_dir.join(&f.path), f.contents.as_bytes())?;
         }
-        for r in &report.removed {
+        for r in &removed {
             let path = out_dir.join(r);
             std::fs::remove_file(&path)
                 .map_err(|e| TaskError(format!("cannot remove {}: {e}", path.display())))?;
-            remove_empty_parents(&path, &out_dir);
+            remove_empty_parents(&path, out_dir);
         }
     }
-    report.elapsed = start.elapsed();
-    Ok(report)
+    report
+        .removed
+        .extend(removed.into_iter().map(|r| format!("{prefix}{r}")));
+    Ok(())
 }
 
 /// The files of one crate generated from `model`, and its crate name.
