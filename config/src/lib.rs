@@ -12,7 +12,7 @@
 //!
 //! - Region: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, then the EC2
 //!   instance metadata service.
-//! - Credentials: the runtime's [`DefaultChain`] (environment, profile, web identity,
+//! - Credentials: the runtime's [`DefaultChain`](smithy_query_runtime::credentials::DefaultChain) (environment, profile, web identity,
 //!   container, instance metadata), with [`StsClient`] to assume roles: `role_arn` profiles
 //!   (with `source_profile` chains or `credential_source`), `web_identity_token_file`
 //!   profiles and `AWS_WEB_IDENTITY_TOKEN_FILE`.

@@ -4,22 +4,6 @@
 //! `[section]` headers, `key = value` or `key: value` lines (keys are case-insensitive),
 //! whole-line comments starting with `#` or `;`, indented lines continuing the previous
 //! value, no inline comments; a duplicate section or key is an error.
-//!
-//! A profile's settings are those of `[NAME]` in the credentials file over those of
-//! `[profile NAME]` (or `[default]`) in the config file. What a profile gives, first match:
-//!
-//! 1. `role_arn` with `web_identity_token_file`: web identity federation;
-//! 2. `role_arn` with `source_profile` (whose credentials are resolved the same way, so roles
-//!    chain; a profile naming itself uses its own static keys) or with `credential_source`
-//!    (`Environment`, `Ec2InstanceMetadata`, `EcsContainer`): `AssumeRole`;
-//! 3. static keys (`aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`);
-//! 4. `credential_process`;
-//! 5. `sso_session` (or the legacy `sso_start_url`) with `sso_account_id` and
-//!    `sso_role_name`: the role credentials of an SSO login.
-//!
-//! As in botocore and the AWS SDKs, a *source* profile with static keys ends the chain even
-//! when it also has a `role_arn`. A cycle of `source_profile`s, a `source_profile` that is in
-//! neither file and a `role_arn` with no source are errors naming the profiles.
 
 use super::container::ContainerProvider;
 use super::imds::{ImdsClient, ImdsProvider};
@@ -454,8 +438,24 @@ pub(crate) struct RoleStep {
     pub(crate) region: Option<String>,
 }
 
-/// The credentials of a profile of the shared files (see the [module docs](self)), read
-/// again at every refresh so that edits and rotated tokens are picked up.
+/// The credentials of a profile of the shared files, read again at every refresh so that
+/// edits and rotated tokens are picked up.
+///
+/// A profile's settings are those of `[NAME]` in the credentials file over those of
+/// `[profile NAME]` (or `[default]`) in the config file. What a profile gives, first match:
+///
+/// 1. `role_arn` with `web_identity_token_file`: web identity federation;
+/// 2. `role_arn` with `source_profile` (whose credentials are resolved the same way, so roles
+///    chain; a profile naming itself uses its own static keys) or with `credential_source`
+///    (`Environment`, `Ec2InstanceMetadata`, `EcsContainer`): `AssumeRole`;
+/// 3. static keys (`aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`);
+/// 4. `credential_process`;
+/// 5. `sso_session` (or the legacy `sso_start_url`) with `sso_account_id` and
+///    `sso_role_name`: the role credentials of an SSO login.
+///
+/// As in botocore and the AWS SDKs, a *source* profile with static keys ends the chain even
+/// when it also has a `role_arn`. A cycle of `source_profile`s, a `source_profile` that is in
+/// neither file and a `role_arn` with no source are errors naming the profiles.
 #[derive(Clone)]
 pub struct ProfileProvider {
     env: Env,
