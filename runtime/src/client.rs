@@ -1327,6 +1327,59 @@ mod tests {
         assert_eq!(credentials.access_key_id(), "AKID");
     }
 
+    #[tokio::test]
+    async fn secrets_stay_out_of_debug_and_errors() {
+        const SECRET: &str = "wJalrXUtnFEMI-SECRET-MARKER";
+        const TOKEN: &str = "FwoGZXIvYXdz-TOKEN-MARKER";
+        let clean = |text: &str| {
+            assert!(!text.contains(SECRET) && !text.contains(TOKEN), "{text}");
+        };
+        let builder = Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("AKIDVISIBLE", SECRET, Some(TOKEN.into())));
+        clean(&format!("{builder:?}"));
+        let config = builder.build().unwrap_or_else(|e| panic!("{e}"));
+        clean(&format!("{config:?}"));
+        assert!(format!("{config:?}").contains("AKIDVISIBLE"));
+        let handle = Handle::new(
+            &config,
+            &ServiceInfo {
+                endpoint_prefix: "sts",
+                signing_name: "sts",
+                crate_name: "example",
+                crate_version: "1.0.0",
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        clean(&format!("{handle:?}"));
+        // Environment variables and the files' settings never reach a message.
+        let env = env_of(&[
+            ("AWS_SECRET_ACCESS_KEY", SECRET),
+            ("AWS_SESSION_TOKEN", TOKEN),
+            ("AWS_CONFIG_FILE", "/nonexistent/config"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+            ("AWS_REGION", "us-east-1"),
+        ]);
+        let builder = ConfigBuilder::from_env_with(env).unwrap_or_else(|e| panic!("{e}"));
+        clean(&format!("{builder:?}"));
+        let config = builder.build().unwrap_or_else(|e| panic!("{e}"));
+        clean(&format!("{config:?}"));
+        let e = config.credentials().await.expect_err("half a key pair");
+        clean(&e.to_string());
+        clean(&format!("{e:?}"));
+        let call: Error<std::convert::Infallible> = Error::Credentials(e);
+        clean(&call.to_string());
+        clean(&format!("{call:?}"));
+        // Keys refused by the builder are not echoed either.
+        let e = Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new(format!("{SECRET}\n"), SECRET, None))
+            .build()
+            .expect_err("a newline in the key id");
+        clean(&e.to_string());
+        clean(&format!("{e:?}"));
+    }
+
     #[test]
     fn default_endpoints() {
         assert_eq!(
