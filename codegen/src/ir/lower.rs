@@ -7,6 +7,7 @@ use crate::smithy::{self, traits, Model, Shape, ShapeType, Traits};
 use crate::Options;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod auth;
 mod paginated;
 
 /// Lowers `model` for the operations `options` selects.
@@ -93,7 +94,15 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
 
     let mut operations = Vec::new();
     for op_id in &selected {
-        operations.push(cx.operation(op_id)?);
+        let mut op = cx.operation(op_id)?;
+        op.signed = auth::signed(
+            model,
+            service_id,
+            service,
+            op_id,
+            model.shape(op_id, service_id)?,
+        )?;
+        operations.push(op);
     }
     check_unique(
         operations
@@ -386,6 +395,8 @@ impl<'m> Lowering<'m> {
             response_tests,
             retry_safety: paginated::retry_safety(shape, smithy::shape_name(id)),
             paginated: None,
+            // Decided by `auth::signed`, which needs the service.
+            signed: true,
         })
     }
 

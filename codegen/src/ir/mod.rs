@@ -106,6 +106,16 @@ pub struct Operation {
     /// `smithy.api#paginated`, with the service's defaults merged in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paginated: Option<Paginated>,
+    /// Whether requests are signed with SigV4 (`Operation::SIGNED`): `false` when the
+    /// operation's effective auth schemes are empty (`smithy.api#auth: []`, or a service
+    /// without auth schemes), or hold none this client speaks and the operation has
+    /// `smithy.api#optionalAuth`. See `lower/auth.rs` for the whole rule.
+    #[serde(skip_serializing_if = "is_true")]
+    pub signed: bool,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// Whether an operation may be repeated after an attempt that may have reached the
