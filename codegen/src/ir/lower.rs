@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod auth;
 mod paginated;
+mod sensitive;
 
 /// Lowers `model` for the operations `options` selects.
 pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
@@ -598,6 +599,7 @@ impl<'m> Lowering<'m> {
                 docs,
                 deprecated,
                 idempotency_token: m.has(traits::IDEMPOTENCY_TOKEN),
+                sensitive: sensitive::member(self.model, m),
             });
         }
         Ok(Structure {
@@ -610,6 +612,7 @@ impl<'m> Lowering<'m> {
             docs: shape
                 .string_trait(traits::DOCUMENTATION)
                 .map(crate::docs::to_markdown),
+            sensitive: shape.has(traits::SENSITIVE),
         })
     }
 
@@ -763,6 +766,7 @@ impl<'m> Lowering<'m> {
             docs: shape
                 .string_trait(traits::DOCUMENTATION)
                 .map(crate::docs::to_markdown),
+            sensitive: shape.has(traits::SENSITIVE),
         })
     }
 }
