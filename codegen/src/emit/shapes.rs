@@ -34,15 +34,16 @@ fn with_sensitive_note(docs: Option<&str>, fallback: &str, what: &str) -> String
     format!("{body}\n\nSensitive (`smithy.api#sensitive`): `Debug` prints `{REDACTED}` in place of {what}.")
 }
 
-/// Whether an error structure's message is sensitive: the structure is, or its member named
-/// `message` is. The error's metadata holds the same text (the envelope's `<Message>`), so
-/// `Debug` and `Display` must hide it there too.
+/// Whether an error structure's message is sensitive: the structure is, or its member that
+/// holds the message is (named `message`, which the runtime fills from the envelope, or read
+/// from `<Message>`). The error's metadata holds the same text, so `Debug` and `Display`
+/// must hide it there too.
 fn message_is_sensitive(s: &Structure) -> bool {
     s.error.is_some()
         && (s.sensitive
-            || s.members
-                .iter()
-                .any(|m| m.sensitive && m.name.eq_ignore_ascii_case("message")))
+            || s.members.iter().any(|m| {
+                m.sensitive && (m.name.eq_ignore_ascii_case("message") || m.xml_name == "Message")
+            }))
 }
 
 /// A copy of `self.meta` whose message (if any) is the placeholder.
@@ -308,7 +309,6 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
         let display = if message_is_sensitive(s) {
             let meta = redacted_meta();
             quote! {
-                // The message is sensitive: shown as the placeholder.
                 crate::rt::error::fmt_modeled(
                     &Self { meta: ::std::boxed::Box::new(#meta), ..::core::clone::Clone::clone(self) },
                     f,
