@@ -1,7 +1,8 @@
 //! Every fixture model generates a crate that passes `cargo clippy -D
 //! warnings`, its own tests (with the protocol tests of fixtures that have
-//! them) and `cargo doc -D warnings`: the snapshots hold code that really
-//! compiles, not just text.
+//! them, and the hand-written tests in `codegen/tests/fixtures/crate_tests/NAME.rs`
+//! of fixtures that have one) and `cargo doc -D warnings`: the snapshots hold
+//! code that really compiles, not just text.
 
 mod support;
 
@@ -13,11 +14,13 @@ fn fixture_crates_compile_lint_and_document_clean() {
     let root = workspace_root();
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let fixtures = root.join("codegen/tests/fixtures/ok");
+    let crate_tests = root.join("codegen/tests/fixtures/crate_tests");
     let mut members = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(&fixtures)
         .unwrap_or_else(|e| panic!("{}: {e}", fixtures.display()))
         .flatten()
         .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     entries.sort();
     for model in entries {
@@ -38,6 +41,13 @@ fn fixture_crates_compile_lint_and_document_clean() {
             },
         )
         .unwrap_or_else(|e| panic!("{}: {e}", model.display()));
+        let hand_written = crate_tests.join(format!("{name}.rs"));
+        if hand_written.exists() {
+            support::write_if_changed(
+                &out.join("tests/hand_written.rs"),
+                &support::read(&hand_written),
+            );
+        }
         // Members of the workspace below, not workspaces of their own.
         let manifest = out.join("Cargo.toml");
         let text = std::fs::read_to_string(&manifest).unwrap_or_else(|e| panic!("{e}"));

@@ -213,6 +213,7 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
         let krate = format_ident!("{}", runtime::CRATE_NAME.replace('-', "_"));
         quote!(pub use ::#krate as rt;)
     };
+    let redacted = ir.has_sensitive().then(shapes::redacted_helper);
     quote! {
         #doc_tokens
         #![forbid(unsafe_code)]
@@ -235,6 +236,8 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
 
         /// The XML namespace of the service's responses.
         pub const XML_NAMESPACE: &str = #namespace;
+
+        #redacted
     }
 }
 

@@ -33,6 +33,20 @@ pub fn doctests(ir: &Ir, op: &Operation) -> String {
     out.join("\n\n")
 }
 
+/// An expression that builds a value of the structure `id` from a JSON document of its
+/// members (written as an example's `input` is), through the crate's public constructor
+/// and setters; `krate` names the generated crate in the code around the expression.
+/// `None` when the document does not fit the structure. A timestamp given as a string is
+/// parsed with `?`, so the code around must be able to return that error; one given as a
+/// number of seconds needs nothing.
+pub fn structure_expr(ir: &Ir, krate: &TokenStream, id: &str, json: &Value) -> Option<TokenStream> {
+    let cx = Cx {
+        ir,
+        krate: krate.clone(),
+    };
+    cx.structure_expr(id, json)
+}
+
 fn escape_md(s: &str) -> String {
     s.replace('[', "\\[").replace(']', "\\]")
 }

@@ -66,6 +66,14 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
         None => quote!(crate::rt::xml::parse_empty_response(body, #response)),
     };
     let gzip = op.gzip;
+    let signed = (!op.signed).then(|| {
+        quote! {
+            /// Requests go out unsigned: by the model's auth traits (the service's auth
+            /// schemes, `smithy.api#auth`, `smithy.api#optionalAuth`) this operation is called
+            /// without authentication.
+            const SIGNED: bool = false;
+        }
+    });
     let host_prefix = host_prefix(ir, op);
 
     let mut op_docs = op
@@ -193,6 +201,7 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
             type Input = #input_ty;
             type Output = #output_ty;
             type Error = #error_name;
+            #signed
 
             fn build_request(input: &Self::Input) -> crate::rt::http::Request<#vec<u8>> {
                 request(input, &crate::rt::RequestOptions::default())

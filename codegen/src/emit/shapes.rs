@@ -9,6 +9,94 @@ use quote::quote;
 
 const SERDE_DERIVE: &str = "crate::rt::serde";
 
+/// What generated `Debug` impls print in place of a sensitive value (the AWS SDKs' text).
+pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
+/// `crate::Redacted`, the value `Debug` impls print in place of sensitive data: emitted in
+/// `lib.rs` of crates that have sensitive types.
+pub fn redacted_helper() -> TokenStream {
+    let doc = format!(" Stands in for a sensitive value in `Debug` output: prints `{REDACTED}`.");
+    quote! {
+        #[doc = #doc]
+        pub(crate) struct Redacted;
+
+        impl ::std::fmt::Debug for Redacted {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(#REDACTED)
+            }
+        }
+    }
+}
+
+/// Documentation with a note on what `Debug` hides, for sensitive types and members.
+fn with_sensitive_note(docs: Option<&str>, fallback: &str, what: &str) -> String {
+    let body = docs.filter(|d| !d.trim().is_empty()).unwrap_or(fallback);
+    format!("{body}\n\nSensitive (`smithy.api#sensitive`): `Debug` prints `{REDACTED}` in place of {what}.")
+}
+
+/// Whether an error structure's message is sensitive: the structure is, or its member that
+/// holds the message is (named `message`, which the runtime fills from the envelope, or read
+/// from `<Message>`). The error's metadata holds the same text, so `Debug` and `Display`
+/// must hide it there too.
+fn message_is_sensitive(s: &Structure) -> bool {
+    s.error.is_some()
+        && (s.sensitive
+            || s.members.iter().any(|m| {
+                m.sensitive && (m.name.eq_ignore_ascii_case("message") || m.xml_name == "Message")
+            }))
+}
+
+/// A copy of `self.meta` whose message (if any) is the placeholder.
+fn redacted_meta() -> TokenStream {
+    quote! {
+        crate::rt::ErrorMeta {
+            message: self.meta.message.as_ref().map(|_| ::std::string::String::from(#REDACTED)),
+            ..::core::clone::Clone::clone(&*self.meta)
+        }
+    }
+}
+
+/// A `Debug` impl that hides sensitive data: a sensitive structure prints its name and the
+/// placeholder only; otherwise each sensitive member prints the placeholder (a member
+/// that is an unset `Option` prints `None`) and the others print as derived.
+fn redacting_debug(s: &Structure, allow_deprecated: Option<&TokenStream>) -> TokenStream {
+    let name = s.name.ident();
+    let label = &s.name.text;
+    let body = if s.sensitive {
+        quote!(f.debug_tuple(#label).field(&crate::Redacted).finish())
+    } else {
+        let fields = s.members.iter().map(|m| {
+            let field = m.field.ident();
+            // As `derive(Debug)` names fields: without `r#`.
+            let key = &m.field.text;
+            match (m.sensitive, m.optional) {
+                (false, _) => quote!(.field(#key, &self.#field)),
+                (true, true) => {
+                    quote!(.field(#key, &self.#field.as_ref().map(|_| crate::Redacted)))
+                }
+                (true, false) => quote!(.field(#key, &crate::Redacted)),
+            }
+        });
+        let meta = s.error.as_ref().map(|_| {
+            if message_is_sensitive(s) {
+                let meta = redacted_meta();
+                quote!(.field("meta", &#meta))
+            } else {
+                quote!(.field("meta", &self.meta))
+            }
+        });
+        quote!(f.debug_struct(#label) #(#fields)* #meta .finish())
+    };
+    quote! {
+        #allow_deprecated
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #body
+            }
+        }
+    }
+}
+
 /// The `cfg_attr` that derives serde for a type, with its `rename_all` rule if any.
 fn serde_derive(rule: SerdeRule) -> TokenStream {
     let rename_all = rule.attr().map(|r| quote!(, rename_all = #r));
@@ -79,11 +167,13 @@ fn takes_as_is(m: &Member) -> bool {
 /// A structure: definition, constructor, setters, and its wire impls.
 pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
     let name = s.name.ident();
-    let docs = item_docs(
-        s.docs.as_deref(),
-        &format!("The `{}` structure.", s.name.text),
-        &s.id,
-    );
+    let fallback = format!("The `{}` structure.", s.name.text);
+    let docs = if s.sensitive {
+        let note = with_sensitive_note(s.docs.as_deref(), &fallback, "its contents");
+        item_docs(Some(&note), &fallback, &s.id)
+    } else {
+        item_docs(s.docs.as_deref(), &fallback, &s.id)
+    };
     // One struct-level rule for the model's member names, and a `rename` only for the
     // members it does not produce. No `default` (serde reads a missing `Option` as `None`)
     // and no `skip_serializing_if`: `None` serializes as `null`, which reads back as `None`.
@@ -101,9 +191,13 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
     let fields = s.members.iter().map(|m| {
         let field = m.field.ident();
         let ty = field_ty(scope, m);
+        let fallback = format!("The `{}` member.", m.name);
+        let note = m
+            .sensitive
+            .then(|| with_sensitive_note(m.docs.as_deref(), &fallback, "its value"));
         let docs = item_docs(
-            m.docs.as_deref(),
-            &format!("The `{}` member.", m.name),
+            note.as_deref().or(m.docs.as_deref()),
+            &fallback,
             &format!("{}${}", s.id, m.name),
         );
         let wire = &m.name;
@@ -212,6 +306,17 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
                     }
                 }
             });
+        let display = if message_is_sensitive(s) {
+            let meta = redacted_meta();
+            quote! {
+                crate::rt::error::fmt_modeled(
+                    &Self { meta: ::std::boxed::Box::new(#meta), ..::core::clone::Clone::clone(self) },
+                    f,
+                )
+            }
+        } else {
+            quote!(crate::rt::error::fmt_modeled(self, f))
+        };
         quote! {
             impl crate::rt::error::ModeledError for #name {
                 const CODE: &'static str = Self::CODE;
@@ -224,9 +329,10 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
                 }
                 #message_mut
             }
+            #allow_deprecated
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    crate::rt::error::fmt_modeled(self, f)
+                    #display
                 }
             }
             impl ::std::error::Error for #name {}
@@ -238,9 +344,17 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
         .then(|| quote!(#[non_exhaustive]));
     let ser = s.directions.input.then(|| ser::structure_impl(scope, s));
     let de = s.directions.output.then(|| de::structure_impl(scope, s));
+    let (debug_derive, debug_impl) = if s.redacts() {
+        (
+            quote!(),
+            Some(redacting_debug(s, allow_deprecated.as_ref())),
+        )
+    } else {
+        (quote!(Debug,), None)
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default)]
+        #[derive(#debug_derive Clone, PartialEq, #default)]
         #non_exhaustive
         #serde
         pub struct #name {
@@ -258,6 +372,7 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
             }
             #(#setters)*
         }
+        #debug_impl
         #error_impls
         #ser
         #de
@@ -268,11 +383,13 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
 pub fn enumeration(scope: &Scope<'_>, e: &Enum) -> TokenStream {
     let name = e.name.ident();
     let unknown = e.unknown.ident();
-    let docs = item_docs(
-        e.docs.as_deref(),
-        &format!("The `{}` enum.", e.name.text),
-        &e.id,
-    );
+    let fallback = format!("The `{}` enum.", e.name.text);
+    let docs = if e.sensitive {
+        let note = with_sensitive_note(e.docs.as_deref(), &fallback, "the value");
+        item_docs(Some(&note), &fallback, &e.id)
+    } else {
+        item_docs(e.docs.as_deref(), &fallback, &e.id)
+    };
     let string = scope.std("String");
     let variants = e.variants.iter().map(|v| {
         let ident = v.name.ident();
@@ -406,15 +523,29 @@ pub fn enumeration(scope: &Scope<'_>, e: &Enum) -> TokenStream {
             }
         }
     };
+    let label = &e.name.text;
+    let (debug_derive, debug_impl) = if e.sensitive {
+        let debug = quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_tuple(#label).field(&crate::Redacted).finish()
+                }
+            }
+        };
+        (quote!(), Some(debug))
+    } else {
+        (quote!(Debug,), None)
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(#debug_derive Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = #unknown_doc]
             #unknown(#raw_ty),
         }
+        #debug_impl
         #body
     }
 }

@@ -7,7 +7,9 @@ use crate::smithy::{self, traits, Model, Shape, ShapeType, Traits};
 use crate::Options;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod auth;
 mod paginated;
+mod sensitive;
 
 /// Lowers `model` for the operations `options` selects.
 pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
@@ -93,7 +95,15 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
 
     let mut operations = Vec::new();
     for op_id in &selected {
-        operations.push(cx.operation(op_id)?);
+        let mut op = cx.operation(op_id)?;
+        op.signed = auth::signed(
+            model,
+            service_id,
+            service,
+            op_id,
+            model.shape(op_id, service_id)?,
+        )?;
+        operations.push(op);
     }
     check_unique(
         operations
@@ -386,6 +396,8 @@ impl<'m> Lowering<'m> {
             response_tests,
             retry_safety: paginated::retry_safety(shape, smithy::shape_name(id)),
             paginated: None,
+            // Decided by `auth::signed`, which needs the service.
+            signed: true,
         })
     }
 
@@ -587,6 +599,7 @@ impl<'m> Lowering<'m> {
                 docs,
                 deprecated,
                 idempotency_token: m.has(traits::IDEMPOTENCY_TOKEN),
+                sensitive: sensitive::member(self.model, m),
             });
         }
         Ok(Structure {
@@ -599,6 +612,7 @@ impl<'m> Lowering<'m> {
             docs: shape
                 .string_trait(traits::DOCUMENTATION)
                 .map(crate::docs::to_markdown),
+            sensitive: shape.has(traits::SENSITIVE),
         })
     }
 
@@ -752,6 +766,7 @@ impl<'m> Lowering<'m> {
             docs: shape
                 .string_trait(traits::DOCUMENTATION)
                 .map(crate::docs::to_markdown),
+            sensitive: shape.has(traits::SENSITIVE),
         })
     }
 }

@@ -106,6 +106,16 @@ pub struct Operation {
     /// `smithy.api#paginated`, with the service's defaults merged in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paginated: Option<Paginated>,
+    /// Whether requests are signed with SigV4 (`Operation::SIGNED`): `false` when the
+    /// operation's effective auth schemes are empty (`smithy.api#auth: []`, or a service
+    /// without auth schemes), or hold none this client speaks and the operation has
+    /// `smithy.api#optionalAuth`. See `lower/auth.rs` for the whole rule.
+    #[serde(skip_serializing_if = "is_true")]
+    pub signed: bool,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// Whether an operation may be repeated after an attempt that may have reached the
@@ -266,12 +276,20 @@ pub struct Structure {
     pub error: Option<ErrorInfo>,
     /// Documentation as Markdown.
     pub docs: Option<String>,
+    /// `smithy.api#sensitive` on the structure itself: `Debug` prints none of it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
 }
 
 impl Structure {
     /// Whether any member is a plain (required) field.
     pub fn has_required(&self) -> bool {
         self.members.iter().any(|m| !m.optional)
+    }
+
+    /// Whether `Debug` must hide some of it: the structure is sensitive, or a member is.
+    pub fn redacts(&self) -> bool {
+        self.sensitive || self.members.iter().any(|m| m.sensitive)
     }
 }
 
@@ -312,6 +330,10 @@ pub struct Member {
     /// `smithy.api#idempotencyToken`: filled with a fresh token when left unset.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub idempotency_token: bool,
+    /// Whether the value is sensitive (`smithy.api#sensitive` on the member, its target, or
+    /// the items, keys or values of its list or map target): `Debug` prints a placeholder.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
 }
 
 /// Timestamp wire formats.
@@ -408,6 +430,9 @@ pub struct Enum {
     pub unknown: RustName,
     /// Documentation as Markdown.
     pub docs: Option<String>,
+    /// `smithy.api#sensitive` on the enum: `Debug` prints a placeholder, not the value.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
 }
 
 /// An enum variant.
@@ -438,5 +463,10 @@ impl Ir {
     /// The enum with this id.
     pub fn enumeration(&self, id: &str) -> Option<&Enum> {
         self.enums.iter().find(|e| e.id == id)
+    }
+
+    /// Whether any generated type's `Debug` redacts something.
+    pub fn has_sensitive(&self) -> bool {
+        self.structures.iter().any(Structure::redacts) || self.enums.iter().any(|e| e.sensitive)
     }
 }

@@ -44,6 +44,10 @@ pub mod traits {
     pub const AWS_QUERY_ERROR: &str = "aws.protocols#awsQueryError";
     pub const AWS_SERVICE: &str = "aws.api#service";
     pub const SIGV4: &str = "aws.auth#sigv4";
+    pub const SENSITIVE: &str = "smithy.api#sensitive";
+    pub const AUTH: &str = "smithy.api#auth";
+    pub const OPTIONAL_AUTH: &str = "smithy.api#optionalAuth";
+    pub const AUTH_DEFINITION: &str = "smithy.api#authDefinition";
 }
 
 /// A parsed model: its shapes in file order, with `apply` and mixins resolved.
