@@ -18,10 +18,11 @@ pub trait Operation {
     type Output;
     /// The operation's error type.
     type Error;
-    /// Whether requests are signed with SigV4. `false` for operations the model marks
-    /// `@auth([])` (STS `AssumeRoleWithWebIdentity`, `AssumeRoleWithSAML`): they carry
-    /// their own proof of identity and go out unsigned, so a client without credentials
-    /// can call them.
+    /// Whether requests are signed with SigV4. `false` for operations the model leaves
+    /// unauthenticated: `@auth([])` (STS `AssumeRoleWithWebIdentity`, `AssumeRoleWithSAML`,
+    /// which carry their own proof of identity), a service with no auth scheme, or
+    /// `@optionalAuth` with only schemes this client cannot use. They go out unsigned, so
+    /// a client without credentials can call them.
     const SIGNED: bool = true;
 
     /// Builds the HTTP request for `input` with the default [`RequestOptions`]: `POST /` (a

@@ -33,3 +33,10 @@ pub use rt::{Blob, DateTime, Operation};
 pub const API_VERSION: &str = "2011-06-15";
 /// The XML namespace of the service's responses.
 pub const XML_NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
+/// Stands in for a sensitive value in `Debug` output: prints `*** Sensitive Data Redacted ***`.
+pub(crate) struct Redacted;
+impl ::std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("*** Sensitive Data Redacted ***")
+    }
+}

@@ -60,7 +60,7 @@ impl crate::rt::xml::XmlDeserialize for AssumedRoleUser {
 /// Temporary credentials: a key pair, a session token and when they expire.
 ///
 /// Smithy shape: `com.amazonaws.sts#Credentials`
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg_attr(
     feature = "serde",
@@ -73,6 +73,8 @@ pub struct Credentials {
     /// Smithy shape: `com.amazonaws.sts#Credentials$AccessKeyId`
     pub access_key_id: Option<String>,
     /// The secret access key.
+    ///
+    /// Sensitive (`smithy.api#sensitive`): `Debug` prints `*** Sensitive Data Redacted ***` in place of its value.
     ///
     /// Smithy shape: `com.amazonaws.sts#Credentials$SecretAccessKey`
     pub secret_access_key: Option<String>,
@@ -118,6 +120,19 @@ impl Credentials {
     pub fn expiration(mut self, v: crate::rt::DateTime) -> Self {
         self.expiration = Some(v);
         self
+    }
+}
+impl ::std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| crate::Redacted),
+            )
+            .field("session_token", &self.session_token)
+            .field("expiration", &self.expiration)
+            .finish()
     }
 }
 impl crate::rt::xml::XmlDeserialize for Credentials {

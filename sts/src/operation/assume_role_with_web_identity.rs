@@ -11,6 +11,10 @@ impl crate::rt::Operation for AssumeRoleWithWebIdentity {
     type Input = AssumeRoleWithWebIdentityRequest;
     type Output = AssumeRoleWithWebIdentityResponse;
     type Error = AssumeRoleWithWebIdentityError;
+    /// Requests go out unsigned: by the model's auth traits (the service's auth
+    /// schemes, `smithy.api#auth`, `smithy.api#optionalAuth`) this operation is called
+    /// without authentication.
+    const SIGNED: bool = false;
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
         request(input, &crate::rt::RequestOptions::default())
     }
@@ -73,7 +77,7 @@ pub fn parse_response(
 /// The role, the session name and the identity provider's token.
 ///
 /// Smithy shape: `com.amazonaws.sts#AssumeRoleWithWebIdentityRequest`
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[cfg_attr(
     feature = "serde",
     derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
@@ -89,6 +93,8 @@ pub struct AssumeRoleWithWebIdentityRequest {
     /// Smithy shape: `com.amazonaws.sts#AssumeRoleWithWebIdentityRequest$RoleSessionName`
     pub role_session_name: String,
     /// The OpenID Connect ID token or OAuth 2.0 access token from the identity provider.
+    ///
+    /// Sensitive (`smithy.api#sensitive`): `Debug` prints `*** Sensitive Data Redacted ***` in place of its value.
     ///
     /// Smithy shape: `com.amazonaws.sts#AssumeRoleWithWebIdentityRequest$WebIdentityToken`
     pub web_identity_token: String,
@@ -152,6 +158,19 @@ impl AssumeRoleWithWebIdentityRequest {
     pub fn duration_seconds(mut self, v: i32) -> Self {
         self.duration_seconds = Some(v);
         self
+    }
+}
+impl ::std::fmt::Debug for AssumeRoleWithWebIdentityRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssumeRoleWithWebIdentityRequest")
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("web_identity_token", &crate::Redacted)
+            .field("provider_id", &self.provider_id)
+            .field("policy_arns", &self.policy_arns)
+            .field("policy", &self.policy)
+            .field("duration_seconds", &self.duration_seconds)
+            .finish()
     }
 }
 impl crate::rt::query::QuerySerialize for AssumeRoleWithWebIdentityRequest {
