@@ -459,3 +459,75 @@ async fn a_hundred_callers_with_expired_credentials_cause_one_refresh() {
         Some(2)
     );
 }
+
+#[tokio::test]
+async fn sso_profile_reads_the_cached_token_and_calls_the_portal() {
+    let portal = FakeServer::start(Arc::new(|req: &Seen| {
+        if req.header("x-amz-sso_bearer_token") != Some("cached-access-token") {
+            return Answer::Reply(401, r#"{"message":"bad token"}"#.into());
+        }
+        if req.path != "/federation/credentials?account_id=111122223333&role_name=Dev%20Role" {
+            return Answer::Reply(404, String::new());
+        }
+        Answer::Reply(
+            200,
+            r#"{"roleCredentials":{"accessKeyId":"ASIASSO","secretAccessKey":"sso-secret","sessionToken":"sso-token","expiration":1893456000000}}"#.into(),
+        )
+    }))
+    .await;
+    let home = std::env::temp_dir().join(format!("rt-sso-{}", std::process::id()));
+    let cache = home.join(".aws/sso/cache");
+    std::fs::create_dir_all(&cache).expect("cache dir");
+    // The cache file of session `corp` is named by the SHA-1 of the session name.
+    std::fs::write(
+        cache.join("ee0bfd2552fbd840c02cc48b6e823320543c450f.json"),
+        r#"{"accessToken":"cached-access-token","expiresAt":"2099-01-01T00:00:00Z","region":"eu-west-1","startUrl":"https://corp.awsapps.com/start"}"#,
+    )
+    .expect("token");
+    std::fs::write(
+        home.join(".aws/config"),
+        "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev Role\n\
+         [sso-session corp]\nsso_region = eu-west-1\nsso_start_url = https://corp.awsapps.com/start\n\
+         [profile expired]\nsso_session = old\nsso_account_id = 1\nsso_role_name = r\n\
+         [sso-session old]\nsso_region = eu-west-1\nsso_start_url = https://old.awsapps.com/start\n",
+    )
+    .expect("config");
+    let home_text = home.display().to_string();
+    let env = Env::from_pairs([
+        ("HOME", home_text.as_str()),
+        ("AWS_PROFILE", "dev"),
+        ("AWS_ENDPOINT_URL_SSO", portal.url.as_str()),
+    ]);
+    let c = DefaultChain::builder()
+        .env(env)
+        .build()
+        .provide_credentials()
+        .await
+        .expect("sso credentials");
+    assert_eq!(c.access_key_id(), "ASIASSO");
+    assert_eq!(c.session_token(), Some("sso-token"));
+    assert_eq!(
+        c.expiry(),
+        Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_456_000))
+    );
+
+    // No cached token for session `old`: the error says how to log in.
+    let env = Env::from_pairs([
+        ("HOME", home_text.as_str()),
+        ("AWS_PROFILE", "expired"),
+        ("AWS_ENDPOINT_URL_SSO", portal.url.as_str()),
+    ]);
+    let e = DefaultChain::builder()
+        .env(env)
+        .build()
+        .provide_credentials()
+        .await
+        .expect_err("no token");
+    assert!(
+        e.to_string()
+            .contains("run `aws sso login --sso-session old`"),
+        "{e}"
+    );
+    assert_eq!(portal.seen().len(), 1);
+    let _ = std::fs::remove_dir_all(home);
+}
