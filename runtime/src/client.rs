@@ -365,7 +365,7 @@ impl ConfigBuilder {
         self
     }
 
-    /// Signs with credentials from `provider` (one of [`credentials`](crate::credentials)
+    /// Signs with credentials from `provider` (one of [`credentials`](super::credentials)
     /// or your own), through a cache that refreshes them before they expire.
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = CredentialsSetting::Provider(SharedCredentialsProvider::new(provider));
@@ -386,7 +386,7 @@ impl ConfigBuilder {
     }
 
     /// The clock the credentials cache reads (tests move a
-    /// [`ManualClock`](crate::credentials::ManualClock) instead of sleeping).
+    /// [`ManualClock`](super::credentials::ManualClock) instead of sleeping).
     pub fn time_source(mut self, clock: Arc<dyn TimeSource>) -> Self {
         self.time_source = Some(clock);
         self
