@@ -449,8 +449,10 @@ impl ConfigBuilder {
     }
 
     /// Checks the settings: a region that is a valid host label, explicit keys usable in a
-    /// signature (neither key empty, header-safe), an endpoint URL with `http` or `https`, a host, and no query, at most
-    /// [`RetryConfig::MAX_ATTEMPTS`] attempts, and a response size limit above zero.
+    /// signature (neither key empty, header-safe), an endpoint URL with `http` or `https`,
+    /// a host, and no query, at most [`RetryConfig::MAX_ATTEMPTS`] attempts, and a
+    /// response size limit above zero. Credentials from a provider are checked when
+    /// fetched.
     pub fn build(self) -> Result<Config, ConfigError> {
         if self.retry.attempts() > RetryConfig::MAX_ATTEMPTS {
             return Err(ConfigError::Invalid(format!(
