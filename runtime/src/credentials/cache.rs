@@ -180,7 +180,13 @@ impl CredentialsCache {
             return Ok(credentials);
         }
         self.inner.refreshes.fetch_add(1, Ordering::Relaxed);
-        match self.inner.provider.provide_credentials().await {
+        let fetched = self
+            .inner
+            .provider
+            .provide_credentials()
+            .await
+            .and_then(|c| c.check("the credentials provider").map(|()| c));
+        match fetched {
             Ok(credentials) => {
                 let refresh_at = credentials.expiry().map(|expiry| {
                     let jitter = jitter(self.inner.max_jitter);
@@ -332,6 +338,18 @@ mod tests {
         assert_eq!(e.message(), "the provider is down");
         provider.fail.store(false, Ordering::SeqCst);
         assert_eq!(key(&cache).await, "ASIA4");
+    }
+
+    #[tokio::test]
+    async fn unusable_credentials_are_refused() {
+        let cache = CredentialsCache::new(SharedCredentialsProvider::new(Credentials::new(
+            "AKID", "", None,
+        )));
+        let e = cache.credentials().await.expect_err("empty secret");
+        assert_eq!(
+            e.message(),
+            "the credentials provider gave an empty secret access key"
+        );
     }
 
     #[tokio::test]
