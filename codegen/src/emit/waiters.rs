@@ -480,9 +480,9 @@ impl Compiler {
                     })
                 }
             }
-            Expr::Not(a) => {
-                let test = self.truth(a, cur);
-                some(quote!(!#test))
+            Expr::Not(_) => {
+                let test = self.truth(t, cur);
+                some(test)
             }
             Expr::Length { arg, list } => {
                 let v = self.value(arg, cur);
@@ -508,21 +508,32 @@ impl Compiler {
         }
     }
 
-    /// Tokens of type `bool`: the JMESPath truth of `t` on `cur`.
+    /// Tokens of type `bool`: the JMESPath truth of `t` on `cur`. Parentheses only where
+    /// Rust's precedence needs them (`||` inside `&&`, `&&` or `||` under `!`).
     fn truth(&mut self, t: &Typed, cur: &Ident) -> TokenStream {
+        let grouped = |this: &mut Self, inner: &Typed, around: &[fn(&Expr) -> bool]| {
+            let tokens = this.truth(inner, cur);
+            if around.iter().any(|f| f(&inner.expr)) {
+                quote!((#tokens))
+            } else {
+                tokens
+            }
+        };
+        let is_or: fn(&Expr) -> bool = |e| matches!(e, Expr::Or(..));
+        let is_and: fn(&Expr) -> bool = |e| matches!(e, Expr::And(..));
         match &t.expr {
             Expr::And(a, b) => {
-                let a = self.truth(a, cur);
-                let b = self.truth(b, cur);
-                quote!((#a && #b))
+                let a = grouped(self, a, &[is_or]);
+                let b = grouped(self, b, &[is_or]);
+                quote!(#a && #b)
             }
             Expr::Or(a, b) => {
                 let a = self.truth(a, cur);
                 let b = self.truth(b, cur);
-                quote!((#a || #b))
+                quote!(#a || #b)
             }
             Expr::Not(a) => {
-                let a = self.truth(a, cur);
+                let a = grouped(self, a, &[is_or, is_and]);
                 quote!(!#a)
             }
             _ => {

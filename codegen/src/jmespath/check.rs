@@ -473,3 +473,132 @@ fn literal(value: &Value) -> Result<Typed, String> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Ir;
+
+    const OUTPUT: &str = "example.waiters#DescribeJobsOutput";
+
+    fn ir() -> Ir {
+        crate::load(
+            "waiters.json",
+            include_str!("../../tests/fixtures/ok/waiters.json"),
+            &crate::Options::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn ty(ir: &Ir, text: &str) -> Result<JType, String> {
+        check(
+            text,
+            &Root::Output(OUTPUT.into()),
+            &ir.structures,
+            &ir.enums,
+        )
+        .map(|t| t.ty)
+    }
+
+    fn list(t: JType) -> JType {
+        JType::List(Box::new(t))
+    }
+
+    #[test]
+    fn expressions_get_their_static_types() {
+        let ir = ir();
+        let job = JType::Struct("example.waiters#Job".into());
+        for (text, want) in [
+            ("Jobs", list(job.clone())),
+            ("Jobs[]", list(job.clone())),
+            ("Jobs[*]", list(job.clone())),
+            ("Jobs[].State", list(JType::Str)),
+            ("Jobs[].Priority", list(JType::Num)),
+            ("Jobs[].Tags", list(list(JType::Str))),
+            ("Jobs[].Tags[]", list(JType::Str)),
+            ("Groups", list(list(job.clone()))),
+            ("Groups[]", list(job.clone())),
+            ("Groups[].Id", list(JType::Str)),
+            ("Groups[*][*].Id", list(list(JType::Str))),
+            ("Jobs[0]", job.clone()),
+            ("Jobs[-1].Owner.Name", JType::Str),
+            ("Jobs[?State == 'done']", list(job.clone())),
+            ("Jobs[?Steps[?Done]].Id | [0]", JType::Str),
+            ("length(Jobs) == `0`", JType::Bool),
+            ("length(Summary.Message)", JType::Num),
+            ("contains(Jobs[].Id, 'a')", JType::Bool),
+            ("contains(Summary.Message, 'a')", JType::Bool),
+            ("!Ready", JType::Bool),
+            ("Ready && Summary.Message", JType::Mixed),
+            ("Summary.Message || 'x'", JType::Str),
+            ("Summary.Total >= `1.5`", JType::Bool),
+            ("Summary.Message == `null`", JType::Bool),
+            ("@", JType::Struct(OUTPUT.into())),
+            ("\"Ready\"", JType::Bool),
+            ("`\"x\"`", JType::Str),
+            ("(Summary).Total", JType::Num),
+        ] {
+            assert_eq!(ty(&ir, text), Ok(want), "{text}");
+        }
+        let io = check(
+            "input.Wanted == output.Jobs[0].Id",
+            &Root::InputOutput {
+                input: "example.waiters#DescribeJobsInput".into(),
+                output: OUTPUT.into(),
+            },
+            &ir.structures,
+            &ir.enums,
+        );
+        assert_eq!(io.map(|t| t.ty), Ok(JType::Bool));
+    }
+
+    #[test]
+    fn what_cannot_be_compiled_is_rejected_with_a_reason() {
+        let ir = ir();
+        for (text, reason) in [
+            ("Nope", "a structure (`DescribeJobsOutput`) has no member `Nope` (it has: Jobs, Summary, Ready, Groups)"),
+            ("Jobs[].Nope", "a structure (`Job`) has no member `Nope`"),
+            ("Ready.Value", "`Value` is read from a boolean, which has no members"),
+            ("Summary[*]", "a projection (`[*]`, `[]`, `[?…]`) needs a list, and this is a structure (`Summary`)"),
+            ("Summary[]", "`[]` flattens a structure (`Summary`), not a list"),
+            ("Ready[0]", "`[0]` indexes a boolean, not a list"),
+            ("Jobs[0:2]", "slices (`[start:stop:step]`) are not supported"),
+            ("Summary.*", "object projections (`*`) are not supported"),
+            ("[Ready, Summary]", "multi-select lists and hashes are not supported"),
+            ("{a: Ready}", "multi-select lists and hashes are not supported"),
+            ("sort_by(Jobs, &Id)", "expression references (`&expr`) are not supported"),
+            ("keys(Summary)", "function `keys` is not supported (supported: length, contains)"),
+            ("length(Ready)", "`length` takes a string or a list, not a boolean"),
+            ("length(Jobs, Jobs)", "`length` takes 1 argument(s), not 2"),
+            ("contains(Jobs[].Id, `1`)", "`contains` takes a list and an item of its type, or two strings; not a list of strings and a number"),
+            ("Ready == 'true'", "`==` compares a boolean with a string: never equal"),
+            ("Summary.Message > 'a'", "`>` orders numbers only (JMESPath gives null otherwise), not a string and a string"),
+            ("Summary == Summary", "`==` cannot compare a structure (`Summary`); compare its members"),
+            ("!Summary", "`!` needs the truth of a structure (`Summary`), which is not supported"),
+            ("Jobs[?Owner]", "a filter needs a condition whose truth can be computed, not a structure (`Owner`)"),
+            ("(Ready || Summary.Total).x", "the value before `.` is an `&&`/`||` of values of different types; use it only as a condition"),
+            ("`[1]`", "literal `[1]`: only strings, numbers, booleans and null are supported"),
+            ("input.Wanted", "a structure (`DescribeJobsOutput`) has no member `input`"),
+            ("Jobs[", "syntax error at character 6: expected a number, `:` or `*]` after `[`, found the end of the expression"),
+            ("Ready ==", "syntax error at character 9: unexpected the end of the expression"),
+        ] {
+            match ty(&ir, text) {
+                Ok(t) => panic!("{text} was accepted as {t:?}"),
+                Err(e) => assert!(e.starts_with(reason), "{text}: {e}"),
+            }
+        }
+        let io = check(
+            "Jobs",
+            &Root::InputOutput {
+                input: "example.waiters#DescribeJobsInput".into(),
+                output: OUTPUT.into(),
+            },
+            &ir.structures,
+            &ir.enums,
+        );
+        assert_eq!(
+            io.map(|t| t.ty),
+            Err("an inputOutput expression starts with `input` or `output`, not `Jobs`".into())
+        );
+    }
+}
