@@ -4,7 +4,8 @@
 //! none) is generated restricted to the operations its waiters poll (`--operations`, which
 //! keeps the build small) into one workspace, `target/waiters-published/services/`, and
 //! the workspace is linted with `cargo clippy --all-targets --all-features -D warnings`
-//! (every acceptor's JMESPath expression is compiled Rust in the crates' `waiters.rs`). The
+//! (every acceptor's JMESPath expression is compiled Rust in the crates' `waiters.rs`) and
+//! documented with `cargo doc -D warnings`. The
 //! number of waiters in each crate's IR must equal the number in the model's JSON, counted
 //! without the generator, and the numbers the models have today.
 
@@ -55,7 +56,11 @@ fn every_published_awsquery_waiter_generates_and_compiles() {
     for name in WITHOUT {
         let json: Value = serde_json::from_str(&read(&models.join(format!("{name}.json"))))
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(waitable(&json).1, 0, "{name} has waiters now: add it to MODELS");
+        assert_eq!(
+            waitable(&json).1,
+            0,
+            "{name} has waiters now: add it to MODELS"
+        );
     }
 
     let start = Instant::now();
@@ -130,10 +135,24 @@ fn every_published_awsquery_waiter_generates_and_compiles() {
         ],
         &[],
     );
+    // The waiters' documentation (model text, acceptor lists, links) too.
+    let (_, doc) = cargo(
+        &services,
+        &base.join("target"),
+        &[
+            "doc",
+            "--quiet",
+            "--workspace",
+            "--no-deps",
+            "--all-features",
+        ],
+        &[],
+    );
     eprintln!(
-        "waiters-published: {}; generation {:.1}s, clippy -D warnings {:.1}s",
+        "waiters-published: {}; generation {:.1}s, clippy -D warnings {:.1}s, doc -D warnings {:.1}s",
         summary.join("; "),
         generation.as_secs_f64(),
-        build.as_secs_f64()
+        build.as_secs_f64(),
+        doc.as_secs_f64()
     );
 }
