@@ -18,13 +18,14 @@ pub mod docs;
 pub mod emit;
 pub mod error;
 pub mod ir;
+pub mod jmespath;
 pub mod naming;
 pub mod smithy;
 
 pub use error::{Error, Result};
 pub use ir::Nullability;
 
-use emit::{client, crate_files, file, operation, protocol_tests};
+use emit::{client, crate_files, file, operation, protocol_tests, waiters};
 
 /// What to generate.
 #[derive(Debug, Clone, Default)]
@@ -120,6 +121,9 @@ pub fn emit_crate(ir: &ir::Ir, model_name: &str, options: &Options) -> Result<Ve
     rust("src/lib.rs".into(), crate_files::lib_rs(ir, vendored))?;
     rust("src/client.rs".into(), client::client_rs(ir))?;
     rust("src/types.rs".into(), crate_files::types_rs(ir))?;
+    if !ir.waiters.is_empty() {
+        rust("src/waiters.rs".into(), waiters::waiters_rs(ir))?;
+    }
     rust("src/error.rs".into(), crate_files::error_rs(ir))?;
     rust(
         "src/operation/mod.rs".into(),

@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 const DOC: &str = "smithy.api#documentation";
 const EXAMPLES: &str = "smithy.api#examples";
+const WAITABLE: &str = "smithy.waiters#waitable";
 
 /// Traits on the service shape that must match the published service.
 const SERVICE_TRAITS: &[&str] = &[
@@ -173,14 +174,44 @@ fn published_closure(ours: &Value, published: &Value) -> BTreeSet<String> {
     closure(published, &operation_ids(&service))
 }
 
-/// Traits of a shape or member, minus documentation and examples.
+/// Traits of a shape or member, minus documentation and examples (and the documentation
+/// of each waiter: our own words, like the rest).
 fn fact_traits(node: &Value) -> Map<String, Value> {
     node.get("traits")
         .and_then(Value::as_object)
         .map(|t| {
             t.iter()
                 .filter(|(k, _)| k.as_str() != DOC && k.as_str() != EXAMPLES)
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .map(|(k, v)| {
+                    let mut v = v.clone();
+                    if k == WAITABLE {
+                        if let Some(waiters) = v.as_object_mut() {
+                            for w in waiters.values_mut() {
+                                if let Some(w) = w.as_object_mut() {
+                                    w.remove("documentation");
+                                }
+                            }
+                        }
+                    }
+                    (k.clone(), v)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The documentation of each waiter of a shape, by waiter name.
+fn waiter_docs(node: &Value) -> Vec<(String, String)> {
+    node.get("traits")
+        .and_then(|t| t.get(WAITABLE))
+        .and_then(Value::as_object)
+        .map(|waiters| {
+            waiters
+                .iter()
+                .filter_map(|(name, w)| {
+                    let doc = w.get("documentation")?.as_str()?;
+                    Some((name.clone(), doc.to_owned()))
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -487,6 +518,17 @@ fn documentation_is_our_own() {
             if a.trim() == b.trim() {
                 problems.push(format!(
                     "`{id}`: documentation is identical to the published text"
+                ));
+            }
+        }
+        let their_waiters = waiter_docs(theirs);
+        for (name, doc) in waiter_docs(shape) {
+            if their_waiters
+                .iter()
+                .any(|(n, d)| *n == name && d.trim() == doc.trim())
+            {
+                problems.push(format!(
+                    "`{id}` waiter `{name}`: documentation is identical to the published text"
                 ));
             }
         }

@@ -307,3 +307,113 @@ async fn lifecycle_against_moto() {
     let expected = 5 + 1 + 3 + 5 + snapshot_listings + 1 + 1 + 1 + 1;
     assert_eq!(total, expected, "{actions:?}");
 }
+
+/// The sleeps of a wait on the model's delays (15 s to 120 s): each between the minimum and
+/// that attempt's ceiling, but the last, which may be cut so that no sleep passes the
+/// maximum wait.
+fn check_model_delays(sleeps: &[Duration]) {
+    let min = Duration::from_secs(15);
+    let max = Duration::from_secs(120);
+    for (i, d) in sleeps.iter().enumerate() {
+        let ceiling = (min * (1u32 << i.min(10))).min(max);
+        assert!(*d <= ceiling, "sleep {i} of {sleeps:?} is over {ceiling:?}");
+        if i + 1 < sleeps.len() {
+            assert!(*d >= min, "sleep {i} of {sleeps:?} is under {min:?}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn waiters_against_moto() {
+    use elasticache::waiters::{VirtualClock, WaiterError};
+    use std::sync::Arc;
+    const NAME: &str = "e2e-waited";
+
+    let moto = Moto::start();
+    let client = client(&moto);
+    let describe = || DescribeCacheClustersMessage::new().cache_cluster_id(NAME);
+    client
+        .create_cache_cluster(
+            CreateCacheClusterMessage::new(NAME)
+                .engine("redis")
+                .cache_node_type("cache.t3.micro")
+                .num_cache_nodes(1),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("CreateCacheCluster: {e}"));
+
+    // moto answers `available` at once: one poll, no sleep.
+    let clock = VirtualClock::new();
+    let available = client
+        .wait_until_cache_cluster_available(describe(), Duration::from_secs(600))
+        .clock(Arc::new(clock.clone()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(available.attempts, 1);
+    assert_eq!(available.acceptor.map(|m| m.index), Some(0));
+    assert!(clock.sleeps().is_empty());
+    assert_eq!(moto.count("DescribeCacheClusters"), 1);
+
+    client
+        .delete_cache_cluster(DeleteCacheClusterMessage::new(NAME))
+        .await
+        .unwrap_or_else(|e| panic!("DeleteCacheCluster: {e}"));
+
+    // moto keeps the cluster `deleting` for good, so the wait ends at the maximum wait,
+    // with `deleting` as the last status. On the virtual clock the model's delays cost
+    // nothing: polls at 0 s, then after each sleep, the last 15 s (minDelay) before the end.
+    let clock = VirtualClock::new();
+    let max_wait = Duration::from_secs(300);
+    let result = client
+        .wait_until_cache_cluster_deleted(describe(), max_wait)
+        .clock(Arc::new(clock.clone()))
+        .await;
+    let polls = moto.count("DescribeCacheClusters") - 1;
+    let sleeps = clock.sleeps();
+    match &result {
+        Err(e @ WaiterError::TimedOut(f)) => {
+            let status = f
+                .output()
+                .and_then(|o| o.cache_clusters.as_ref())
+                .and_then(|c| c.first())
+                .and_then(|c| c.cache_cluster_status.as_deref());
+            assert_eq!(status, Some("deleting"), "{e}");
+            assert_eq!(f.attempts as usize, polls);
+            assert_eq!(f.elapsed, max_wait - Duration::from_secs(15));
+            println!("deleted waiter on moto: {e}; sleeps {sleeps:?}");
+        }
+        Err(e) => panic!("expected a time-out, got {e}"),
+        Ok(f) => panic!(
+            "expected a time-out, got success after {} polls",
+            f.attempts
+        ),
+    }
+    assert_eq!(sleeps.len() + 1, polls);
+    assert_eq!(
+        sleeps.iter().sum::<Duration>(),
+        max_wait - Duration::from_secs(15)
+    );
+    check_model_delays(&sleeps);
+
+    // The same on tokio's clock with small delays: the sleeps really happen, and the wait
+    // stops one minimum delay before the maximum wait.
+    let before = moto.count("DescribeCacheClusters");
+    let started = std::time::Instant::now();
+    let result = client
+        .wait_until_cache_cluster_deleted(describe(), Duration::from_millis(1000))
+        .min_delay(Duration::from_millis(100))
+        .max_delay(Duration::from_millis(100))
+        .await;
+    let took = started.elapsed();
+    let polls = moto.count("DescribeCacheClusters") - before;
+    match result {
+        Err(WaiterError::TimedOut(f)) => {
+            assert_eq!(f.attempts as usize, polls);
+            assert!(f.elapsed >= Duration::from_millis(900), "{:?}", f.elapsed);
+        }
+        other => panic!("expected a time-out, got {:?}", other.map(|f| f.attempts)),
+    }
+    // 100 ms sleeps plus a request each within 900 ms: at most 10 polls.
+    assert!((2..=10).contains(&polls), "{polls} polls in {took:?}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+}

@@ -261,6 +261,49 @@ impl Client {
             >(&input)
             .await
     }
+    /// Polls until every cache cluster the request describes reports the available status; a cluster that is being deleted, was deleted, is in an incompatible network or failed to restore ends the wait with a failure.
+    ///
+    /// Polls `DescribeCacheClusters` until an acceptor ends the wait, sleeping between polls at least 15 s and, with exponential backoff and jitter, at most 120 s (the model's `minDelay` and `maxDelay`). The acceptors, in order; the first that matches decides:
+    ///
+    /// 0. success: output `CacheClusters[].CacheClusterStatus` allStringEquals `"available"`
+    /// 1. failure: output `CacheClusters[].CacheClusterStatus` anyStringEquals `"deleted"`
+    /// 2. failure: output `CacheClusters[].CacheClusterStatus` anyStringEquals `"deleting"`
+    /// 3. failure: output `CacheClusters[].CacheClusterStatus` anyStringEquals `"incompatible-network"`
+    /// 4. failure: output `CacheClusters[].CacheClusterStatus` anyStringEquals `"restore-failed"`
+    ///
+    /// An error response that no acceptor matches ends the wait with `WaiterError::UnexpectedError`; an output that none matches is polled again.
+    ///
+    /// The wait ends at the latest when `max_wait` leaves no time for another poll (`WaiterError::TimedOut`, with the last response). Await the returned [`Waiter`](crate::waiters::Waiter), after changing its delays ([`min_delay`](crate::waiters::Waiter::min_delay), [`max_delay`](crate::waiters::Waiter::max_delay)) if you like: `Ok` holds the [`Finished`](crate::waiters::Finished) wait with the success acceptor and the last response; a [`WaiterError`](crate::waiters::WaiterError) says what ended it otherwise. See [`waiters::CacheClusterAvailable`](crate::waiters::CacheClusterAvailable).
+    pub fn wait_until_cache_cluster_available(
+        &self,
+        input: crate::operation::describe_cache_clusters::DescribeCacheClustersMessage,
+        max_wait: ::core::time::Duration,
+    ) -> crate::rt::waiter::Waiter<crate::waiters::CacheClusterAvailable> {
+        crate::rt::waiter::Waiter::new(self.handle.clone(), input, max_wait)
+    }
+    /// Polls until the cache clusters the request describes are gone: each reports deleted, or the service answers that the cluster does not exist. A cluster that is still available, is being created, modified or snapshotted, is in an incompatible network or failed to restore ends the wait with a failure.
+    ///
+    /// Polls `DescribeCacheClusters` until an acceptor ends the wait, sleeping between polls at least 15 s and, with exponential backoff and jitter, at most 120 s (the model's `minDelay` and `maxDelay`). The acceptors, in order; the first that matches decides:
+    ///
+    /// 0. success: output `CacheClusters[].CacheClusterStatus` allStringEquals `"deleted"`
+    /// 1. success: errorType `CacheClusterNotFound`: an error response with code `CacheClusterNotFound`
+    /// 2. failure: output `CacheClusters[].CacheClusterStatus` anyStringEquals `"available"`
+    /// 3. failure: output `CacheClusters[].CacheClusterStatus` anyStringEquals `"creating"`
+    /// 4. failure: output `CacheClusters[].CacheClusterStatus` anyStringEquals `"incompatible-network"`
+    /// 5. failure: output `CacheClusters[].CacheClusterStatus` anyStringEquals `"modifying"`
+    /// 6. failure: output `CacheClusters[].CacheClusterStatus` anyStringEquals `"restore-failed"`
+    /// 7. failure: output `CacheClusters[].CacheClusterStatus` anyStringEquals `"snapshotting"`
+    ///
+    /// An error response that no acceptor matches ends the wait with `WaiterError::UnexpectedError`; an output that none matches is polled again.
+    ///
+    /// The wait ends at the latest when `max_wait` leaves no time for another poll (`WaiterError::TimedOut`, with the last response). Await the returned [`Waiter`](crate::waiters::Waiter), after changing its delays ([`min_delay`](crate::waiters::Waiter::min_delay), [`max_delay`](crate::waiters::Waiter::max_delay)) if you like: `Ok` holds the [`Finished`](crate::waiters::Finished) wait with the success acceptor and the last response; a [`WaiterError`](crate::waiters::WaiterError) says what ended it otherwise. See [`waiters::CacheClusterDeleted`](crate::waiters::CacheClusterDeleted).
+    pub fn wait_until_cache_cluster_deleted(
+        &self,
+        input: crate::operation::describe_cache_clusters::DescribeCacheClustersMessage,
+        max_wait: ::core::time::Duration,
+    ) -> crate::rt::waiter::Waiter<crate::waiters::CacheClusterDeleted> {
+        crate::rt::waiter::Waiter::new(self.handle.clone(), input, max_wait)
+    }
 }
 impl crate::rt::client::ClientOperation
 for crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshot {

@@ -18,7 +18,7 @@
 //! Nothing above performs I/O; the caller sends requests with the HTTP client of its choice.
 //! With the `client` feature, the async client's machinery is here too: `client` (shared
 //! configuration, sending, errors), `credentials`, `sigv4` (signing), `retry` (policy and
-//! backoff) and `paginate` (paginators). The `serde` feature adds `Serialize` /
+//! backoff), `paginate` (paginators) and `waiter` (waiters). The `serde` feature adds `Serialize` /
 //! `Deserialize` to the value types; `test-support` adds the checks that generated Smithy
 //! protocol tests call.
 
@@ -42,6 +42,8 @@ pub mod sigv4;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 pub mod time;
+#[cfg(feature = "client")]
+pub mod waiter;
 pub mod xml;
 
 pub use self::time::DateTime;

@@ -1,6 +1,7 @@
 //! Checks that generated Smithy protocol tests call (feature `test-support`): what a request
 //! must look like according to a `smithy.test#httpRequestTests` case. The tests hand over the
-//! request's parts as plain strings and bytes, so this module needs nothing but `std`. A check
+//! request's parts as plain strings and bytes, so the checks need nothing but `std`; with `client`
+//! on, `block_on` runs a client call in such a test. A check
 //! that fails panics with every difference it found, as a test assertion does.
 
 /// What a request test case expects.
@@ -280,6 +281,20 @@ fn crc32(data: &[u8]) -> u32 {
         }
     }
     !crc
+}
+
+/// Runs `future` to completion on a current-thread tokio runtime with I/O and timers: for
+/// the tests of a generated crate that call its client, since a generated crate has no tokio
+/// dependency of its own (feature `client` too).
+#[cfg(feature = "client")]
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(future),
+        Err(e) => panic!("cannot start a tokio runtime: {e}"),
+    }
 }
 
 #[cfg(test)]

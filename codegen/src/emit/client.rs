@@ -24,6 +24,10 @@ pub fn client_rs(ir: &Ir) -> TokenStream {
     let sdk = &service.sdk_id;
 
     let methods = ir.operations.iter().map(|op| method(&scope, op));
+    let waiters = ir
+        .waiters
+        .iter()
+        .map(|w| super::waiters::client_method(&scope, w));
     let impls = ir.operations.iter().map(|op| glue(&scope, op));
     let example = ir.operations.first().map_or(String::new(), |op| {
         format!(" See [`Client::{}`] for one of them.", op.module.source())
@@ -101,6 +105,8 @@ pub fn client_rs(ir: &Ir) -> TokenStream {
             }
 
             #(#methods)*
+
+            #(#waiters)*
         }
 
         #(#impls)*

@@ -177,7 +177,7 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
          (`serialize_request`), response parser (`parse_response`) and error enum.\n\
          - [`types`]: structures and enums shared between operations.\n\
          - [`error`]: the modelled errors and [`Error`], which every operation error converts into.\n\
-         - [`rt`]: {}\n\n\
+         {}- [`rt`]: {}\n\n\
          Required input members are constructor arguments, optional ones chained setters. Output \
          members are all `Option`s: a server may leave anything out, and parsing never invents \
          a value. Lists keep absent (`None`) apart from empty (`Some(vec![])`).\n\n\
@@ -185,6 +185,12 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
          (`POST /`, form body) and `parse_response` turns a status and body into the typed output or error, \
          so any HTTP stack can carry the calls.{}\n\n\
          Generated from the Smithy model of `{}` by `cargo xtask codegen`.",
+        if ir.waiters.is_empty() {
+            ""
+        } else {
+            "- `waiters` (feature `client`): one type per waiter of the model; the client's \
+             `wait_until_…` methods poll an operation until the resource reaches a state.\n"
+        },
         if vendored {
             "the runtime the generated code is built on (form writer, XML reader, timestamps, \
              the client's machinery), copied into this crate."
@@ -214,6 +220,12 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
         quote!(pub use ::#krate as rt;)
     };
     let redacted = ir.has_sensitive().then(shapes::redacted_helper);
+    let waiters = (!ir.waiters.is_empty()).then(|| {
+        quote! {
+            #[cfg(feature = "client")]
+            pub mod waiters;
+        }
+    });
     quote! {
         #doc_tokens
         #![forbid(unsafe_code)]
@@ -225,6 +237,7 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
         pub mod operation;
         #rt
         pub mod types;
+        #waiters
 
         #[cfg(feature = "client")]
         pub use client::Client;

@@ -12,6 +12,7 @@ pub mod protocol_tests;
 pub mod runtime;
 pub mod ser;
 pub mod shapes;
+pub mod waiters;
 
 use crate::ir::{Ir, Placement, Structure, TimestampFormat, Ty};
 use crate::naming::RustName;

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod auth;
 mod paginated;
 mod sensitive;
+mod waiters;
 
 /// Lowers `model` for the operations `options` selects.
 pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
@@ -114,7 +115,6 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
     for op in &mut operations {
         op.paginated = cx.paginated(service, op)?;
     }
-    paginated::check_client_methods(&operations)?;
 
     let mut structures = Vec::new();
     let ids: Vec<String> = cx.dirs.keys().cloned().collect();
@@ -144,6 +144,8 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
     mark_boxed(&mut structures);
     set_io_aliases(&mut operations, &structures);
     check_names(&operations, &structures, &enums)?;
+    let waiters = waiters::waiters(model, &operations, &structures, &enums)?;
+    paginated::check_client_methods(&operations, &waiters)?;
 
     let service_docs = service
         .string_trait(traits::DOCUMENTATION)
@@ -171,6 +173,7 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
         operations,
         structures,
         enums,
+        waiters,
     })
 }
 

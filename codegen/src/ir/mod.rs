@@ -36,6 +36,134 @@ pub struct Ir {
     pub structures: Vec<Structure>,
     /// Every enum and intEnum in the closure, sorted by shape id.
     pub enums: Vec<Enum>,
+    /// The waiters (`smithy.waiters#waitable`) of the selected operations, in operation
+    /// order and then model order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub waiters: Vec<Waiter>,
+}
+
+/// One waiter of `smithy.waiters#waitable`, validated, with its expressions typed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Waiter {
+    /// The waiter's name in the model (`CacheClusterAvailable`).
+    pub name: String,
+    /// Its type in the `waiters` module.
+    pub type_name: RustName,
+    /// The client method (`wait_until_cache_cluster_available`).
+    pub method: RustName,
+    /// The operation polled (shape id).
+    pub operation: String,
+    /// Documentation as Markdown.
+    pub docs: Option<String>,
+    /// `minDelay` in seconds (default 2).
+    pub min_delay: u64,
+    /// `maxDelay` in seconds (default 120).
+    pub max_delay: u64,
+    /// `deprecated`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    /// The acceptors, in model order.
+    pub acceptors: Vec<Acceptor>,
+}
+
+/// One acceptor of a waiter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Acceptor {
+    /// What a match does.
+    pub state: AcceptorState,
+    /// When it matches.
+    pub matcher: Matcher,
+}
+
+/// What a matching acceptor does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AcceptorState {
+    /// The wait succeeds.
+    Success,
+    /// The wait fails.
+    Failure,
+    /// The operation is polled again.
+    Retry,
+}
+
+/// An acceptor's matcher.
+#[derive(Debug, Clone, Serialize)]
+pub enum Matcher {
+    /// `output` (or `inputOutput`, when `input_output`): a JMESPath expression on the
+    /// output (or on `{input, output}`) compared with an expected value.
+    Path {
+        /// Whether the expression sees `{input, output}`.
+        input_output: bool,
+        /// The expression as written.
+        path: String,
+        /// The compiled expression.
+        expr: crate::jmespath::Typed,
+        /// How its value is compared.
+        comparator: Comparator,
+        /// The expected value as written.
+        expected: String,
+    },
+    /// `success`: `true` matches any output, `false` any error.
+    Success(bool),
+    /// `errorType`: an error response with one of these codes (the name as written, and the
+    /// awsQuery code of the operation's error shape of that name, if different).
+    ErrorType {
+        /// The name as written.
+        name: String,
+        /// The codes that match.
+        codes: Vec<String>,
+    },
+}
+
+/// A comparator of a path matcher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Comparator {
+    /// A string equal to the expected one.
+    StringEquals,
+    /// A boolean equal to the expected one.
+    BooleanEquals,
+    /// A non-empty list of strings, all equal to the expected one.
+    AllStringEquals,
+    /// A list of strings, one of them equal to the expected one.
+    AnyStringEquals,
+}
+
+impl Comparator {
+    /// The comparator's name in the model.
+    pub fn name(self) -> &'static str {
+        match self {
+            Comparator::StringEquals => "stringEquals",
+            Comparator::BooleanEquals => "booleanEquals",
+            Comparator::AllStringEquals => "allStringEquals",
+            Comparator::AnyStringEquals => "anyStringEquals",
+        }
+    }
+}
+
+impl Acceptor {
+    /// The matcher in words: `output Path comparator "expected"`, `success true`,
+    /// `errorType Name`.
+    pub fn describe(&self) -> String {
+        match &self.matcher {
+            Matcher::Path {
+                input_output,
+                path,
+                comparator,
+                expected,
+                ..
+            } => format!(
+                "{} `{path}` {} {expected:?}",
+                if *input_output {
+                    "inputOutput"
+                } else {
+                    "output"
+                },
+                comparator.name()
+            ),
+            Matcher::Success(v) => format!("success {v}"),
+            Matcher::ErrorType { name, .. } => format!("errorType {name}"),
+        }
+    }
 }
 
 /// The service shape.

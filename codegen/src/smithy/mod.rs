@@ -33,6 +33,7 @@ pub mod traits {
     pub const DEPRECATED: &str = "smithy.api#deprecated";
     pub const IDEMPOTENCY_TOKEN: &str = "smithy.api#idempotencyToken";
     pub const PAGINATED: &str = "smithy.api#paginated";
+    pub const WAITABLE: &str = "smithy.waiters#waitable";
     pub const READONLY: &str = "smithy.api#readonly";
     pub const IDEMPOTENT: &str = "smithy.api#idempotent";
     pub const ENDPOINT: &str = "smithy.api#endpoint";

@@ -29,8 +29,9 @@ pub(super) fn retry_safety(shape: &Shape, name: &str) -> RetrySafety {
 const CLIENT_METHODS: &[&str] = &["new", "from_env", "config", "handle"];
 
 /// Fails when two client methods would share a name: an operation's method
-/// (`copy_snapshot`), a paginated operation's `…_pages`, or the fixed methods.
-pub(super) fn check_client_methods(operations: &[Operation]) -> Result<()> {
+/// (`copy_snapshot`), a paginated operation's `…_pages`, a waiter's `wait_until_…`, or the
+/// fixed methods.
+pub(super) fn check_client_methods(operations: &[Operation], waiters: &[Waiter]) -> Result<()> {
     let fixed = CLIENT_METHODS
         .iter()
         .map(|m| ((*m).to_owned(), format!("the client's own method `{m}`")));
@@ -41,7 +42,13 @@ pub(super) fn check_client_methods(operations: &[Operation]) -> Result<()> {
             .map(|_| (format!("{}_pages", op.module.text), op.id.clone()));
         std::iter::once((op.module.text.clone(), op.id.clone())).chain(pages)
     });
-    check_unique(fixed.chain(ops), "client method")
+    let waits = waiters.iter().map(|w| {
+        (
+            w.method.text.clone(),
+            format!("{} (waiter {})", w.operation, w.name),
+        )
+    });
+    check_unique(fixed.chain(ops).chain(waits), "client method")
 }
 
 impl<'m> Lowering<'m> {
