@@ -8,6 +8,7 @@ pub mod errors;
 pub mod examples;
 pub mod file;
 pub mod operation;
+pub mod partitions;
 pub mod protocol_tests;
 pub mod runtime;
 pub mod ser;
