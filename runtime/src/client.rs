@@ -15,14 +15,15 @@ pub use super::credentials::{Credentials, CredentialsError, ProvideCredentials};
 use super::credentials::{
     CredentialsCache, DefaultChain, Env, ProfileFiles, SharedCredentialsProvider, Sts, TimeSource,
 };
-use super::endpoint::Endpoint;
+use super::endpoint::{Endpoint, EndpointError};
 use super::error::{ErrorEnum, ErrorMeta, ResponseError};
 use super::operation::{Operation, RequestOptions};
 use super::paginate::{Pages, Paginated};
 pub use super::retry::RetryConfig;
 use super::retry::{self, Failure, RetrySafety};
+use super::rules::{self, RuleSet, Value};
 use super::sigv4::{self, SigningParams};
-use http::header::{HeaderValue, USER_AGENT};
+use http::header::{HeaderName, HeaderValue, USER_AGENT};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -33,10 +34,17 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 /// What the generated code knows about the service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ServiceInfo {
-    /// The endpoint prefix: the default endpoint is `https://{prefix}.{region}.amazonaws.com`.
+    /// The service id (`aws.api#service` `sdkId`: `ElastiCache`, `STS`), which names the
+    /// service's own endpoint settings: `AWS_ENDPOINT_URL_ELASTICACHE`, and `elasticache` in a
+    /// `[services …]` section of the config file.
+    pub service_id: &'static str,
+    /// The endpoint prefix: without endpoint rules, the endpoint is
+    /// `https://{prefix}.{region}.amazonaws.com`.
     pub endpoint_prefix: &'static str,
+    /// The model's endpoint rules, which [`Handle::new`] resolves the endpoint with.
+    pub endpoint_rules: Option<&'static RuleSet>,
     /// The SigV4 signing name.
     pub signing_name: &'static str,
     /// The generated crate's name and version, for the `User-Agent` header.
@@ -73,6 +81,7 @@ pub struct Config {
 struct Shared {
     region: String,
     endpoint_url: Option<String>,
+    endpoints: EndpointSettings,
     /// `None`: anonymous, only operations the model marks `@auth([])` can be called.
     credentials: Option<CredentialsCache>,
     /// How the builder was told to find credentials, for `to_builder`.
@@ -97,6 +106,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("region", &c.region)
             .field("endpoint_url", &c.endpoint_url)
+            .field("endpoints", &c.endpoints)
             .field("credentials", &c.credentials)
             .field("connect_timeout", &c.connect_timeout)
             .field("attempt_timeout", &c.attempt_timeout)
@@ -126,6 +136,7 @@ impl Config {
         ConfigBuilder {
             region: Some(c.region.clone()),
             endpoint_url: c.endpoint_url.clone(),
+            endpoints: c.endpoints.clone(),
             credentials: c.credentials_setting.clone(),
             sts: c.sts.clone(),
             time_source: c.time_source.clone(),
@@ -142,9 +153,45 @@ impl Config {
         &self.inner.region
     }
 
-    /// The endpoint override, if any.
+    /// The endpoint override for every service, if any: the builder's
+    /// [`endpoint_url`](ConfigBuilder::endpoint_url), else `AWS_ENDPOINT_URL`, else the
+    /// profile's `endpoint_url`. A service may have its own:
+    /// [`endpoint_url_for`](Self::endpoint_url_for).
     pub fn endpoint_url(&self) -> Option<&str> {
-        self.inner.endpoint_url.as_deref()
+        let c = &*self.inner;
+        c.endpoint_url
+            .as_deref()
+            .or(c.endpoints.env_url.as_deref())
+            .or(c.endpoints.profile_url.as_deref())
+    }
+
+    /// The endpoint override of the service whose id is `service_id` (`STS`, `ElastiCache`),
+    /// in the AWS SDKs' order: the builder's `endpoint_url`, `AWS_ENDPOINT_URL_<ID>` (the id
+    /// in capitals, spaces as `_`), `AWS_ENDPOINT_URL`, `endpoint_url` in the service's block
+    /// of the profile's `services` section, the profile's `endpoint_url`. Only the first
+    /// counts when `ignore_configured_endpoint_urls` is set.
+    pub fn endpoint_url_for(&self, service_id: &str) -> Option<String> {
+        let c = &*self.inner;
+        if let Some(url) = &c.endpoint_url {
+            return Some(url.clone());
+        }
+        c.endpoints.for_service(service_id)
+    }
+
+    /// Whether requests go to FIPS endpoints (`AWS::UseFIPS`).
+    pub fn use_fips(&self) -> bool {
+        self.inner.endpoints.use_fips
+    }
+
+    /// Whether requests go to dual-stack (IPv4 and IPv6) endpoints (`AWS::UseDualStack`).
+    pub fn use_dual_stack(&self) -> bool {
+        self.inner.endpoints.use_dual_stack
+    }
+
+    /// Whether STS requests from the regions that had it go to the global endpoint
+    /// `sts.amazonaws.com` (`AWS::STS::UseGlobalEndpoint`; `AWS_STS_REGIONAL_ENDPOINTS=legacy`).
+    pub fn use_global_sts_endpoint(&self) -> bool {
+        self.inner.endpoints.sts_global
     }
 
     /// The credentials requests are signed with, from the cache in front of the configured
@@ -216,6 +263,7 @@ enum CredentialsSetting {
 pub struct ConfigBuilder {
     region: Option<String>,
     endpoint_url: Option<String>,
+    endpoints: EndpointSettings,
     credentials: CredentialsSetting,
     sts: Option<Arc<dyn Sts>>,
     time_source: Option<Arc<dyn TimeSource>>,
@@ -231,6 +279,7 @@ impl fmt::Debug for ConfigBuilder {
         f.debug_struct("ConfigBuilder")
             .field("region", &self.region)
             .field("endpoint_url", &self.endpoint_url)
+            .field("endpoints", &self.endpoints)
             .field("credentials", &self.credentials)
             .field("sts", &self.sts.is_some())
             .field("connect_timeout", &self.connect_timeout)
@@ -263,6 +312,7 @@ impl Default for ConfigBuilder {
         Self {
             region: None,
             endpoint_url: None,
+            endpoints: EndpointSettings::default(),
             credentials: CredentialsSetting::None,
             sts: None,
             time_source: None,
@@ -281,7 +331,13 @@ impl ConfigBuilder {
     /// - region: `AWS_REGION`, else `AWS_DEFAULT_REGION`, else `region` of the profile in
     ///   the shared config file (`smithy_query_config::load()` also asks the EC2 instance
     ///   metadata service);
-    /// - endpoint: `AWS_ENDPOINT_URL`;
+    /// - endpoints: `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>` and, in the profile,
+    ///   `endpoint_url` and the `services` section's blocks (see
+    ///   [`Config::endpoint_url_for`]); none of them with
+    ///   `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or `ignore_configured_endpoint_urls`;
+    ///   `AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint`, `AWS_USE_DUALSTACK_ENDPOINT` /
+    ///   `use_dualstack_endpoint`, `AWS_STS_REGIONAL_ENDPOINTS` / `sts_regional_endpoints`
+    ///   (`regional`, the default, or `legacy`); variables win over the profile;
     /// - credentials: the [`DefaultChain`] (environment variables, the profile, web
     ///   identity, the container endpoint, the instance metadata service), consulted on
     ///   the first call that needs them;
@@ -300,7 +356,6 @@ impl ConfigBuilder {
             region: env
                 .non_empty("AWS_REGION")
                 .or_else(|| env.non_empty("AWS_DEFAULT_REGION")),
-            endpoint_url: env.non_empty("AWS_ENDPOINT_URL"),
             ..Self::default()
         };
         if let Some(attempts) = env.non_empty("AWS_MAX_ATTEMPTS") {
@@ -317,20 +372,19 @@ impl ConfigBuilder {
             builder.retry = builder.retry.max_attempts(attempts);
         }
         let (name, named) = ProfileFiles::selected(&env, None);
-        if builder.region.is_none() || named {
-            let files = ProfileFiles::load(&env).map_err(ConfigError::Credentials)?;
-            if named && files.profile(&name).is_none() {
-                return Err(ConfigError::Credentials(CredentialsError::invalid(
-                    format!(
-                        "AWS_PROFILE names profile `{name}`, which is in none of {}",
-                        files.searched_text()
-                    ),
-                )));
-            }
-            if builder.region.is_none() {
-                builder.region = files.get(&name, "region").map(str::to_owned);
-            }
+        let files = ProfileFiles::load(&env).map_err(ConfigError::Credentials)?;
+        if named && files.profile(&name).is_none() {
+            return Err(ConfigError::Credentials(CredentialsError::invalid(
+                format!(
+                    "AWS_PROFILE names profile `{name}`, which is in none of {}",
+                    files.searched_text()
+                ),
+            )));
         }
+        if builder.region.is_none() {
+            builder.region = files.get(&name, "region").map(str::to_owned);
+        }
+        builder.endpoints = EndpointSettings::load(&env, &files, &name)?;
         builder.credentials = CredentialsSetting::Default { env, profile: None };
         Ok(builder)
     }
@@ -356,6 +410,34 @@ impl ConfigBuilder {
     /// the configured region.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Sends requests to FIPS endpoints (the rules fail for a region whose partition has
+    /// none).
+    pub fn use_fips(mut self, on: bool) -> Self {
+        self.endpoints.use_fips = on;
+        self
+    }
+
+    /// Sends requests to dual-stack (IPv4 and IPv6) endpoints.
+    pub fn use_dual_stack(mut self, on: bool) -> Self {
+        self.endpoints.use_dual_stack = on;
+        self
+    }
+
+    /// Sends STS requests from the regions that had it to the global endpoint
+    /// `sts.amazonaws.com` (the legacy behaviour; the default is the regional endpoint).
+    pub fn use_global_sts_endpoint(mut self, on: bool) -> Self {
+        self.endpoints.sts_global = on;
+        self
+    }
+
+    /// Drops the endpoint URLs found in the environment and the profile (`AWS_ENDPOINT_URL…`,
+    /// `endpoint_url`, `services`), as `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` does; an
+    /// [`endpoint_url`](Self::endpoint_url) given to the builder still applies.
+    pub fn ignore_configured_endpoint_urls(mut self) -> Self {
+        self.endpoints.ignore_configured();
         self
     }
 
@@ -409,6 +491,7 @@ impl ConfigBuilder {
         if self.region.is_none() {
             self.region = files.get(name, "region").map(str::to_owned);
         }
+        self.endpoints = EndpointSettings::load(&env, &files, name)?;
         self.credentials = CredentialsSetting::Default {
             env,
             profile: Some(name.to_owned()),
@@ -496,11 +579,15 @@ impl ConfigBuilder {
         if let Some(url) = &self.endpoint_url {
             endpoint(url)?;
         }
+        for url in self.endpoints.urls() {
+            endpoint(url)?;
+        }
         let http = http_client(self.connect_timeout)?;
         Ok(Config {
             inner: Arc::new(Shared {
                 region,
                 endpoint_url: self.endpoint_url,
+                endpoints: self.endpoints,
                 credentials,
                 credentials_setting: self.credentials,
                 sts: self.sts,
@@ -513,6 +600,111 @@ impl ConfigBuilder {
                 http,
             }),
         })
+    }
+}
+
+/// The endpoint settings of the environment and the profile (the builder's `endpoint_url`
+/// is kept apart: it is the one the ignore setting leaves in place).
+#[derive(Debug, Clone, Default)]
+struct EndpointSettings {
+    use_fips: bool,
+    use_dual_stack: bool,
+    sts_global: bool,
+    /// `AWS_ENDPOINT_URL`.
+    env_url: Option<String>,
+    /// The profile's `endpoint_url`.
+    profile_url: Option<String>,
+    /// Where service-specific URLs are looked up when a client is made: the environment
+    /// (`AWS_ENDPOINT_URL_<SERVICE>`), and the files with the profile's `services` section.
+    env: Option<Env>,
+    services: Option<(ProfileFiles, String)>,
+}
+
+impl EndpointSettings {
+    fn load(env: &Env, files: &ProfileFiles, profile: &str) -> Result<Self, ConfigError> {
+        let setting = |var: &str, key: &str| match env.non_empty(var) {
+            Some(v) => Some((v, var.to_owned())),
+            None => files
+                .get(profile, key)
+                .map(|v| (v.to_owned(), format!("`{key}` of profile `{profile}`"))),
+        };
+        let flag = |var: &str, key: &str| -> Result<bool, ConfigError> {
+            let Some((text, source)) = setting(var, key) else {
+                return Ok(false);
+            };
+            match text.trim().to_ascii_lowercase().as_str() {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                _ => Err(ConfigError::Invalid(format!(
+                    "{source} must be true or false, not {text:?}"
+                ))),
+            }
+        };
+        let mut settings = Self {
+            use_fips: flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?,
+            use_dual_stack: flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")?,
+            ..Self::default()
+        };
+        if let Some((value, source)) =
+            setting("AWS_STS_REGIONAL_ENDPOINTS", "sts_regional_endpoints")
+        {
+            settings.sts_global = match value.trim().to_ascii_lowercase().as_str() {
+                "legacy" => true,
+                "regional" => false,
+                _ => {
+                    return Err(ConfigError::Invalid(format!(
+                        "{source} must be regional or legacy, not {value:?}"
+                    )))
+                }
+            };
+        }
+        if flag(
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+            "ignore_configured_endpoint_urls",
+        )? {
+            return Ok(settings);
+        }
+        settings.env_url = env.non_empty("AWS_ENDPOINT_URL");
+        settings.profile_url = files.get(profile, "endpoint_url").map(str::to_owned);
+        settings.env = Some(env.clone());
+        settings.services = files
+            .get(profile, "services")
+            .map(|section| (files.clone(), section.to_owned()));
+        Ok(settings)
+    }
+
+    /// Forgets every configured URL.
+    fn ignore_configured(&mut self) {
+        self.env_url = None;
+        self.profile_url = None;
+        self.env = None;
+        self.services = None;
+    }
+
+    /// The URLs that apply to every service, to check when the configuration is built.
+    fn urls(&self) -> impl Iterator<Item = &String> {
+        self.env_url.iter().chain(&self.profile_url)
+    }
+
+    /// The configured URL for the service `id`, in the SDKs' order.
+    fn for_service(&self, id: &str) -> Option<String> {
+        let env_name = format!(
+            "AWS_ENDPOINT_URL_{}",
+            id.trim().to_ascii_uppercase().replace([' ', '-'], "_")
+        );
+        let key = id.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        self.env
+            .as_ref()
+            .and_then(|env| env.non_empty(&env_name))
+            .or_else(|| self.env_url.clone())
+            .or_else(|| {
+                self.services.as_ref().and_then(|(files, section)| {
+                    files
+                        .service_setting(section, &key, "endpoint_url")
+                        .map(str::to_owned)
+                })
+            })
+            .or_else(|| self.profile_url.clone())
     }
 }
 
@@ -585,6 +777,14 @@ pub enum ConfigError {
     },
     /// Some other setting is invalid.
     Invalid(String),
+    /// The service's endpoint rules give no endpoint for these settings (a FIPS endpoint in a
+    /// partition without one, …), or one this client cannot use.
+    Endpoint {
+        /// The service id.
+        service: String,
+        /// Why (for an error rule, its message).
+        reason: EndpointError,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -598,6 +798,9 @@ impl fmt::Display for ConfigError {
                 write!(f, "invalid endpoint URL {url:?}: {reason}")
             }
             Self::Invalid(message) => f.write_str(message),
+            Self::Endpoint { service, reason } => {
+                write!(f, "no usable {service} endpoint: {reason}")
+            }
         }
     }
 }
@@ -840,7 +1043,10 @@ pub struct Handle {
 
 struct Inner {
     config: Config,
-    signing_name: &'static str,
+    signing_name: String,
+    signing_region: String,
+    /// Headers the endpoint rules ask every request to carry.
+    headers: Vec<(HeaderName, HeaderValue)>,
     endpoint: Endpoint,
     options: RequestOptions,
     user_agent: HeaderValue,
@@ -851,6 +1057,7 @@ impl fmt::Debug for Handle {
         f.debug_struct("Handle")
             .field("endpoint", &self.inner.endpoint)
             .field("signing_name", &self.inner.signing_name)
+            .field("signing_region", &self.inner.signing_region)
             .field("config", &self.inner.config)
             .finish_non_exhaustive()
     }
@@ -858,13 +1065,55 @@ impl fmt::Debug for Handle {
 
 impl Handle {
     /// A handle for `service` that sends through `config`'s connection pool. Needs no
-    /// runtime; calls need a tokio runtime. Fails only when the service's default endpoint
-    /// for the configured region is not a usable URL.
+    /// runtime; calls need a tokio runtime.
+    ///
+    /// The endpoint is resolved here, once: with the service's endpoint rules, from the
+    /// configuration's region, FIPS, dual-stack and (for STS) global-endpoint settings and
+    /// the service's endpoint override ([`Config::endpoint_url_for`]); the endpoint's
+    /// `authSchemes` give the signing name and region. (None of the models this generator
+    /// serves has operation context parameters, which would need a resolution per call.)
+    /// Without rules, the endpoint is the override or `https://{prefix}.{region}.amazonaws.com`.
+    /// Fails when the rules give an error or an endpoint that is not a usable URL.
     pub fn new(config: &Config, service: &ServiceInfo) -> Result<Self, ConfigError> {
-        let url = config.endpoint_url().map_or_else(
-            || default_endpoint(service.endpoint_prefix, config.region()),
-            str::to_owned,
-        );
+        let endpoint_error = |reason: EndpointError| ConfigError::Endpoint {
+            service: service.service_id.to_owned(),
+            reason,
+        };
+        let mut signing_name = service.signing_name.to_owned();
+        let mut signing_region = config.region().to_owned();
+        let mut headers = Vec::new();
+        let url = match service.endpoint_rules {
+            None => config
+                .endpoint_url_for(service.service_id)
+                .unwrap_or_else(|| default_endpoint(service.endpoint_prefix, config.region())),
+            Some(rule_set) => {
+                let resolved =
+                    rules::resolve(rule_set, built_ins(rule_set, config, service.service_id))
+                        .map_err(endpoint_error)?;
+                if let Some(scheme) = resolved.auth_scheme().map_err(endpoint_error)? {
+                    if let Some(name) = scheme.signing_name {
+                        signing_name = name;
+                    }
+                    if let Some(region) = scheme.signing_region {
+                        signing_region = region;
+                    }
+                }
+                for (name, values) in &resolved.headers {
+                    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
+                        endpoint_error(EndpointError::new(format!("header {name:?}: {e}")))
+                    })?;
+                    for value in values {
+                        let value = HeaderValue::from_str(value).map_err(|e| {
+                            endpoint_error(EndpointError::new(format!(
+                                "header {name}: {value:?}: {e}"
+                            )))
+                        })?;
+                        headers.push((name.clone(), value));
+                    }
+                }
+                resolved.url
+            }
+        };
         let endpoint = endpoint(&url)?;
         let options = RequestOptions::new().endpoint(endpoint.clone());
         let user_agent = HeaderValue::from_str(&format!(
@@ -878,7 +1127,9 @@ impl Handle {
         Ok(Self {
             inner: Arc::new(Inner {
                 config: config.clone(),
-                signing_name: service.signing_name,
+                signing_name,
+                signing_region,
+                headers,
                 endpoint,
                 options,
                 user_agent,
@@ -894,6 +1145,16 @@ impl Handle {
     /// The endpoint requests go to.
     pub fn endpoint(&self) -> &Endpoint {
         &self.inner.endpoint
+    }
+
+    /// The name requests are signed for (the endpoint's, else the service's).
+    pub fn signing_name(&self) -> &str {
+        &self.inner.signing_name
+    }
+
+    /// The region requests are signed for (the endpoint's, else the configured one).
+    pub fn signing_region(&self) -> &str {
+        &self.inner.signing_region
     }
 
     /// Calls operation `O`: at most [`RetryConfig::attempts`] attempts, within the
@@ -1003,6 +1264,9 @@ impl Handle {
         request
             .headers_mut()
             .insert(USER_AGENT, inner.user_agent.clone());
+        for (name, value) in &inner.headers {
+            request.headers_mut().append(name.clone(), value.clone());
+        }
         if O::SIGNED {
             let credentials = inner
                 .config
@@ -1013,8 +1277,8 @@ impl Handle {
                 &mut request,
                 &SigningParams {
                     credentials: &credentials,
-                    region: inner.config.region(),
-                    service: inner.signing_name,
+                    region: &inner.signing_region,
+                    service: &inner.signing_name,
                     time: SystemTime::now(),
                 },
             )
@@ -1096,6 +1360,27 @@ impl Handle {
             })
         })
     }
+}
+
+/// The values of a rule set's parameters that the configuration supplies, by `builtIn`:
+/// `AWS::Region`, `AWS::UseFIPS`, `AWS::UseDualStack`, `SDK::Endpoint` (the service's endpoint
+/// override) and `AWS::STS::UseGlobalEndpoint`. Other parameters are left unset (their
+/// defaults apply).
+fn built_ins(rule_set: &RuleSet, config: &Config, service_id: &str) -> Vec<Option<Value>> {
+    rule_set
+        .params
+        .iter()
+        .map(|p| match p.built_in {
+            Some("AWS::Region") => Some(Value::from(config.region())),
+            Some("AWS::UseFIPS") => Some(Value::Bool(config.use_fips())),
+            Some("AWS::UseDualStack") => Some(Value::Bool(config.use_dual_stack())),
+            Some("SDK::Endpoint") => config.endpoint_url_for(service_id).map(Value::Str),
+            Some("AWS::STS::UseGlobalEndpoint") => {
+                Some(Value::Bool(config.use_global_sts_endpoint()))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// How an attempt failed.
@@ -1297,6 +1582,8 @@ mod tests {
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
         let service = |prefix| ServiceInfo {
+            service_id: prefix,
+            endpoint_rules: None,
             endpoint_prefix: prefix,
             signing_name: prefix,
             crate_name: "example",
@@ -1344,6 +1631,8 @@ mod tests {
         let handle = Handle::new(
             &config,
             &ServiceInfo {
+                service_id: "STS",
+                endpoint_rules: None,
                 endpoint_prefix: "sts",
                 signing_name: "sts",
                 crate_name: "example",

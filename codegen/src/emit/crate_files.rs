@@ -176,7 +176,7 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
          uniform names `{{Op}}Input` and `{{Op}}Output`), request serializer \
          (`serialize_request`), response parser (`parse_response`) and error enum.\n\
          - [`types`]: structures and enums shared between operations.\n\
-         - [`error`]: the modelled errors and [`Error`], which every operation error converts into.\n\
+         - [`error`]: the modelled errors and [`Error`], which every operation error converts into.\n{}\
          - [`rt`]: {}\n\n\
          Required input members are constructor arguments, optional ones chained setters. Output \
          members are all `Option`s: a server may leave anything out, and parsing never invents \
@@ -185,6 +185,11 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
          (`POST /`, form body) and `parse_response` turns a status and body into the typed output or error, \
          so any HTTP stack can carry the calls.{}\n\n\
          Generated from the Smithy model of `{}` by `cargo xtask codegen`.",
+        if ir.endpoint_rules.is_some() {
+            "- [`endpoint`]: the model's endpoint rules and `resolve_endpoint`.\n"
+        } else {
+            ""
+        },
         if vendored {
             "the runtime the generated code is built on (form writer, XML reader, timestamps, \
              the client's machinery), copied into this crate."
@@ -214,6 +219,11 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
         quote!(pub use ::#krate as rt;)
     };
     let redacted = ir.has_sensitive().then(shapes::redacted_helper);
+    let endpoint = ir.endpoint_rules.is_some().then(|| {
+        quote!(
+            pub mod endpoint;
+        )
+    });
     quote! {
         #doc_tokens
         #![forbid(unsafe_code)]
@@ -221,6 +231,7 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
 
         #[cfg(feature = "client")]
         pub mod client;
+        #endpoint
         pub mod error;
         pub mod operation;
         #rt

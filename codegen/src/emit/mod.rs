@@ -4,6 +4,7 @@
 pub mod client;
 pub mod crate_files;
 pub mod de;
+pub mod endpoint;
 pub mod errors;
 pub mod examples;
 pub mod file;

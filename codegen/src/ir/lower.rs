@@ -145,6 +145,12 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
     set_io_aliases(&mut operations, &structures);
     check_names(&operations, &structures, &enums)?;
 
+    let endpoint_rules = rules::lower(service_id, service.traits.get(traits::ENDPOINT_RULE_SET))?;
+    let endpoint_tests = rules::tests(
+        service_id,
+        endpoint_rules.as_ref(),
+        service.traits.get(traits::ENDPOINT_TESTS),
+    )?;
     let service_docs = service
         .string_trait(traits::DOCUMENTATION)
         .map(crate::docs::to_markdown);
@@ -171,6 +177,8 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
         operations,
         structures,
         enums,
+        endpoint_rules,
+        endpoint_tests,
     })
 }
 

@@ -6,6 +6,7 @@
 //! recursive members, and name collisions (which are errors). No tokens here.
 
 mod lower;
+pub mod rules;
 
 pub use lower::lower;
 
@@ -36,6 +37,12 @@ pub struct Ir {
     pub structures: Vec<Structure>,
     /// Every enum and intEnum in the closure, sorted by shape id.
     pub enums: Vec<Enum>,
+    /// The service's `smithy.rules#endpointRuleSet`, lowered and checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint_rules: Option<rules::RuleSet>,
+    /// The service's `smithy.rules#endpointTests`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub endpoint_tests: Vec<rules::EndpointTest>,
 }
 
 /// The service shape.
