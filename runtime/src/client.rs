@@ -1681,6 +1681,240 @@ mod tests {
         );
     }
 
+    /// A config file in a fresh temporary directory, and an environment that reads it.
+    fn with_config_file(name: &str, text: &str, vars: &[(&str, &str)]) -> Env {
+        let dir = std::env::temp_dir().join(format!(
+            "smithy-query-endpoints-{name}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let config = dir.join("config");
+        std::fs::write(&config, text).unwrap_or_else(|e| panic!("{e}"));
+        let config = config.display().to_string();
+        let mut all: Vec<(&str, &str)> = vec![
+            ("AWS_CONFIG_FILE", config.as_str()),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+            ("AWS_REGION", "eu-west-1"),
+        ];
+        all.extend_from_slice(vars);
+        Env::from_pairs(all.iter().copied())
+    }
+
+    fn config_of(env: Env) -> Config {
+        ConfigBuilder::from_env_with(env)
+            .and_then(ConfigBuilder::build)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const PROFILE: &str = "[default]\nendpoint_url = http://profile:1\nservices = local\n\
+        use_fips_endpoint = true\nsts_regional_endpoints = legacy\n\
+        [services local]\nsts =\n  endpoint_url = http://profile-sts:2\n\
+        elastic_cache =\n  endpoint_url = http://profile-ec:3\n";
+
+    #[test]
+    fn endpoint_urls_in_the_sdks_order() {
+        // The profile alone: the service's block, else the profile's URL.
+        let config = config_of(with_config_file("profile", PROFILE, &[]));
+        assert_eq!(
+            config.endpoint_url_for("STS").as_deref(),
+            Some("http://profile-sts:2")
+        );
+        assert_eq!(
+            config.endpoint_url_for("Elastic Cache").as_deref(),
+            Some("http://profile-ec:3")
+        );
+        assert_eq!(
+            config.endpoint_url_for("SNS").as_deref(),
+            Some("http://profile:1")
+        );
+        assert_eq!(config.endpoint_url(), Some("http://profile:1"));
+        assert!(config.use_fips() && !config.use_dual_stack());
+        assert!(config.use_global_sts_endpoint());
+        // Variables come first: the service's own, then the global one.
+        let env = with_config_file(
+            "vars",
+            PROFILE,
+            &[
+                ("AWS_ENDPOINT_URL_STS", "http://env-sts:4"),
+                ("AWS_ENDPOINT_URL", "http://env:5"),
+                ("AWS_USE_FIPS_ENDPOINT", "false"),
+                ("AWS_USE_DUALSTACK_ENDPOINT", "TRUE"),
+                ("AWS_STS_REGIONAL_ENDPOINTS", "regional"),
+            ],
+        );
+        let config = config_of(env.clone());
+        assert_eq!(
+            config.endpoint_url_for("STS").as_deref(),
+            Some("http://env-sts:4")
+        );
+        assert_eq!(
+            config.endpoint_url_for("SNS").as_deref(),
+            Some("http://env:5")
+        );
+        assert_eq!(
+            config.endpoint_url_for("Elastic Cache").as_deref(),
+            Some("http://env:5")
+        );
+        assert!(!config.use_fips() && config.use_dual_stack());
+        assert!(!config.use_global_sts_endpoint());
+        // The builder's URL beats everything, and survives the ignore setting.
+        let builder = ConfigBuilder::from_env_with(env.clone()).unwrap_or_else(|e| panic!("{e}"));
+        let config = builder
+            .clone()
+            .endpoint_url("http://builder:6")
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            config.endpoint_url_for("STS").as_deref(),
+            Some("http://builder:6")
+        );
+        let config = builder
+            .ignore_configured_endpoint_urls()
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.endpoint_url_for("STS"), None);
+        assert_eq!(config.endpoint_url(), None);
+        let mut vars = vec![("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")];
+        let config = config_of(with_config_file("ignore", PROFILE, &vars));
+        assert_eq!(config.endpoint_url_for("STS"), None);
+        vars[0].1 = "maybe";
+        let e = ConfigBuilder::from_env_with(with_config_file("bad", PROFILE, &vars))
+            .expect_err("not a boolean");
+        assert!(
+            e.to_string()
+                .contains("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"),
+            "{e}"
+        );
+        let e = ConfigBuilder::from_env_with(with_config_file(
+            "bad-sts",
+            "[default]\nsts_regional_endpoints = global\n",
+            &[],
+        ))
+        .expect_err("not regional or legacy");
+        assert!(e.to_string().contains("sts_regional_endpoints"), "{e}");
+    }
+
+    mod rules_data {
+        use super::super::super::rules::{
+            Call, Condition, EndpointTemplate, Expr, Function, Param, ParamType, Part, Rule,
+            RuleKind, RuleSet,
+        };
+
+        /// FIPS: an error. Otherwise `https://svc.{Region}.example`, signed as `other` in
+        /// `us-east-1`, with a header; with an endpoint override, that URL.
+        pub static RULES: RuleSet = RuleSet {
+            service: "test#Svc",
+            params: &[
+                Param {
+                    name: "Region",
+                    ty: ParamType::String,
+                    built_in: Some("AWS::Region"),
+                    required: true,
+                    default: None,
+                },
+                Param {
+                    name: "UseFIPS",
+                    ty: ParamType::Boolean,
+                    built_in: Some("AWS::UseFIPS"),
+                    required: true,
+                    default: None,
+                },
+                Param {
+                    name: "Endpoint",
+                    ty: ParamType::String,
+                    built_in: Some("SDK::Endpoint"),
+                    required: false,
+                    default: None,
+                },
+            ],
+            rules: &[
+                Rule {
+                    conditions: &[Condition {
+                        call: Call {
+                            function: Function::IsSet,
+                            args: &[Expr::Ref(2)],
+                        },
+                        assign: None,
+                    }],
+                    kind: RuleKind::Endpoint(EndpointTemplate {
+                        url: Expr::Ref(2),
+                        properties: &[],
+                        headers: &[],
+                    }),
+                },
+                Rule {
+                    conditions: &[Condition {
+                        call: Call {
+                            function: Function::BooleanEquals,
+                            args: &[Expr::Ref(1), Expr::Bool(true)],
+                        },
+                        assign: None,
+                    }],
+                    kind: RuleKind::Error(Expr::Str(&[Part::Text("no FIPS here")])),
+                },
+                Rule {
+                    conditions: &[],
+                    kind: RuleKind::Endpoint(EndpointTemplate {
+                        url: Expr::Str(&[
+                            Part::Text("https://svc."),
+                            Part::Var(0),
+                            Part::Text(".example"),
+                        ]),
+                        properties: &[(
+                            "authSchemes",
+                            Expr::Array(&[Expr::Record(&[
+                                ("name", Expr::Str(&[Part::Text("sigv4")])),
+                                ("signingName", Expr::Str(&[Part::Text("other")])),
+                                ("signingRegion", Expr::Str(&[Part::Text("us-east-1")])),
+                            ])]),
+                        )],
+                        headers: &[("x-test", &[Expr::Str(&[Part::Text("a")])])],
+                    }),
+                },
+            ],
+            slots: 3,
+        };
+    }
+
+    #[test]
+    fn handles_resolve_their_endpoint_from_the_rules() {
+        let service = ServiceInfo {
+            service_id: "Svc",
+            endpoint_prefix: "svc",
+            endpoint_rules: Some(&rules_data::RULES),
+            signing_name: "svc",
+            crate_name: "example",
+            crate_version: "1.0.0",
+        };
+        let base = || {
+            Config::builder()
+                .region("eu-west-1")
+                .credentials(Credentials::new("AKID", "SECRET", None))
+        };
+        let config = base().build().unwrap_or_else(|e| panic!("{e}"));
+        let handle = Handle::new(&config, &service).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(handle.endpoint().host(), "svc.eu-west-1.example");
+        assert_eq!(handle.signing_name(), "other");
+        assert_eq!(handle.signing_region(), "us-east-1");
+        assert_eq!(handle.inner.headers.len(), 1);
+        // An override is `SDK::Endpoint`; the configured region signs.
+        let config = base()
+            .endpoint_url("http://127.0.0.1:5000")
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let handle = Handle::new(&config, &service).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(handle.endpoint().host(), "127.0.0.1");
+        assert_eq!(handle.signing_region(), "eu-west-1");
+        assert_eq!(handle.signing_name(), "svc");
+        // An error rule is the client's error, with the rule's message.
+        let config = base()
+            .use_fips(true)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let e = Handle::new(&config, &service).expect_err("FIPS");
+        assert_eq!(e.to_string(), "no usable Svc endpoint: no FIPS here");
+    }
+
     #[test]
     fn timeouts_are_found_in_error_chains() {
         #[derive(Debug)]

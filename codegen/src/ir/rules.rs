@@ -1052,3 +1052,144 @@ pub fn tests(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn rules_with(rules: Value) -> Value {
+        json!({
+            "version": "1.0",
+            "parameters": {
+                "Region": {"type": "String", "builtIn": "AWS::Region"},
+                "UseFIPS": {"type": "Boolean", "required": true, "default": false}
+            },
+            "rules": rules
+        })
+    }
+
+    fn error_of(rules: Value) -> String {
+        match lower("ns#Svc", Some(&rules_with(rules))) {
+            Ok(_) => panic!("lowered"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn lowers_refs_templates_and_assignments_to_slots() {
+        let set = lower(
+            "ns#Svc",
+            Some(&rules_with(json!([{
+                "type": "tree",
+                "conditions": [
+                    {"fn": "isSet", "argv": [{"ref": "Region"}]},
+                    {"fn": "aws.partition", "argv": [{"ref": "Region"}], "assign": "P"}
+                ],
+                "rules": [{
+                    "type": "endpoint",
+                    "conditions": [],
+                    "endpoint": {"url": "https://x.{Region}.{P#dnsSuffix}{{}}", "properties": {}, "headers": {}}
+                }]
+            }]))),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no rules"));
+        assert_eq!(set.slots, 3);
+        let RuleKind::Tree(inner) = &set.rules[0].kind else {
+            panic!("not a tree")
+        };
+        let RuleKind::Endpoint {
+            url: Expr::Str(parts),
+            ..
+        } = &inner[0].kind
+        else {
+            panic!("not an endpoint")
+        };
+        assert_eq!(
+            parts,
+            &vec![
+                Part::Text("https://x.".into()),
+                Part::Var(0),
+                Part::Text(".".into()),
+                Part::Attr(2, vec![Step::Key("dnsSuffix".into())]),
+                Part::Text("{}".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_rules_are_located_errors() {
+        let e = error_of(
+            json!([{"type": "error", "conditions": [{"fn": "frobnicate", "argv": []}], "error": "x"}]),
+        );
+        assert!(e.starts_with("ns#Svc smithy.rules#endpointRuleSet rules[0].conditions[0]: unknown function `frobnicate`"), "{e}");
+        let e = error_of(
+            json!([{"type": "error", "conditions": [{"fn": "not", "argv": [true, false]}], "error": "x"}]),
+        );
+        assert!(
+            e.contains("rules[0].conditions[0]: not takes 1 argument(s), not 2"),
+            "{e}"
+        );
+        let e = error_of(
+            json!([{"type": "error", "conditions": [{"fn": "isSet", "argv": [{"ref": "Nope"}]}], "error": "x"}]),
+        );
+        assert!(
+            e.contains("rules[0].conditions[0].argv[0]: `Nope` is not defined here"),
+            "{e}"
+        );
+        let e = error_of(
+            json!([{"type": "error", "conditions": [{"fn": "booleanEquals", "argv": [{"ref": "Region"}, true]}], "error": "x"}]),
+        );
+        assert!(e.contains("argv[0]"), "{e}");
+        // Region has no default: it needs an isSet first.
+        let e = error_of(
+            json!([{"type": "error", "conditions": [{"fn": "stringEquals", "argv": [{"ref": "Region"}, "a"]}], "error": "x"}]),
+        );
+        assert!(e.contains("may be unset here"), "{e}");
+        let e = error_of(json!([{"type": "error", "conditions": [], "error": "{Missing}"}]));
+        assert!(
+            e.contains("rules[0].error: `Missing` is not defined here"),
+            "{e}"
+        );
+        let e = error_of(json!([{
+            "type": "tree",
+            "conditions": [{"fn": "aws.partition", "argv": ["us-east-1"], "assign": "P"}],
+            "rules": [{"type": "error", "conditions": [], "error": "{P#nope}"}]
+        }]));
+        assert!(
+            e.contains("rules[0].rules[0].error: the record has no attribute `nope`"),
+            "{e}"
+        );
+        // An assignment is visible to later conditions and children, not to siblings.
+        let e = error_of(json!([
+            {"type": "tree", "conditions": [{"fn": "aws.partition", "argv": ["a"], "assign": "P"}], "rules": []},
+            {"type": "error", "conditions": [], "error": "{P#name}"}
+        ]));
+        assert!(e.contains("rules[1].error: `P` is not defined here"), "{e}");
+        let e = error_of(json!([{"type": "banana"}]));
+        assert!(
+            e.contains("rules[0].type: rule type Some(\"banana\")"),
+            "{e}"
+        );
+        let e = error_of(json!([{"type": "endpoint", "endpoint": {"url": "https://{Region"}}]));
+        assert!(e.contains("unclosed"), "{e}");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let mut rules = json!([{"type": "error", "error": "x"}]);
+        for _ in 0..200 {
+            rules = json!([{"type": "tree", "rules": rules}]);
+        }
+        assert!(error_of(rules).contains("nest deeper than 64"));
+    }
+
+    #[test]
+    fn test_params_must_be_rule_set_params() {
+        let set = lower("ns#Svc", Some(&rules_with(json!([])))).unwrap_or_else(|e| panic!("{e}"));
+        let t = json!({"testCases": [{"params": {"Bogus": 1}, "expect": {"error": "x"}}], "version": "1.0"});
+        let e = tests("ns#Svc", set.as_ref(), Some(&t)).expect_err("unknown param");
+        assert!(e.to_string().contains("testCases[0].params.Bogus"), "{e}");
+    }
+}
