@@ -432,6 +432,7 @@ pub struct Params {
     /// `Endpoint` (built-in `SDK::Endpoint`): unset by default.
     pub endpoint: ::core::option::Option<::std::string::String>,
 }
+#[allow(clippy::derivable_impls)]
 impl ::core::default::Default for Params {
     fn default() -> Self {
         Self {

@@ -1082,6 +1082,7 @@ pub struct Params {
     /// `UseGlobalEndpoint` (built-in `AWS::STS::UseGlobalEndpoint`): has a default.
     pub use_global_endpoint: bool,
 }
+#[allow(clippy::derivable_impls)]
 impl ::core::default::Default for Params {
     fn default() -> Self {
         Self {

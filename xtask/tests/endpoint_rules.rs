@@ -293,7 +293,7 @@ fn differential(root: &Path, out: &Path, target: &Path) {
     let seed: u64 = std::env::var("ENDPOINT_DIFF_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(0x5EED_0F_E4D9);
+        .unwrap_or(0x005E_ED0F_E4D9);
     let partitions: Value = serde_json::from_str(&read(&models_dir(root).join("partitions.json")))
         .unwrap_or_else(|e| panic!("{e}"));
     let known: Vec<String> = partitions["partitions"]

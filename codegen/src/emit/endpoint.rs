@@ -113,6 +113,7 @@ pub fn endpoint_rs(ir: &Ir) -> Option<TokenStream> {
             #(#fields)*
         }
 
+        #[allow(clippy::derivable_impls)] // Derivable only when every default is the type's.
         impl ::core::default::Default for Params {
             fn default() -> Self {
                 Self { #(#defaults)* }
