@@ -121,6 +121,9 @@ pub fn emit_crate(ir: &ir::Ir, model_name: &str, options: &Options) -> Result<Ve
     rust("src/lib.rs".into(), crate_files::lib_rs(ir, vendored))?;
     rust("src/client.rs".into(), client::client_rs(ir))?;
     rust("src/types.rs".into(), crate_files::types_rs(ir))?;
+    if let Some(tokens) = emit::endpoint::endpoint_rs(ir) {
+        rust("src/endpoint.rs".into(), tokens)?;
+    }
     if !ir.waiters.is_empty() {
         rust("src/waiters.rs".into(), waiters::waiters_rs(ir))?;
     }

@@ -12,6 +12,7 @@
 //! - [`operation`]: one module per operation with its input, output (also under the uniform names `{Op}Input` and `{Op}Output`), request serializer (`serialize_request`), response parser (`parse_response`) and error enum.
 //! - [`types`]: structures and enums shared between operations.
 //! - [`error`]: the modelled errors and [`Error`], which every operation error converts into.
+//! - [`endpoint`]: the model's endpoint rules and `resolve_endpoint`.
 //! - `waiters` (feature `client`): one type per waiter of the model; the client's `wait_until_…` methods poll an operation until the resource reaches a state.
 //! - [`rt`]: the runtime the generated code is built on (form writer, XML reader, timestamps, the client's machinery): the `smithy-query-runtime` crate, shared by every generated service crate, so [`DateTime`], [`Blob`], errors' [`ErrorMeta`](rt::ErrorMeta) and the client's `Config` are the same types in all of them.
 //!
@@ -24,6 +25,7 @@
 #![warn(missing_docs)]
 #[cfg(feature = "client")]
 pub mod client;
+pub mod endpoint;
 pub mod error;
 pub mod operation;
 pub use ::smithy_query_runtime as rt;

@@ -15,14 +15,15 @@ pub use super::credentials::{Credentials, CredentialsError, ProvideCredentials};
 use super::credentials::{
     CredentialsCache, DefaultChain, Env, ProfileFiles, SharedCredentialsProvider, Sts, TimeSource,
 };
-use super::endpoint::Endpoint;
+use super::endpoint::{Endpoint, EndpointError};
 use super::error::{ErrorEnum, ErrorMeta, ResponseError};
 use super::operation::{Operation, RequestOptions};
 use super::paginate::{Pages, Paginated};
 pub use super::retry::RetryConfig;
 use super::retry::{self, Failure, RetrySafety};
+use super::rules::{self, RuleSet, Value};
 use super::sigv4::{self, SigningParams};
-use http::header::{HeaderValue, USER_AGENT};
+use http::header::{HeaderName, HeaderValue, USER_AGENT};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -33,10 +34,17 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 /// What the generated code knows about the service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ServiceInfo {
-    /// The endpoint prefix: the default endpoint is `https://{prefix}.{region}.amazonaws.com`.
+    /// The service id (`aws.api#service` `sdkId`: `ElastiCache`, `STS`), which names the
+    /// service's own endpoint settings: `AWS_ENDPOINT_URL_ELASTICACHE`, and `elasticache` in a
+    /// `[services …]` section of the config file.
+    pub service_id: &'static str,
+    /// The endpoint prefix: without endpoint rules, the endpoint is
+    /// `https://{prefix}.{region}.amazonaws.com`.
     pub endpoint_prefix: &'static str,
+    /// The model's endpoint rules, which [`Handle::new`] resolves the endpoint with.
+    pub endpoint_rules: Option<&'static RuleSet>,
     /// The SigV4 signing name.
     pub signing_name: &'static str,
     /// The generated crate's name and version, for the `User-Agent` header.
@@ -73,6 +81,7 @@ pub struct Config {
 struct Shared {
     region: String,
     endpoint_url: Option<String>,
+    endpoints: EndpointSettings,
     /// `None`: anonymous, only operations the model marks `@auth([])` can be called.
     credentials: Option<CredentialsCache>,
     /// How the builder was told to find credentials, for `to_builder`.
@@ -97,6 +106,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("region", &c.region)
             .field("endpoint_url", &c.endpoint_url)
+            .field("endpoints", &c.endpoints)
             .field("credentials", &c.credentials)
             .field("connect_timeout", &c.connect_timeout)
             .field("attempt_timeout", &c.attempt_timeout)
@@ -126,6 +136,7 @@ impl Config {
         ConfigBuilder {
             region: Some(c.region.clone()),
             endpoint_url: c.endpoint_url.clone(),
+            endpoints: c.endpoints.clone(),
             credentials: c.credentials_setting.clone(),
             sts: c.sts.clone(),
             time_source: c.time_source.clone(),
@@ -142,9 +153,45 @@ impl Config {
         &self.inner.region
     }
 
-    /// The endpoint override, if any.
+    /// The endpoint override for every service, if any: the builder's
+    /// [`endpoint_url`](ConfigBuilder::endpoint_url), else `AWS_ENDPOINT_URL`, else the
+    /// profile's `endpoint_url`. A service may have its own:
+    /// [`endpoint_url_for`](Self::endpoint_url_for).
     pub fn endpoint_url(&self) -> Option<&str> {
-        self.inner.endpoint_url.as_deref()
+        let c = &*self.inner;
+        c.endpoint_url
+            .as_deref()
+            .or(c.endpoints.env_url.as_deref())
+            .or(c.endpoints.profile_url.as_deref())
+    }
+
+    /// The endpoint override of the service whose id is `service_id` (`STS`, `ElastiCache`),
+    /// in the AWS SDKs' order: the builder's `endpoint_url`, `AWS_ENDPOINT_URL_<ID>` (the id
+    /// in capitals, spaces as `_`), `AWS_ENDPOINT_URL`, `endpoint_url` in the service's block
+    /// of the profile's `services` section, the profile's `endpoint_url`. Only the first
+    /// counts when `ignore_configured_endpoint_urls` is set.
+    pub fn endpoint_url_for(&self, service_id: &str) -> Option<String> {
+        let c = &*self.inner;
+        if let Some(url) = &c.endpoint_url {
+            return Some(url.clone());
+        }
+        c.endpoints.for_service(service_id)
+    }
+
+    /// Whether requests go to FIPS endpoints (`AWS::UseFIPS`).
+    pub fn use_fips(&self) -> bool {
+        self.inner.endpoints.use_fips
+    }
+
+    /// Whether requests go to dual-stack (IPv4 and IPv6) endpoints (`AWS::UseDualStack`).
+    pub fn use_dual_stack(&self) -> bool {
+        self.inner.endpoints.use_dual_stack
+    }
+
+    /// Whether STS requests from the regions that had it go to the global endpoint
+    /// `sts.amazonaws.com` (`AWS::STS::UseGlobalEndpoint`; `AWS_STS_REGIONAL_ENDPOINTS=legacy`).
+    pub fn use_global_sts_endpoint(&self) -> bool {
+        self.inner.endpoints.sts_global
     }
 
     /// The credentials requests are signed with, from the cache in front of the configured
@@ -216,6 +263,7 @@ enum CredentialsSetting {
 pub struct ConfigBuilder {
     region: Option<String>,
     endpoint_url: Option<String>,
+    endpoints: EndpointSettings,
     credentials: CredentialsSetting,
     sts: Option<Arc<dyn Sts>>,
     time_source: Option<Arc<dyn TimeSource>>,
@@ -231,6 +279,7 @@ impl fmt::Debug for ConfigBuilder {
         f.debug_struct("ConfigBuilder")
             .field("region", &self.region)
             .field("endpoint_url", &self.endpoint_url)
+            .field("endpoints", &self.endpoints)
             .field("credentials", &self.credentials)
             .field("sts", &self.sts.is_some())
             .field("connect_timeout", &self.connect_timeout)
@@ -263,6 +312,7 @@ impl Default for ConfigBuilder {
         Self {
             region: None,
             endpoint_url: None,
+            endpoints: EndpointSettings::default(),
             credentials: CredentialsSetting::None,
             sts: None,
             time_source: None,
@@ -281,7 +331,13 @@ impl ConfigBuilder {
     /// - region: `AWS_REGION`, else `AWS_DEFAULT_REGION`, else `region` of the profile in
     ///   the shared config file (`smithy_query_config::load()` also asks the EC2 instance
     ///   metadata service);
-    /// - endpoint: `AWS_ENDPOINT_URL`;
+    /// - endpoints: `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>` and, in the profile,
+    ///   `endpoint_url` and the `services` section's blocks (see
+    ///   [`Config::endpoint_url_for`]); none of them with
+    ///   `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or `ignore_configured_endpoint_urls`;
+    ///   `AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint`, `AWS_USE_DUALSTACK_ENDPOINT` /
+    ///   `use_dualstack_endpoint`, `AWS_STS_REGIONAL_ENDPOINTS` / `sts_regional_endpoints`
+    ///   (`regional`, the default, or `legacy`); variables win over the profile;
     /// - credentials: the [`DefaultChain`] (environment variables, the profile, web
     ///   identity, the container endpoint, the instance metadata service), consulted on
     ///   the first call that needs them;
@@ -300,7 +356,6 @@ impl ConfigBuilder {
             region: env
                 .non_empty("AWS_REGION")
                 .or_else(|| env.non_empty("AWS_DEFAULT_REGION")),
-            endpoint_url: env.non_empty("AWS_ENDPOINT_URL"),
             ..Self::default()
         };
         if let Some(attempts) = env.non_empty("AWS_MAX_ATTEMPTS") {
@@ -317,20 +372,19 @@ impl ConfigBuilder {
             builder.retry = builder.retry.max_attempts(attempts);
         }
         let (name, named) = ProfileFiles::selected(&env, None);
-        if builder.region.is_none() || named {
-            let files = ProfileFiles::load(&env).map_err(ConfigError::Credentials)?;
-            if named && files.profile(&name).is_none() {
-                return Err(ConfigError::Credentials(CredentialsError::invalid(
-                    format!(
-                        "AWS_PROFILE names profile `{name}`, which is in none of {}",
-                        files.searched_text()
-                    ),
-                )));
-            }
-            if builder.region.is_none() {
-                builder.region = files.get(&name, "region").map(str::to_owned);
-            }
+        let files = ProfileFiles::load(&env).map_err(ConfigError::Credentials)?;
+        if named && files.profile(&name).is_none() {
+            return Err(ConfigError::Credentials(CredentialsError::invalid(
+                format!(
+                    "AWS_PROFILE names profile `{name}`, which is in none of {}",
+                    files.searched_text()
+                ),
+            )));
         }
+        if builder.region.is_none() {
+            builder.region = files.get(&name, "region").map(str::to_owned);
+        }
+        builder.endpoints = EndpointSettings::load(&env, &files, &name)?;
         builder.credentials = CredentialsSetting::Default { env, profile: None };
         Ok(builder)
     }
@@ -356,6 +410,34 @@ impl ConfigBuilder {
     /// the configured region.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Sends requests to FIPS endpoints (the rules fail for a region whose partition has
+    /// none).
+    pub fn use_fips(mut self, on: bool) -> Self {
+        self.endpoints.use_fips = on;
+        self
+    }
+
+    /// Sends requests to dual-stack (IPv4 and IPv6) endpoints.
+    pub fn use_dual_stack(mut self, on: bool) -> Self {
+        self.endpoints.use_dual_stack = on;
+        self
+    }
+
+    /// Sends STS requests from the regions that had it to the global endpoint
+    /// `sts.amazonaws.com` (the legacy behaviour; the default is the regional endpoint).
+    pub fn use_global_sts_endpoint(mut self, on: bool) -> Self {
+        self.endpoints.sts_global = on;
+        self
+    }
+
+    /// Drops the endpoint URLs found in the environment and the profile (`AWS_ENDPOINT_URL…`,
+    /// `endpoint_url`, `services`), as `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` does; an
+    /// [`endpoint_url`](Self::endpoint_url) given to the builder still applies.
+    pub fn ignore_configured_endpoint_urls(mut self) -> Self {
+        self.endpoints.ignore_configured();
         self
     }
 
@@ -409,6 +491,7 @@ impl ConfigBuilder {
         if self.region.is_none() {
             self.region = files.get(name, "region").map(str::to_owned);
         }
+        self.endpoints = EndpointSettings::load(&env, &files, name)?;
         self.credentials = CredentialsSetting::Default {
             env,
             profile: Some(name.to_owned()),
@@ -498,11 +581,15 @@ impl ConfigBuilder {
         if let Some(url) = &self.endpoint_url {
             endpoint(url)?;
         }
+        for url in self.endpoints.urls() {
+            endpoint(url)?;
+        }
         let http = http_client(self.connect_timeout)?;
         Ok(Config {
             inner: Arc::new(Shared {
                 region,
                 endpoint_url: self.endpoint_url,
+                endpoints: self.endpoints,
                 credentials,
                 credentials_setting: self.credentials,
                 sts: self.sts,
@@ -515,6 +602,111 @@ impl ConfigBuilder {
                 http,
             }),
         })
+    }
+}
+
+/// The endpoint settings of the environment and the profile (the builder's `endpoint_url`
+/// is kept apart: it is the one the ignore setting leaves in place).
+#[derive(Debug, Clone, Default)]
+struct EndpointSettings {
+    use_fips: bool,
+    use_dual_stack: bool,
+    sts_global: bool,
+    /// `AWS_ENDPOINT_URL`.
+    env_url: Option<String>,
+    /// The profile's `endpoint_url`.
+    profile_url: Option<String>,
+    /// Where service-specific URLs are looked up when a client is made: the environment
+    /// (`AWS_ENDPOINT_URL_<SERVICE>`), and the files with the profile's `services` section.
+    env: Option<Env>,
+    services: Option<(ProfileFiles, String)>,
+}
+
+impl EndpointSettings {
+    fn load(env: &Env, files: &ProfileFiles, profile: &str) -> Result<Self, ConfigError> {
+        let setting = |var: &str, key: &str| match env.non_empty(var) {
+            Some(v) => Some((v, var.to_owned())),
+            None => files
+                .get(profile, key)
+                .map(|v| (v.to_owned(), format!("`{key}` of profile `{profile}`"))),
+        };
+        let flag = |var: &str, key: &str| -> Result<bool, ConfigError> {
+            let Some((text, source)) = setting(var, key) else {
+                return Ok(false);
+            };
+            match text.trim().to_ascii_lowercase().as_str() {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                _ => Err(ConfigError::Invalid(format!(
+                    "{source} must be true or false, not {text:?}"
+                ))),
+            }
+        };
+        let mut settings = Self {
+            use_fips: flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?,
+            use_dual_stack: flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")?,
+            ..Self::default()
+        };
+        if let Some((value, source)) =
+            setting("AWS_STS_REGIONAL_ENDPOINTS", "sts_regional_endpoints")
+        {
+            settings.sts_global = match value.trim().to_ascii_lowercase().as_str() {
+                "legacy" => true,
+                "regional" => false,
+                _ => {
+                    return Err(ConfigError::Invalid(format!(
+                        "{source} must be regional or legacy, not {value:?}"
+                    )))
+                }
+            };
+        }
+        if flag(
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+            "ignore_configured_endpoint_urls",
+        )? {
+            return Ok(settings);
+        }
+        settings.env_url = env.non_empty("AWS_ENDPOINT_URL");
+        settings.profile_url = files.get(profile, "endpoint_url").map(str::to_owned);
+        settings.env = Some(env.clone());
+        settings.services = files
+            .get(profile, "services")
+            .map(|section| (files.clone(), section.to_owned()));
+        Ok(settings)
+    }
+
+    /// Forgets every configured URL.
+    fn ignore_configured(&mut self) {
+        self.env_url = None;
+        self.profile_url = None;
+        self.env = None;
+        self.services = None;
+    }
+
+    /// The URLs that apply to every service, to check when the configuration is built.
+    fn urls(&self) -> impl Iterator<Item = &String> {
+        self.env_url.iter().chain(&self.profile_url)
+    }
+
+    /// The configured URL for the service `id`, in the SDKs' order.
+    fn for_service(&self, id: &str) -> Option<String> {
+        let env_name = format!(
+            "AWS_ENDPOINT_URL_{}",
+            id.trim().to_ascii_uppercase().replace([' ', '-'], "_")
+        );
+        let key = id.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        self.env
+            .as_ref()
+            .and_then(|env| env.non_empty(&env_name))
+            .or_else(|| self.env_url.clone())
+            .or_else(|| {
+                self.services.as_ref().and_then(|(files, section)| {
+                    files
+                        .service_setting(section, &key, "endpoint_url")
+                        .map(str::to_owned)
+                })
+            })
+            .or_else(|| self.profile_url.clone())
     }
 }
 
@@ -587,6 +779,14 @@ pub enum ConfigError {
     },
     /// Some other setting is invalid.
     Invalid(String),
+    /// The service's endpoint rules give no endpoint for these settings (a FIPS endpoint in a
+    /// partition without one, …), or one this client cannot use.
+    Endpoint {
+        /// The service id.
+        service: String,
+        /// Why (for an error rule, its message).
+        reason: EndpointError,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -600,6 +800,9 @@ impl fmt::Display for ConfigError {
                 write!(f, "invalid endpoint URL {url:?}: {reason}")
             }
             Self::Invalid(message) => f.write_str(message),
+            Self::Endpoint { service, reason } => {
+                write!(f, "no usable {service} endpoint: {reason}")
+            }
         }
     }
 }
@@ -842,7 +1045,10 @@ pub struct Handle {
 
 struct Inner {
     config: Config,
-    signing_name: &'static str,
+    signing_name: String,
+    signing_region: String,
+    /// Headers the endpoint rules ask every request to carry.
+    headers: Vec<(HeaderName, HeaderValue)>,
     endpoint: Endpoint,
     options: RequestOptions,
     user_agent: HeaderValue,
@@ -853,6 +1059,7 @@ impl fmt::Debug for Handle {
         f.debug_struct("Handle")
             .field("endpoint", &self.inner.endpoint)
             .field("signing_name", &self.inner.signing_name)
+            .field("signing_region", &self.inner.signing_region)
             .field("config", &self.inner.config)
             .finish_non_exhaustive()
     }
@@ -860,13 +1067,55 @@ impl fmt::Debug for Handle {
 
 impl Handle {
     /// A handle for `service` that sends through `config`'s connection pool. Needs no
-    /// runtime; calls need a tokio runtime. Fails only when the service's default endpoint
-    /// for the configured region is not a usable URL.
+    /// runtime; calls need a tokio runtime.
+    ///
+    /// The endpoint is resolved here, once: with the service's endpoint rules, from the
+    /// configuration's region, FIPS, dual-stack and (for STS) global-endpoint settings and
+    /// the service's endpoint override ([`Config::endpoint_url_for`]); the endpoint's
+    /// `authSchemes` give the signing name and region. (None of the models this generator
+    /// serves has operation context parameters, which would need a resolution per call.)
+    /// Without rules, the endpoint is the override or `https://{prefix}.{region}.amazonaws.com`.
+    /// Fails when the rules give an error or an endpoint that is not a usable URL.
     pub fn new(config: &Config, service: &ServiceInfo) -> Result<Self, ConfigError> {
-        let url = config.endpoint_url().map_or_else(
-            || default_endpoint(service.endpoint_prefix, config.region()),
-            str::to_owned,
-        );
+        let endpoint_error = |reason: EndpointError| ConfigError::Endpoint {
+            service: service.service_id.to_owned(),
+            reason,
+        };
+        let mut signing_name = service.signing_name.to_owned();
+        let mut signing_region = config.region().to_owned();
+        let mut headers = Vec::new();
+        let url = match service.endpoint_rules {
+            None => config
+                .endpoint_url_for(service.service_id)
+                .unwrap_or_else(|| default_endpoint(service.endpoint_prefix, config.region())),
+            Some(rule_set) => {
+                let resolved =
+                    rules::resolve(rule_set, built_ins(rule_set, config, service.service_id))
+                        .map_err(endpoint_error)?;
+                if let Some(scheme) = resolved.auth_scheme().map_err(endpoint_error)? {
+                    if let Some(name) = scheme.signing_name {
+                        signing_name = name;
+                    }
+                    if let Some(region) = scheme.signing_region {
+                        signing_region = region;
+                    }
+                }
+                for (name, values) in &resolved.headers {
+                    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
+                        endpoint_error(EndpointError::new(format!("header {name:?}: {e}")))
+                    })?;
+                    for value in values {
+                        let value = HeaderValue::from_str(value).map_err(|e| {
+                            endpoint_error(EndpointError::new(format!(
+                                "header {name}: {value:?}: {e}"
+                            )))
+                        })?;
+                        headers.push((name.clone(), value));
+                    }
+                }
+                resolved.url
+            }
+        };
         let endpoint = endpoint(&url)?;
         let options = RequestOptions::new().endpoint(endpoint.clone());
         let user_agent = HeaderValue::from_str(&format!(
@@ -880,7 +1129,9 @@ impl Handle {
         Ok(Self {
             inner: Arc::new(Inner {
                 config: config.clone(),
-                signing_name: service.signing_name,
+                signing_name,
+                signing_region,
+                headers,
                 endpoint,
                 options,
                 user_agent,
@@ -896,6 +1147,16 @@ impl Handle {
     /// The endpoint requests go to.
     pub fn endpoint(&self) -> &Endpoint {
         &self.inner.endpoint
+    }
+
+    /// The name requests are signed for (the endpoint's, else the service's).
+    pub fn signing_name(&self) -> &str {
+        &self.inner.signing_name
+    }
+
+    /// The region requests are signed for (the endpoint's, else the configured one).
+    pub fn signing_region(&self) -> &str {
+        &self.inner.signing_region
     }
 
     /// Calls operation `O`: at most [`RetryConfig::attempts`] attempts, within the
@@ -1005,6 +1266,9 @@ impl Handle {
         request
             .headers_mut()
             .insert(USER_AGENT, inner.user_agent.clone());
+        for (name, value) in &inner.headers {
+            request.headers_mut().append(name.clone(), value.clone());
+        }
         if O::SIGNED {
             let credentials = inner
                 .config
@@ -1015,8 +1279,8 @@ impl Handle {
                 &mut request,
                 &SigningParams {
                     credentials: &credentials,
-                    region: inner.config.region(),
-                    service: inner.signing_name,
+                    region: &inner.signing_region,
+                    service: &inner.signing_name,
                     time: SystemTime::now(),
                 },
             )
@@ -1098,6 +1362,27 @@ impl Handle {
             })
         })
     }
+}
+
+/// The values of a rule set's parameters that the configuration supplies, by `builtIn`:
+/// `AWS::Region`, `AWS::UseFIPS`, `AWS::UseDualStack`, `SDK::Endpoint` (the service's endpoint
+/// override) and `AWS::STS::UseGlobalEndpoint`. Other parameters are left unset (their
+/// defaults apply).
+fn built_ins(rule_set: &RuleSet, config: &Config, service_id: &str) -> Vec<Option<Value>> {
+    rule_set
+        .params
+        .iter()
+        .map(|p| match p.built_in {
+            Some("AWS::Region") => Some(Value::from(config.region())),
+            Some("AWS::UseFIPS") => Some(Value::Bool(config.use_fips())),
+            Some("AWS::UseDualStack") => Some(Value::Bool(config.use_dual_stack())),
+            Some("SDK::Endpoint") => config.endpoint_url_for(service_id).map(Value::Str),
+            Some("AWS::STS::UseGlobalEndpoint") => {
+                Some(Value::Bool(config.use_global_sts_endpoint()))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// How an attempt failed.
@@ -1299,6 +1584,8 @@ mod tests {
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
         let service = |prefix| ServiceInfo {
+            service_id: prefix,
+            endpoint_rules: None,
             endpoint_prefix: prefix,
             signing_name: prefix,
             crate_name: "example",
@@ -1346,6 +1633,8 @@ mod tests {
         let handle = Handle::new(
             &config,
             &ServiceInfo {
+                service_id: "STS",
+                endpoint_rules: None,
                 endpoint_prefix: "sts",
                 signing_name: "sts",
                 crate_name: "example",
@@ -1392,6 +1681,240 @@ mod tests {
             default_endpoint("elasticache", "cn-north-1"),
             "https://elasticache.cn-north-1.amazonaws.com.cn"
         );
+    }
+
+    /// A config file in a fresh temporary directory, and an environment that reads it.
+    fn with_config_file(name: &str, text: &str, vars: &[(&str, &str)]) -> Env {
+        let dir = std::env::temp_dir().join(format!(
+            "smithy-query-endpoints-{name}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let config = dir.join("config");
+        std::fs::write(&config, text).unwrap_or_else(|e| panic!("{e}"));
+        let config = config.display().to_string();
+        let mut all: Vec<(&str, &str)> = vec![
+            ("AWS_CONFIG_FILE", config.as_str()),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+            ("AWS_REGION", "eu-west-1"),
+        ];
+        all.extend_from_slice(vars);
+        Env::from_pairs(all.iter().copied())
+    }
+
+    fn config_of(env: Env) -> Config {
+        ConfigBuilder::from_env_with(env)
+            .and_then(ConfigBuilder::build)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const PROFILE: &str = "[default]\nendpoint_url = http://profile:1\nservices = local\n\
+        use_fips_endpoint = true\nsts_regional_endpoints = legacy\n\
+        [services local]\nsts =\n  endpoint_url = http://profile-sts:2\n\
+        elastic_cache =\n  endpoint_url = http://profile-ec:3\n";
+
+    #[test]
+    fn endpoint_urls_in_the_sdks_order() {
+        // The profile alone: the service's block, else the profile's URL.
+        let config = config_of(with_config_file("profile", PROFILE, &[]));
+        assert_eq!(
+            config.endpoint_url_for("STS").as_deref(),
+            Some("http://profile-sts:2")
+        );
+        assert_eq!(
+            config.endpoint_url_for("Elastic Cache").as_deref(),
+            Some("http://profile-ec:3")
+        );
+        assert_eq!(
+            config.endpoint_url_for("SNS").as_deref(),
+            Some("http://profile:1")
+        );
+        assert_eq!(config.endpoint_url(), Some("http://profile:1"));
+        assert!(config.use_fips() && !config.use_dual_stack());
+        assert!(config.use_global_sts_endpoint());
+        // Variables come first: the service's own, then the global one.
+        let env = with_config_file(
+            "vars",
+            PROFILE,
+            &[
+                ("AWS_ENDPOINT_URL_STS", "http://env-sts:4"),
+                ("AWS_ENDPOINT_URL", "http://env:5"),
+                ("AWS_USE_FIPS_ENDPOINT", "false"),
+                ("AWS_USE_DUALSTACK_ENDPOINT", "TRUE"),
+                ("AWS_STS_REGIONAL_ENDPOINTS", "regional"),
+            ],
+        );
+        let config = config_of(env.clone());
+        assert_eq!(
+            config.endpoint_url_for("STS").as_deref(),
+            Some("http://env-sts:4")
+        );
+        assert_eq!(
+            config.endpoint_url_for("SNS").as_deref(),
+            Some("http://env:5")
+        );
+        assert_eq!(
+            config.endpoint_url_for("Elastic Cache").as_deref(),
+            Some("http://env:5")
+        );
+        assert!(!config.use_fips() && config.use_dual_stack());
+        assert!(!config.use_global_sts_endpoint());
+        // The builder's URL beats everything, and survives the ignore setting.
+        let builder = ConfigBuilder::from_env_with(env.clone()).unwrap_or_else(|e| panic!("{e}"));
+        let config = builder
+            .clone()
+            .endpoint_url("http://builder:6")
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            config.endpoint_url_for("STS").as_deref(),
+            Some("http://builder:6")
+        );
+        let config = builder
+            .ignore_configured_endpoint_urls()
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.endpoint_url_for("STS"), None);
+        assert_eq!(config.endpoint_url(), None);
+        let mut vars = vec![("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")];
+        let config = config_of(with_config_file("ignore", PROFILE, &vars));
+        assert_eq!(config.endpoint_url_for("STS"), None);
+        vars[0].1 = "maybe";
+        let e = ConfigBuilder::from_env_with(with_config_file("bad", PROFILE, &vars))
+            .expect_err("not a boolean");
+        assert!(
+            e.to_string()
+                .contains("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"),
+            "{e}"
+        );
+        let e = ConfigBuilder::from_env_with(with_config_file(
+            "bad-sts",
+            "[default]\nsts_regional_endpoints = global\n",
+            &[],
+        ))
+        .expect_err("not regional or legacy");
+        assert!(e.to_string().contains("sts_regional_endpoints"), "{e}");
+    }
+
+    mod rules_data {
+        use super::super::super::rules::{
+            Call, Condition, EndpointTemplate, Expr, Function, Param, ParamType, Part, Rule,
+            RuleKind, RuleSet,
+        };
+
+        /// FIPS: an error. Otherwise `https://svc.{Region}.example`, signed as `other` in
+        /// `us-east-1`, with a header; with an endpoint override, that URL.
+        pub static RULES: RuleSet = RuleSet {
+            service: "test#Svc",
+            params: &[
+                Param {
+                    name: "Region",
+                    ty: ParamType::String,
+                    built_in: Some("AWS::Region"),
+                    required: true,
+                    default: None,
+                },
+                Param {
+                    name: "UseFIPS",
+                    ty: ParamType::Boolean,
+                    built_in: Some("AWS::UseFIPS"),
+                    required: true,
+                    default: None,
+                },
+                Param {
+                    name: "Endpoint",
+                    ty: ParamType::String,
+                    built_in: Some("SDK::Endpoint"),
+                    required: false,
+                    default: None,
+                },
+            ],
+            rules: &[
+                Rule {
+                    conditions: &[Condition {
+                        call: Call {
+                            function: Function::IsSet,
+                            args: &[Expr::Ref(2)],
+                        },
+                        assign: None,
+                    }],
+                    kind: RuleKind::Endpoint(EndpointTemplate {
+                        url: Expr::Ref(2),
+                        properties: &[],
+                        headers: &[],
+                    }),
+                },
+                Rule {
+                    conditions: &[Condition {
+                        call: Call {
+                            function: Function::BooleanEquals,
+                            args: &[Expr::Ref(1), Expr::Bool(true)],
+                        },
+                        assign: None,
+                    }],
+                    kind: RuleKind::Error(Expr::Str(&[Part::Text("no FIPS here")])),
+                },
+                Rule {
+                    conditions: &[],
+                    kind: RuleKind::Endpoint(EndpointTemplate {
+                        url: Expr::Str(&[
+                            Part::Text("https://svc."),
+                            Part::Var(0),
+                            Part::Text(".example"),
+                        ]),
+                        properties: &[(
+                            "authSchemes",
+                            Expr::Array(&[Expr::Record(&[
+                                ("name", Expr::Str(&[Part::Text("sigv4")])),
+                                ("signingName", Expr::Str(&[Part::Text("other")])),
+                                ("signingRegion", Expr::Str(&[Part::Text("us-east-1")])),
+                            ])]),
+                        )],
+                        headers: &[("x-test", &[Expr::Str(&[Part::Text("a")])])],
+                    }),
+                },
+            ],
+            slots: 3,
+        };
+    }
+
+    #[test]
+    fn handles_resolve_their_endpoint_from_the_rules() {
+        let service = ServiceInfo {
+            service_id: "Svc",
+            endpoint_prefix: "svc",
+            endpoint_rules: Some(&rules_data::RULES),
+            signing_name: "svc",
+            crate_name: "example",
+            crate_version: "1.0.0",
+        };
+        let base = || {
+            Config::builder()
+                .region("eu-west-1")
+                .credentials(Credentials::new("AKID", "SECRET", None))
+        };
+        let config = base().build().unwrap_or_else(|e| panic!("{e}"));
+        let handle = Handle::new(&config, &service).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(handle.endpoint().host(), "svc.eu-west-1.example");
+        assert_eq!(handle.signing_name(), "other");
+        assert_eq!(handle.signing_region(), "us-east-1");
+        assert_eq!(handle.inner.headers.len(), 1);
+        // An override is `SDK::Endpoint`; the configured region signs.
+        let config = base()
+            .endpoint_url("http://127.0.0.1:5000")
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let handle = Handle::new(&config, &service).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(handle.endpoint().host(), "127.0.0.1");
+        assert_eq!(handle.signing_region(), "eu-west-1");
+        assert_eq!(handle.signing_name(), "svc");
+        // An error rule is the client's error, with the rule's message.
+        let config = base()
+            .use_fips(true)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let e = Handle::new(&config, &service).expect_err("FIPS");
+        assert_eq!(e.to_string(), "no usable Svc endpoint: no FIPS here");
     }
 
     #[test]

@@ -79,6 +79,18 @@ impl std::str::FromStr for Endpoint {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointError(String);
 
+impl EndpointError {
+    /// An error with this message.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+
+    /// The message (for an error rule of an endpoint rule set, exactly the rule's).
+    pub fn message(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for EndpointError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

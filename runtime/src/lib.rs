@@ -37,6 +37,7 @@ pub mod paginate;
 pub mod query;
 #[cfg(feature = "client")]
 pub mod retry;
+pub mod rules;
 #[cfg(feature = "client")]
 pub mod sigv4;
 #[cfg(feature = "test-support")]

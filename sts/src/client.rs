@@ -4,7 +4,7 @@
 //!
 //! Build a [`Config`] (explicitly, or with [`Config::from_env`] from the environment and the shared AWS files), make a [`Client`] from it, and call one async method per operation. `Config` is the runtime's, so one configuration serves the clients of every generated service crate, and they share its connection pool and credentials. Each method takes the operation's input and returns its output or an [`Error`] that keeps the operation's typed error apart from unparseable responses, transport failures and timeouts. See [`Client::assume_role`] for one of them. Paginated operations also have a `…_pages` method returning [`Pages`], a stream of pages whose `items()` is a stream of their items.
 //!
-//! Requests are signed with SigV4 (signing name `sts`) and sent to `https://sts.{region}.amazonaws.com` unless an endpoint URL is configured. Failed attempts are retried as described in [`crate::rt::retry`].
+//! Requests are signed with SigV4 (signing name `sts`, unless the endpoint says otherwise) and sent to the endpoint the model's rules give for the configuration ([`crate::endpoint`]), resolved when the client is made. Failed attempts are retried as described in [`crate::rt::retry`].
 pub use crate::rt::client::{
     Config, ConfigBuilder, ConfigError, Error, ResponseTooLargeError, TimeoutError,
     TimeoutKind, TransportError,
@@ -12,9 +12,12 @@ pub use crate::rt::client::{
 pub use crate::rt::credentials::Credentials;
 pub use crate::rt::paginate::{Items, Pages};
 pub use crate::rt::retry::RetryConfig;
-/// The service's endpoint prefix and signing name, and this crate's name and version.
+/// The service's id, endpoint prefix, endpoint rules and signing name, and this crate's
+/// name and version.
 pub const SERVICE: crate::rt::client::ServiceInfo = crate::rt::client::ServiceInfo {
+    service_id: "STS",
     endpoint_prefix: "sts",
+    endpoint_rules: ::core::option::Option::Some(&crate::endpoint::RULE_SET),
     signing_name: "sts",
     crate_name: env!("CARGO_PKG_NAME"),
     crate_version: env!("CARGO_PKG_VERSION"),

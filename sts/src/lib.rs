@@ -10,6 +10,7 @@
 //! - [`operation`]: one module per operation with its input, output (also under the uniform names `{Op}Input` and `{Op}Output`), request serializer (`serialize_request`), response parser (`parse_response`) and error enum.
 //! - [`types`]: structures and enums shared between operations.
 //! - [`error`]: the modelled errors and [`Error`], which every operation error converts into.
+//! - [`endpoint`]: the model's endpoint rules and `resolve_endpoint`.
 //! - [`rt`]: the runtime the generated code is built on (form writer, XML reader, timestamps, the client's machinery): the `smithy-query-runtime` crate, shared by every generated service crate, so [`DateTime`], [`Blob`], errors' [`ErrorMeta`](rt::ErrorMeta) and the client's `Config` are the same types in all of them.
 //!
 //! Required input members are constructor arguments, optional ones chained setters. Output members are all `Option`s: a server may leave anything out, and parsing never invents a value. Lists keep absent (`None`) apart from empty (`Some(vec![])`).
@@ -21,6 +22,7 @@
 #![warn(missing_docs)]
 #[cfg(feature = "client")]
 pub mod client;
+pub mod endpoint;
 pub mod error;
 pub mod operation;
 pub use ::smithy_query_runtime as rt;

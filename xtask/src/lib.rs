@@ -513,3 +513,25 @@ fn remove_empty_parents(path: &Path, stop: &Path) {
         dir = d.parent();
     }
 }
+
+/// Where `cargo xtask partitions` reads the partition table, relative to the workspace root.
+pub const PARTITIONS_TABLE: &str = "../shared/models/partitions.json";
+/// The runtime's copy of the table, relative to the workspace root.
+pub const PARTITIONS_RS: &str = "runtime/src/rules/partitions.rs";
+
+/// `cargo xtask partitions [--check] [--table PATH]`: writes [`PARTITIONS_RS`] from the
+/// partition table (default [`PARTITIONS_TABLE`]). Returns whether the file was already
+/// up to date; with `check` it writes nothing.
+pub fn partitions(root: &Path, table: Option<&Path>, check: bool) -> Result<bool, TaskError> {
+    let table = table.map_or_else(|| root.join(PARTITIONS_TABLE), Path::to_path_buf);
+    let json = std::fs::read_to_string(&table)
+        .map_err(|e| TaskError(format!("cannot read {}: {e}", table.display())))?;
+    let source = codegen::emit::partitions::partitions_rs(&display_path(root, &table), &json)
+        .map_err(|e| TaskError(e.to_string()))?;
+    let out = root.join(PARTITIONS_RS);
+    let fresh = std::fs::read(&out).is_ok_and(|old| old == source.as_bytes());
+    if !fresh && !check {
+        write_atomic(&out, source.as_bytes())?;
+    }
+    Ok(fresh)
+}

@@ -23,6 +23,25 @@ pub fn client_rs(ir: &Ir) -> TokenStream {
         .unwrap_or_else(|| endpoint_prefix.clone());
     let sdk = &service.sdk_id;
 
+    let where_to = if ir.endpoint_rules.is_some() {
+        format!(
+            "Requests are signed with SigV4 (signing name `{signing_name}`, unless the endpoint \
+             says otherwise) and sent to the endpoint the model's rules give for the \
+             configuration ([`crate::endpoint`]), resolved when the client is made."
+        )
+    } else {
+        format!(
+            "Requests are signed with SigV4 (signing name `{signing_name}`) and sent to \
+             `https://{endpoint_prefix}.{{region}}.amazonaws.com` unless an endpoint URL is \
+             configured."
+        )
+    };
+    let service_id = &service.sdk_id;
+    let rules = if ir.endpoint_rules.is_some() {
+        quote!(::core::option::Option::Some(&crate::endpoint::RULE_SET))
+    } else {
+        quote!(::core::option::Option::None)
+    };
     let methods = ir.operations.iter().map(|op| method(&scope, op));
     let waiters = ir
         .waiters
@@ -43,9 +62,7 @@ pub fn client_rs(ir: &Ir) -> TokenStream {
          transport failures and timeouts.{example} Paginated operations also have a \
          `…_pages` method returning [`Pages`], a stream of pages whose `items()` is a stream \
          of their items.\n\n\
-         Requests are signed with SigV4 (signing name `{signing_name}`) and sent to \
-         `https://{endpoint_prefix}.{{region}}.amazonaws.com` unless an endpoint URL is \
-         configured. Failed attempts are retried as described in [`crate::rt::retry`]."
+         {where_to} Failed attempts are retried as described in [`crate::rt::retry`]."
     ));
     let client_docs = doc_attrs(&format!(
         "The {sdk} client: cheap to clone, and all clones share one connection pool.\n\n\
@@ -62,9 +79,12 @@ pub fn client_rs(ir: &Ir) -> TokenStream {
         pub use crate::rt::paginate::{Items, Pages};
         pub use crate::rt::retry::RetryConfig;
 
-        /// The service's endpoint prefix and signing name, and this crate's name and version.
+        /// The service's id, endpoint prefix, endpoint rules and signing name, and this crate's
+        /// name and version.
         pub const SERVICE: crate::rt::client::ServiceInfo = crate::rt::client::ServiceInfo {
+            service_id: #service_id,
             endpoint_prefix: #endpoint_prefix,
+            endpoint_rules: #rules,
             signing_name: #signing_name,
             crate_name: env!("CARGO_PKG_NAME"),
             crate_version: env!("CARGO_PKG_VERSION"),

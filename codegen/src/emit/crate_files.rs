@@ -177,7 +177,7 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
          (`serialize_request`), response parser (`parse_response`) and error enum.\n\
          - [`types`]: structures and enums shared between operations.\n\
          - [`error`]: the modelled errors and [`Error`], which every operation error converts into.\n\
-         {}- [`rt`]: {}\n\n\
+         {}{}- [`rt`]: {}\n\n\
          Required input members are constructor arguments, optional ones chained setters. Output \
          members are all `Option`s: a server may leave anything out, and parsing never invents \
          a value. Lists keep absent (`None`) apart from empty (`Some(vec![])`).\n\n\
@@ -185,6 +185,11 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
          (`POST /`, form body) and `parse_response` turns a status and body into the typed output or error, \
          so any HTTP stack can carry the calls.{}\n\n\
          Generated from the Smithy model of `{}` by `cargo xtask codegen`.",
+        if ir.endpoint_rules.is_some() {
+            "- [`endpoint`]: the model's endpoint rules and `resolve_endpoint`.\n"
+        } else {
+            ""
+        },
         if ir.waiters.is_empty() {
             ""
         } else {
@@ -220,6 +225,11 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
         quote!(pub use ::#krate as rt;)
     };
     let redacted = ir.has_sensitive().then(shapes::redacted_helper);
+    let endpoint = ir.endpoint_rules.is_some().then(|| {
+        quote!(
+            pub mod endpoint;
+        )
+    });
     let waiters = (!ir.waiters.is_empty()).then(|| {
         quote! {
             #[cfg(feature = "client")]
@@ -233,6 +243,7 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
 
         #[cfg(feature = "client")]
         pub mod client;
+        #endpoint
         pub mod error;
         pub mod operation;
         #rt

@@ -4,10 +4,12 @@
 pub mod client;
 pub mod crate_files;
 pub mod de;
+pub mod endpoint;
 pub mod errors;
 pub mod examples;
 pub mod file;
 pub mod operation;
+pub mod partitions;
 pub mod protocol_tests;
 pub mod runtime;
 pub mod ser;

@@ -86,6 +86,18 @@ pub const SOURCES: &[(&str, &str)] = &[
     ),
     ("query.rs", include_str!("../../../runtime/src/query.rs")),
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
+    (
+        "rules/mod.rs",
+        include_str!("../../../runtime/src/rules/mod.rs"),
+    ),
+    (
+        "rules/library.rs",
+        include_str!("../../../runtime/src/rules/library.rs"),
+    ),
+    (
+        "rules/partitions.rs",
+        include_str!("../../../runtime/src/rules/partitions.rs"),
+    ),
     ("sigv4.rs", include_str!("../../../runtime/src/sigv4.rs")),
     (
         "test_support.rs",

@@ -147,6 +147,12 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
     let waiters = waiters::waiters(model, &operations, &structures, &enums)?;
     paginated::check_client_methods(&operations, &waiters)?;
 
+    let endpoint_rules = rules::lower(service_id, service.traits.get(traits::ENDPOINT_RULE_SET))?;
+    let endpoint_tests = rules::tests(
+        service_id,
+        endpoint_rules.as_ref(),
+        service.traits.get(traits::ENDPOINT_TESTS),
+    )?;
     let service_docs = service
         .string_trait(traits::DOCUMENTATION)
         .map(crate::docs::to_markdown);
@@ -174,6 +180,8 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
         structures,
         enums,
         waiters,
+        endpoint_rules,
+        endpoint_tests,
     })
 }
 

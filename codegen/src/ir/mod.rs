@@ -6,6 +6,7 @@
 //! recursive members, and name collisions (which are errors). No tokens here.
 
 mod lower;
+pub mod rules;
 
 pub use lower::lower;
 
@@ -40,6 +41,12 @@ pub struct Ir {
     /// order and then model order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub waiters: Vec<Waiter>,
+    /// The service's `smithy.rules#endpointRuleSet`, lowered and checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint_rules: Option<rules::RuleSet>,
+    /// The service's `smithy.rules#endpointTests`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub endpoint_tests: Vec<rules::EndpointTest>,
 }
 
 /// One waiter of `smithy.waiters#waitable`, validated, with its expressions typed.

@@ -49,6 +49,8 @@ pub mod traits {
     pub const AUTH: &str = "smithy.api#auth";
     pub const OPTIONAL_AUTH: &str = "smithy.api#optionalAuth";
     pub const AUTH_DEFINITION: &str = "smithy.api#authDefinition";
+    pub const ENDPOINT_RULE_SET: &str = "smithy.rules#endpointRuleSet";
+    pub const ENDPOINT_TESTS: &str = "smithy.rules#endpointTests";
 }
 
 /// A parsed model: its shapes in file order, with `apply` and mixins resolved.

@@ -129,6 +129,8 @@ pub struct ProfileFiles {
     profiles: BTreeMap<String, Settings>,
     /// `[sso-session NAME]` sections of the config file.
     sso_sessions: BTreeMap<String, Settings>,
+    /// `[services NAME]` sections of the config file.
+    services: BTreeMap<String, Settings>,
     /// The files read (or looked for), in order.
     searched: Vec<PathBuf>,
 }
@@ -158,7 +160,10 @@ impl ProfileFiles {
                     ["sso-session", name] => {
                         files.sso_sessions.insert((*name).to_owned(), settings);
                     }
-                    // `[services …]` and other sections are not profiles.
+                    ["services", name] => {
+                        files.services.insert((*name).to_owned(), settings);
+                    }
+                    // Other sections are not profiles.
                     _ => {}
                 }
             }
@@ -190,6 +195,24 @@ impl ProfileFiles {
     /// The settings of `[sso-session NAME]`.
     pub(crate) fn sso_session(&self, name: &str) -> Option<&Settings> {
         self.sso_sessions.get(name)
+    }
+
+    /// A sub-setting of `[services SECTION]`: `key` of the block that `service` (the
+    /// service's id, lowercased, spaces as `_`: `sts`, `elasticache`) opens there, written as
+    ///
+    /// ```ini
+    /// [services my-endpoints]
+    /// sts =
+    ///   endpoint_url = http://localhost:4566
+    /// ```
+    pub fn service_setting(&self, section: &str, service: &str, key: &str) -> Option<&str> {
+        let block = self.services.get(section)?.get(service)?;
+        block.lines().find_map(|line| {
+            let (k, v) = line.split_once('=')?;
+            (k.trim().eq_ignore_ascii_case(key))
+                .then(|| v.trim())
+                .filter(|v| !v.is_empty())
+        })
     }
 
     /// The files read, for messages.
