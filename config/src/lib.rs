@@ -16,7 +16,8 @@
 //!   container, instance metadata), with [`StsClient`] to assume roles: `role_arn` profiles
 //!   (with `source_profile` chains or `credential_source`), `web_identity_token_file`
 //!   profiles and `AWS_WEB_IDENTITY_TOKEN_FILE`.
-//! - STS endpoint: `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`, else the regional one.
+//! - STS endpoint: as for any service (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, the
+//!   profile's `services` section, else STS's endpoint rules).
 //!
 //! Nothing is fetched until the first call needs credentials, except the region when it
 //! has to come from the instance metadata service.
@@ -54,7 +55,7 @@ pub async fn builder(env: Env) -> Result<ConfigBuilder, ConfigError> {
             builder = builder.region(region);
         }
     }
-    let sts = StsClient::from_template(&builder, &env);
+    let sts = StsClient::from_template(&builder);
     Ok(builder.sts(Arc::new(sts)))
 }
 
@@ -79,13 +80,11 @@ impl fmt::Debug for StsClient {
 }
 
 impl StsClient {
-    /// STS for a configuration like `builder`: its region (else `us-east-1`) and endpoint
-    /// override, unless `AWS_ENDPOINT_URL_STS` in `env` names one for STS.
-    pub fn from_template(builder: &ConfigBuilder, env: &Env) -> Self {
-        let mut template = builder.clone().no_credentials();
-        if let Some(url) = env.non_empty("AWS_ENDPOINT_URL_STS") {
-            template = template.endpoint_url(url.trim());
-        }
+    /// STS for a configuration like `builder`: its region (else `us-east-1`), endpoint
+    /// settings (which the runtime resolves for STS when the client is made), timeouts and
+    /// retries.
+    pub fn from_template(builder: &ConfigBuilder) -> Self {
+        let template = builder.clone().no_credentials();
         Self {
             default_region: builder
                 .get_region()

@@ -239,7 +239,9 @@ async fn web_identity_goes_unsigned_and_its_credentials_sign() {
         ("AWS_ROLE_ARN", role_arn.as_str()),
         ("AWS_ROLE_SESSION_NAME", "e2e-web"),
         ("AWS_REGION", "us-east-1"),
-        ("AWS_ENDPOINT_URL", url.as_str()),
+        // Each service's own variable: STS for the exchange, ElastiCache for the call.
+        ("AWS_ENDPOINT_URL_STS", url.as_str()),
+        ("AWS_ENDPOINT_URL_ELASTICACHE", url.as_str()),
         ("AWS_EC2_METADATA_DISABLED", "true"),
         ("AWS_CONFIG_FILE", "/nonexistent/config"),
         ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
