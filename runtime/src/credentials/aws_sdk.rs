@@ -10,13 +10,21 @@ use std::fmt;
 /// `aws-config` (its default chain, an assume-role provider, SSO …) can sign this client's
 /// requests:
 ///
-/// ```ignore
-/// let sdk_config = aws_config::load_from_env().await;
-/// let provider = sdk_config.credentials_provider().expect("the SDK found a provider");
+/// ```no_run
+/// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use smithy_query_runtime::client::Config;
+/// use smithy_query_runtime::credentials::AwsSdkProvider;
+///
+/// // Any provider of the SDK; with aws-config: `sdk_config.credentials_provider()`.
+/// let sdk_provider =
+///     aws_credential_types::Credentials::new("AKID", "SECRET", None, None, "example");
 /// let config = Config::builder()
 ///     .region("us-east-1")
-///     .credentials_provider(AwsSdkProvider::new(provider))
+///     .credentials_provider(AwsSdkProvider::new(sdk_provider))
 ///     .build()?;
+/// # let _ = config;
+/// # Ok(())
+/// # }
 /// ```
 ///
 /// The SDK provider's own caching (if any) stays in place; this client's cache sits in
