@@ -8,6 +8,11 @@
 //!   numbers and timestamps) against a bare quick-xml event loop over the same bytes
 //!   that only counts events: the floor any quick-xml based parser sits on.
 //!
+//! - `call/copy_snapshot`: one whole `client.copy_snapshot(input).await` of the generated
+//!   client (build, sign, send, read, parse, on a current-thread tokio runtime) over the
+//!   runtime's in-memory transport, which answers with the same response body: the
+//!   client's own cost per call, without a network.
+//!
 //! Run with `cargo bench -p conformance --bench wire`; `cargo test -p conformance
 //! --benches` runs the checks and each routine once.
 
@@ -260,6 +265,56 @@ fn parse(c: &mut Criterion) {
 }
 
 // ---------------------------------------------------------------------------
+// call/copy_snapshot
+// ---------------------------------------------------------------------------
+
+fn call(c: &mut Criterion) {
+    use elasticache::client::{Client, Config, Credentials};
+    use smithy_query_runtime::client::test_transport::{CannedResponse, InMemoryTransport};
+
+    let body = copy_snapshot_response().into_bytes();
+    let transport = InMemoryTransport::from_fn(move |_| CannedResponse::new(200, body.clone()));
+    let config = Config::builder()
+        .region("eu-west-1")
+        .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+        .transport(transport.clone())
+        .build()
+        .expect("the configuration is valid");
+    let client = Client::new(&config).expect("the client is made");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a tokio runtime");
+    let input = copy_snapshot_input();
+
+    let out = runtime
+        .block_on(client.copy_snapshot(input.clone()))
+        .expect("the call succeeds");
+    assert_eq!(
+        out.snapshot.and_then(|s| s.node_snapshots).map(|n| n.len()),
+        Some(3),
+        "the whole response is parsed"
+    );
+    let sent = transport.take_requests();
+    assert!(
+        sent.len() == 1 && sent[0].header("authorization").is_some(),
+        "one signed request"
+    );
+
+    let mut group = c.benchmark_group("call/copy_snapshot");
+    short(&mut group);
+    group.bench_function("in-memory", |b| {
+        b.iter(|| {
+            let out = runtime.block_on(client.copy_snapshot(black_box(input.clone())));
+            // The record would grow by one request per iteration.
+            drop(transport.take_requests());
+            out
+        });
+    });
+    group.finish();
+}
+
+// ---------------------------------------------------------------------------
 
 /// Short runs: the whole file takes well under a minute on two cores.
 fn short(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>) {
@@ -268,5 +323,5 @@ fn short(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>) {
         .measurement_time(Duration::from_secs(3));
 }
 
-criterion_group!(benches, serialize, parse);
+criterion_group!(benches, serialize, parse, call);
 criterion_main!(benches);

@@ -6,8 +6,11 @@
 //! - [`Config`] / [`ConfigBuilder`]: region, endpoint, credentials, timeouts, retries,
 //!   explicit or from the environment ([`ConfigBuilder::from_env`]);
 //! - [`Handle::call`]: builds the sans-IO request, points it at the endpoint, signs it
-//!   with SigV4, sends it over HTTP/1.1 (`hyper` with `rustls` on `tokio`), parses the
-//!   response and retries as the [`retry`] rules allow;
+//!   with SigV4, sends it through the configuration's [`Transport`] (by default HTTP/1.1,
+//!   `hyper` with `rustls` on `tokio`), parses the response and retries as the [`retry`]
+//!   rules allow;
+//! - [`Transport`]: the seam between the client and the network, and [`test_transport`],
+//!   an in-memory transport for tests that run a whole call without sockets;
 //! - [`Error`]: what a call can fail with, keeping the operation's typed error apart from
 //!   responses that could not be parsed, transport failures and timeouts.
 
@@ -23,15 +26,22 @@ pub use super::retry::RetryConfig;
 use super::retry::{self, Failure, RetrySafety};
 use super::rules::{self, RuleSet, Value};
 use super::sigv4::{self, SigningParams};
+use futures_core::Stream;
 use http::header::{HeaderName, HeaderValue, USER_AGENT};
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http::HeaderMap;
+use http_body_util::{BodyExt, Full};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use std::fmt;
+use std::future::Future;
 use std::io::Cursor;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
+
+pub mod test_transport;
 
 /// What the generated code knows about the service.
 #[derive(Debug, Clone, Copy)]
@@ -93,7 +103,9 @@ struct Shared {
     operation_timeout: Option<Duration>,
     retry: RetryConfig,
     max_response_size: usize,
-    http: HttpClient,
+    /// The builder's transport, if it was given one (kept for `to_builder`).
+    custom_transport: Option<Arc<dyn Transport>>,
+    transport: Arc<dyn Transport>,
 }
 
 /// The HTTP client every handle of a configuration sends through.
@@ -130,7 +142,8 @@ impl Config {
     }
 
     /// A builder holding these settings, to derive a configuration that differs in some of
-    /// them. The configuration it builds has a connection pool of its own.
+    /// them. The configuration it builds has a connection pool of its own (a transport given
+    /// with [`ConfigBuilder::transport`] is kept, and shared).
     pub fn to_builder(&self) -> ConfigBuilder {
         let c = &*self.inner;
         ConfigBuilder {
@@ -145,6 +158,7 @@ impl Config {
             operation_timeout: c.operation_timeout,
             retry: c.retry,
             max_response_size: c.max_response_size,
+            transport: c.custom_transport.clone(),
         }
     }
 
@@ -272,6 +286,7 @@ pub struct ConfigBuilder {
     operation_timeout: Option<Duration>,
     retry: RetryConfig,
     max_response_size: usize,
+    transport: Option<Arc<dyn Transport>>,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -287,6 +302,7 @@ impl fmt::Debug for ConfigBuilder {
             .field("operation_timeout", &self.operation_timeout)
             .field("retry", &self.retry)
             .field("max_response_size", &self.max_response_size)
+            .field("custom_transport", &self.transport.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -321,6 +337,7 @@ impl Default for ConfigBuilder {
             operation_timeout: Some(Self::DEFAULT_OPERATION_TIMEOUT),
             retry: RetryConfig::default(),
             max_response_size: Self::DEFAULT_MAX_RESPONSE_SIZE,
+            transport: None,
         }
     }
 }
@@ -531,6 +548,16 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sends every request of the clients made from this configuration through `transport`
+    /// instead of the default HTTP/1.1 client (`hyper` with `rustls`): another HTTP stack, a
+    /// proxy, or [`test_transport::InMemoryTransport`] in tests. Those clients share it.
+    /// Signing, retries, the time limits and the response size limit still apply; the connect
+    /// timeout is the default transport's, another one enforces its own.
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
     /// Checks the settings: a region that is a valid host label, explicit keys usable in a
     /// signature (neither key empty, header-safe), an endpoint URL with `http` or `https`,
     /// a host, and no query, at most [`RetryConfig::MAX_ATTEMPTS`] attempts, and a
@@ -584,7 +611,12 @@ impl ConfigBuilder {
         for url in self.endpoints.urls() {
             endpoint(url)?;
         }
-        let http = http_client(self.connect_timeout)?;
+        let transport: Arc<dyn Transport> = match &self.transport {
+            Some(t) => Arc::clone(t),
+            None => Arc::new(HyperTransport {
+                client: http_client(self.connect_timeout)?,
+            }),
+        };
         Ok(Config {
             inner: Arc::new(Shared {
                 region,
@@ -599,7 +631,8 @@ impl ConfigBuilder {
                 operation_timeout: self.operation_timeout,
                 retry: self.retry,
                 max_response_size: self.max_response_size,
-                http,
+                custom_transport: self.transport,
+                transport,
             }),
         })
     }
@@ -732,6 +765,257 @@ pub(crate) fn http_client(connect_timeout: Option<Duration>) -> Result<HttpClien
         .enable_http1()
         .wrap_connector(connector);
     Ok(hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build(https))
+}
+
+// ---------------------------------------------------------------------------
+// Transport
+// ---------------------------------------------------------------------------
+
+/// An error of any kind, as transports report them.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// What [`Transport::send`] returns.
+pub type TransportFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<TransportResponse, TransportFailure>> + Send + 'a>>;
+
+/// The seam between the client and the network: sends one signed request and gives back the
+/// status, the headers and a body that is read chunk by chunk.
+///
+/// The client does everything else: it builds, addresses and signs the request, applies the
+/// attempt and operation timeouts around `send` and the body, counts the body against
+/// [`Config::max_response_size`] as its chunks arrive (so a transport should stream the body
+/// rather than buffer it), parses the response and decides about retries from the
+/// [`TransportFailure`]'s kind. The default transport is HTTP/1.1 over `hyper` with `rustls`;
+/// [`ConfigBuilder::transport`] replaces it, and [`test_transport`] has an in-memory one.
+///
+/// The trait is object safe: a configuration holds an `Arc<dyn Transport>` that every client
+/// made from it shares.
+pub trait Transport: Send + Sync + 'static {
+    /// Sends `request` (absolute URI, signed headers, body) and resolves once the response's
+    /// status and headers are in.
+    fn send(&self, request: http::Request<Vec<u8>>) -> TransportFuture<'_>;
+}
+
+/// A shared transport is a transport (so one `Arc` can serve several configurations).
+impl<T: Transport + ?Sized> Transport for Arc<T> {
+    fn send(&self, request: http::Request<Vec<u8>>) -> TransportFuture<'_> {
+        (**self).send(request)
+    }
+}
+
+/// A response as a [`Transport`] delivers it: the body may still be arriving.
+#[derive(Debug)]
+pub struct TransportResponse {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The response headers (`Content-Length` over the size limit ends the call before the
+    /// body is read).
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: ResponseBody,
+}
+
+impl TransportResponse {
+    /// A response with `status`, no headers and `body`.
+    pub fn new(status: u16, body: impl Into<ResponseBody>) -> Self {
+        Self {
+            status,
+            headers: HeaderMap::new(),
+            body: body.into(),
+        }
+    }
+}
+
+/// A response body, read in chunks: either complete already or a stream of chunks.
+pub struct ResponseBody(BodyKind);
+
+enum BodyKind {
+    Complete(Option<Vec<u8>>),
+    Stream(Pin<Box<dyn Stream<Item = Result<Vec<u8>, BoxError>> + Send>>),
+}
+
+impl fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            BodyKind::Complete(Some(b)) => write!(f, "ResponseBody({} bytes)", b.len()),
+            BodyKind::Complete(None) => f.write_str("ResponseBody(read)"),
+            BodyKind::Stream(_) => f.write_str("ResponseBody(stream)"),
+        }
+    }
+}
+
+impl ResponseBody {
+    /// A body whose chunks come from `chunks`; an error there ends the attempt with a
+    /// transport error that may have reached the service.
+    pub fn from_stream(
+        chunks: impl Stream<Item = Result<Vec<u8>, BoxError>> + Send + 'static,
+    ) -> Self {
+        Self(BodyKind::Stream(Box::pin(chunks)))
+    }
+
+    /// The next chunk; `None` at the end of the body.
+    pub async fn next_chunk(&mut self) -> Option<Result<Vec<u8>, BoxError>> {
+        match &mut self.0 {
+            BodyKind::Complete(body) => body.take().map(Ok),
+            BodyKind::Stream(stream) => {
+                std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await
+            }
+        }
+    }
+}
+
+impl From<Vec<u8>> for ResponseBody {
+    fn from(body: Vec<u8>) -> Self {
+        Self(BodyKind::Complete(Some(body)))
+    }
+}
+
+impl From<String> for ResponseBody {
+    fn from(body: String) -> Self {
+        body.into_bytes().into()
+    }
+}
+
+impl From<&[u8]> for ResponseBody {
+    fn from(body: &[u8]) -> Self {
+        body.to_vec().into()
+    }
+}
+
+impl From<&str> for ResponseBody {
+    fn from(body: &str) -> Self {
+        body.as_bytes().into()
+    }
+}
+
+/// How far a failed [`Transport::send`] got, which decides whether the call may be retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportFailureKind {
+    /// No connection was made (refused, no route, DNS, TLS handshake): nothing reached the
+    /// service, so every operation may be retried.
+    NotConnected,
+    /// Establishing the connection took too long: nothing reached the service. The call
+    /// reports it as a [`TimeoutKind::Connect`] timeout.
+    ConnectTimeout,
+    /// The connection was made and failed later: the request may have reached the service,
+    /// so only operations safe to repeat are retried.
+    MaybeSent,
+}
+
+/// A failed [`Transport::send`]: how far it got and why.
+#[derive(Debug)]
+pub struct TransportFailure {
+    kind: TransportFailureKind,
+    source: BoxError,
+}
+
+impl TransportFailure {
+    /// A failure of `kind`, caused by `source`.
+    pub fn new(kind: TransportFailureKind, source: impl Into<BoxError>) -> Self {
+        Self {
+            kind,
+            source: source.into(),
+        }
+    }
+
+    /// No connection was made ([`TransportFailureKind::NotConnected`]).
+    pub fn not_connected(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportFailureKind::NotConnected, source)
+    }
+
+    /// The connection could not be made in time ([`TransportFailureKind::ConnectTimeout`]).
+    pub fn connect_timeout(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportFailureKind::ConnectTimeout, source)
+    }
+
+    /// The request may have reached the service ([`TransportFailureKind::MaybeSent`]).
+    pub fn maybe_sent(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportFailureKind::MaybeSent, source)
+    }
+
+    /// How far the request got.
+    pub fn kind(&self) -> TransportFailureKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for TransportFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TransportFailureKind::NotConnected => "no connection",
+            TransportFailureKind::ConnectTimeout => "connect timeout",
+            TransportFailureKind::MaybeSent => "connection failed",
+        };
+        write!(f, "{what}: {}", self.source)
+    }
+}
+
+impl std::error::Error for TransportFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// The default transport: the configuration's HTTP/1.1 client.
+struct HyperTransport {
+    client: HttpClient,
+}
+
+impl Transport for HyperTransport {
+    fn send(&self, request: http::Request<Vec<u8>>) -> TransportFuture<'_> {
+        let (parts, body) = request.into_parts();
+        let pending = self.client.request(http::Request::from_parts(
+            parts,
+            Full::new(Cursor::new(body)),
+        ));
+        Box::pin(async move {
+            let response = pending.await.map_err(|e| {
+                if !e.is_connect() {
+                    TransportFailure::maybe_sent(e)
+                } else if is_timeout(&e) {
+                    TransportFailure::connect_timeout(e)
+                } else {
+                    TransportFailure::not_connected(e)
+                }
+            })?;
+            let (parts, body) = response.into_parts();
+            Ok(TransportResponse {
+                status: parts.status.as_u16(),
+                headers: parts.headers,
+                body: ResponseBody::from_stream(DataFrames(body)),
+            })
+        })
+    }
+}
+
+/// The data frames of an `http_body` body as a stream of chunks (trailers are skipped).
+struct DataFrames<B>(B);
+
+impl<B> Stream for DataFrames<B>
+where
+    B: BodyExt + Unpin,
+    B::Data: Into<Vec<u8>>,
+    B::Error: Into<BoxError>,
+{
+    type Item = Result<Vec<u8>, BoxError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let body = &mut self.get_mut().0;
+        loop {
+            let mut frame = body.frame();
+            match Pin::new(&mut frame).poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e.into()))),
+                Poll::Ready(Some(Ok(frame))) => {
+                    if let Ok(data) = frame.into_data() {
+                        return Poll::Ready(Some(Ok(data.into())));
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// `^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`
@@ -1286,31 +1570,25 @@ impl Handle {
             )
             .map_err(|e| unsendable(e.into()))?;
         }
-        let (parts, body) = request.into_parts();
-        let request = http::Request::from_parts(parts, Full::new(Cursor::new(body)));
-
         let exchange = async {
-            let response = inner
-                .config
-                .inner
-                .http
-                .request(request)
-                .await
-                .map_err(|e| {
-                    let connect_timeout = is_timeout(&e);
-                    if e.is_connect() && connect_timeout {
-                        Error::Timeout(TimeoutError {
+            let mut response =
+                inner
+                    .config
+                    .inner
+                    .transport
+                    .send(request)
+                    .await
+                    .map_err(|e| match e.kind {
+                        TransportFailureKind::ConnectTimeout => Error::Timeout(TimeoutError {
                             kind: TimeoutKind::Connect,
                             limit: inner.config.connect_timeout(),
-                        })
-                    } else {
-                        Error::Transport(TransportError {
-                            sent: !e.is_connect(),
-                            source: e.into(),
-                        })
-                    }
-                })?;
-            let status = response.status().as_u16();
+                        }),
+                        kind => Error::Transport(TransportError {
+                            sent: kind != TransportFailureKind::NotConnected,
+                            source: e.source,
+                        }),
+                    })?;
+            let status = response.status;
             let limit = inner.config.max_response_size();
             let too_large = |declared| {
                 Error::ResponseTooLarge(ResponseTooLargeError {
@@ -1320,28 +1598,28 @@ impl Handle {
                 })
             };
             let declared = response
-                .headers()
+                .headers
                 .get(http::header::CONTENT_LENGTH)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok());
             if let Some(n) = declared.filter(|n| *n > limit as u64) {
                 return Err(too_large(Some(n)));
             }
-            // Counted frame by frame as they arrive: a longer body stops at the limit.
-            let body = Limited::new(response.into_body(), limit)
-                .collect()
-                .await
-                .map_err(|e| {
-                    if e.is::<LengthLimitError>() {
-                        too_large(None)
-                    } else {
-                        Error::Transport(TransportError {
-                            source: e,
-                            sent: true,
-                        })
-                    }
-                })?;
-            Ok((status, body.to_bytes()))
+            // Counted chunk by chunk as they arrive: a longer body stops at the limit.
+            let mut body = Vec::new();
+            while let Some(chunk) = response.body.next_chunk().await {
+                let chunk = chunk
+                    .map_err(|source| Error::Transport(TransportError { source, sent: true }))?;
+                if chunk.len() > limit - body.len() {
+                    return Err(too_large(None));
+                }
+                if body.is_empty() {
+                    body = chunk;
+                } else {
+                    body.extend_from_slice(&chunk);
+                }
+            }
+            Ok((status, body))
         };
         let (status, body) = match inner.config.attempt_timeout() {
             Some(limit) => {

@@ -20,6 +20,10 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("blob.rs", include_str!("../../../runtime/src/blob.rs")),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
     (
+        "client/test_transport.rs",
+        include_str!("../../../runtime/src/client/test_transport.rs"),
+    ),
+    (
         "compression.rs",
         include_str!("../../../runtime/src/compression.rs"),
     ),
