@@ -8,23 +8,16 @@ use std::fmt;
 
 /// Wraps a provider of the AWS SDK for Rust, so a configuration already set up with
 /// `aws-config` (its default chain, an assume-role provider, SSO …) can sign this client's
-/// requests:
+/// requests (the unit test below builds a configuration this way; a copy of the runtime
+/// vendored into a generated crate has no `smithy_query_runtime` to import, so this is not
+/// a doctest):
 ///
-/// ```no_run
-/// # fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use smithy_query_runtime::client::Config;
-/// use smithy_query_runtime::credentials::AwsSdkProvider;
-///
-/// // Any provider of the SDK; with aws-config: `sdk_config.credentials_provider()`.
-/// let sdk_provider =
-///     aws_credential_types::Credentials::new("AKID", "SECRET", None, None, "example");
+/// ```text
+/// let sdk_config = aws_config::load_from_env().await;
 /// let config = Config::builder()
 ///     .region("us-east-1")
-///     .credentials_provider(AwsSdkProvider::new(sdk_provider))
+///     .credentials_provider(AwsSdkProvider::new(sdk_config.credentials_provider().unwrap()))
 ///     .build()?;
-/// # let _ = config;
-/// # Ok(())
-/// # }
 /// ```
 ///
 /// The SDK provider's own caching (if any) stays in place; this client's cache sits in
@@ -114,6 +107,16 @@ mod tests {
             ),
             ("ASIASDK", "sdk-secret", Some("sdk-token"), Some(expiry))
         );
+
+        // As a configuration's provider, through its cache.
+        let sdk = aws_credential_types::Credentials::new("AKIDSDK", "s", None, None, "test");
+        let config = super::super::super::client::Config::builder()
+            .region("us-east-1")
+            .credentials_provider(AwsSdkProvider::new(sdk))
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let c = config.credentials().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.access_key_id(), "AKIDSDK");
 
         #[derive(Debug)]
         struct Missing;
