@@ -1,7 +1,7 @@
 //! Providers of the AWS SDK for Rust (`aws-config`, `aws-credential-types`) as providers of
 //! this runtime (feature `aws-sdk-credentials`).
 
-use super::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
+use super::{error_chain, Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 use aws_credential_types::provider::error::CredentialsError as SdkError;
 use aws_credential_types::provider::ProvideCredentials as SdkProvideCredentials;
 use std::fmt;
@@ -41,18 +41,6 @@ impl<P: fmt::Debug> fmt::Debug for AwsSdkProvider<P> {
     }
 }
 
-/// The SDK error and its causes, as one line.
-fn describe(e: &SdkError) -> String {
-    let mut text = e.to_string();
-    let mut cause = std::error::Error::source(e);
-    while let Some(c) = cause {
-        text.push_str(": ");
-        text.push_str(&c.to_string());
-        cause = c.source();
-    }
-    text
-}
-
 impl<P> ProvideCredentials for AwsSdkProvider<P>
 where
     P: SdkProvideCredentials + fmt::Debug,
@@ -60,7 +48,7 @@ where
     fn provide_credentials(&self) -> ProvideFuture<'_> {
         Box::pin(async move {
             let sdk = self.provider.provide_credentials().await.map_err(|e| {
-                let message = format!("AWS SDK provider: {}", describe(&e));
+                let message = format!("AWS SDK provider: {}", error_chain(&e));
                 match e {
                     SdkError::CredentialsNotLoaded(_) => CredentialsError::not_loaded(message),
                     SdkError::InvalidConfiguration(_) => CredentialsError::invalid(message),

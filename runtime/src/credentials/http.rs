@@ -2,6 +2,7 @@
 //! bodies, no retries of its own.
 
 use super::super::client::{http_client, HttpClient};
+use super::error_chain;
 use http_body_util::{BodyExt, Full, Limited};
 use std::fmt;
 use std::io::Cursor;
@@ -58,9 +59,9 @@ impl Http {
         let exchange = async {
             let response = self.client.request(request).await.map_err(|e| {
                 if e.is_connect() {
-                    Failure::Unreachable(format!("cannot connect: {}", source_chain(&e)))
+                    Failure::Unreachable(format!("cannot connect: {}", error_chain(&e)))
                 } else {
-                    Failure::Broken(source_chain(&e))
+                    Failure::Broken(error_chain(&e))
                 }
             })?;
             let status = response.status().as_u16();
@@ -79,19 +80,4 @@ impl Http {
                 )))
             })
     }
-}
-
-/// An error and its causes, `: `-separated.
-fn source_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        let more = c.to_string();
-        if !text.contains(&more) {
-            text.push_str(": ");
-            text.push_str(&more);
-        }
-        cause = c.source();
-    }
-    text
 }

@@ -62,33 +62,34 @@ impl ImdsClient {
         let disabled = env
             .non_empty("AWS_EC2_METADATA_DISABLED")
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-        Self::new(&endpoint, Self::DEFAULT_TIMEOUT, Arc::new(SystemClock)).disabled(disabled)
+        Self::with_settings(
+            &endpoint,
+            Self::DEFAULT_TIMEOUT,
+            Arc::new(SystemClock),
+            disabled,
+        )
     }
 
     /// A client of the service at `endpoint` (`http://host[:port]`), with `timeout` for
     /// connecting and for each exchange, reading the time from `clock`.
     pub fn new(endpoint: &str, timeout: Duration, clock: Arc<dyn TimeSource>) -> Self {
+        Self::with_settings(endpoint, timeout, clock, false)
+    }
+
+    fn with_settings(
+        endpoint: &str,
+        timeout: Duration,
+        clock: Arc<dyn TimeSource>,
+        disabled: bool,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 endpoint: endpoint.trim_end_matches('/').to_owned(),
-                disabled: false,
+                disabled,
                 http: Http::new(timeout),
                 clock,
                 token: tokio::sync::Mutex::new(None),
             }),
-        }
-    }
-
-    #[must_use]
-    fn disabled(self, disabled: bool) -> Self {
-        match Arc::try_unwrap(self.inner) {
-            Ok(mut inner) => {
-                inner.disabled = disabled;
-                Self {
-                    inner: Arc::new(inner),
-                }
-            }
-            Err(inner) => Self { inner },
         }
     }
 

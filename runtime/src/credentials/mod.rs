@@ -378,6 +378,22 @@ impl ProvideCredentials for EnvironmentProvider {
     }
 }
 
+/// An error and its causes, `: `-separated (a cause whose text the message already holds is
+/// not repeated).
+pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
+}
+
 /// Reads the `Expiration` of a credentials document (RFC 3339).
 pub(crate) fn parse_expiration(text: &str, what: &str) -> Result<SystemTime, CredentialsError> {
     super::time::DateTime::parse_date_time(text)

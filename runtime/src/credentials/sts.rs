@@ -137,7 +137,7 @@ impl WebIdentityProvider {
         Self {
             token_file: token_file.into(),
             role_arn: role_arn.into(),
-            session_name: session_name.unwrap_or_else(session_name_default),
+            session_name: session_name.unwrap_or_else(self::session_name),
             region: None,
             sts,
             origin: "web identity".to_owned(),
@@ -200,10 +200,6 @@ impl WebIdentityProvider {
                 ))
             })
     }
-}
-
-fn session_name_default() -> String {
-    session_name()
 }
 
 impl ProvideCredentials for WebIdentityProvider {
