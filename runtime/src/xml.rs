@@ -749,6 +749,20 @@ pub fn parse_response<T: XmlDeserialize>(
     })
 }
 
+/// Parses an ec2Query success body `<{response}>…</{response}>`: `T` is read from the root's
+/// own children, so elements `T` does not model (the `<requestId>` every ec2Query response
+/// carries, for one) are skipped. The root's local name must be `response`.
+pub fn parse_unwrapped_response<T: XmlDeserialize>(
+    body: &[u8],
+    response: &str,
+) -> Result<T, XmlError> {
+    let mut r = XmlReader::new(body);
+    r.expect_root(response)?;
+    let output = T::deserialize(&mut r)?;
+    r.finish()?;
+    Ok(output)
+}
+
 /// Parses the body of an operation without output (or whose output has no members): an
 /// empty or whitespace-only body is fine; otherwise checks the root's local name and that the
 /// document is well formed.
@@ -889,6 +903,32 @@ mod tests {
             )
         );
         assert_eq!(s.nested.unwrap().port, Some(1));
+    }
+
+    #[test]
+    fn ec2_output_members_sit_in_the_root() {
+        let body = "<?xml version=\"1.0\"?>\n<DescribeResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+            <requestId>r-1</requestId><SnapshotName>s</SnapshotName><Port>1</Port>\
+            <DescribeResult><Port>2</Port></DescribeResult></DescribeResponse>";
+        let s: Snapshot = parse_unwrapped_response(body.as_bytes(), "DescribeResponse").unwrap();
+        assert_eq!(s.name.as_deref(), Some("s"));
+        // A wrapper is an unknown element like any other (botocore reads nothing from it).
+        assert_eq!(s.port, Some(1));
+        let e = parse_unwrapped_response::<Snapshot>(
+            b"<Response><Errors><Error><Code>X</Code></Error></Errors></Response>",
+            "DescribeResponse",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "at /Response: expected the root element <DescribeResponse>, found <Response>"
+        );
+        let e = parse_unwrapped_response::<Snapshot>(
+            b"<DescribeResponse><Port>1</Port><Port>2</Port></DescribeResponse>",
+            "DescribeResponse",
+        )
+        .unwrap_err();
+        assert_eq!(e.path(), "/DescribeResponse/Port");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! doctest is a real cross-check of the generated code.
 
 use super::absolute_path;
-use crate::ir::{Ir, Operation, Placement, TimestampFormat, Ty};
+use crate::ir::{Ir, Operation, Placement, Protocol, TimestampFormat, Ty};
 use crate::naming;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -84,13 +84,16 @@ fn doctest(
     let check_output = match (&op.output, output) {
         (Some(out_id), Some(out_json)) => {
             let expected = cx.structure_expr(out_id, out_json)?;
-            let mut xml = format!(
-                "<{0}Response xmlns=\"{1}\"><{0}Result>",
-                op.name,
-                ir.service.xml_namespace.as_deref().unwrap_or("")
-            );
+            let ns = ir.service.xml_namespace.as_deref().unwrap_or("");
+            let mut xml = match ir.service.protocol {
+                Protocol::AwsQuery => format!("<{0}Response xmlns=\"{ns}\"><{0}Result>", op.name),
+                Protocol::Ec2Query => format!("<{0}Response xmlns=\"{ns}\">", op.name),
+            };
             cx.xml_members(out_id, out_json, &mut xml);
-            xml.push_str(&format!("</{0}Result></{0}Response>", op.name));
+            match ir.service.protocol {
+                Protocol::AwsQuery => xml.push_str(&format!("</{0}Result></{0}Response>", op.name)),
+                Protocol::Ec2Query => xml.push_str(&format!("</{0}Response>", op.name)),
+            }
             quote! {
                 let xml = #xml;
                 let output = #module::parse_response(200, xml.as_bytes())?;
@@ -247,6 +250,14 @@ impl Cx<'_> {
                     if let Some(mv) = obj.get(&m.name) {
                         self.form_pairs(&m.ty, mv, &join(key, &m.query_name), out);
                     }
+                }
+            }
+            (Ty::List(l), Value::Array(items))
+                if self.ir.service.protocol == Protocol::Ec2Query =>
+            {
+                // Flat, and nothing at all for an empty list.
+                for (i, item) in items.iter().enumerate() {
+                    self.form_pairs(&l.item, item, &join(key, &(i + 1).to_string()), out);
                 }
             }
             (Ty::List(l), Value::Array(items)) => {

@@ -1,8 +1,10 @@
-//! awsQuery serializers: `QuerySerialize` impls that write each member under
-//! its form key, in model order, through the runtime's `QueryWriter`.
+//! Query serializers: `QuerySerialize` impls that write each member under its form key, in
+//! model order, through the runtime's `QueryWriter`. awsQuery and ec2Query share all of it
+//! but lists: ec2Query flattens every list and sends nothing for an empty one (the keys
+//! themselves were chosen per protocol in the IR).
 
 use super::{is_copy, ts_format, Scope};
-use crate::ir::{Structure, TimestampFormat, Ty};
+use crate::ir::{Protocol, Structure, TimestampFormat, Ty};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -91,6 +93,11 @@ fn timestamp_text(ty: &Ty, v: &TokenStream) -> TokenStream {
 
 fn collection(scope: &Scope<'_>, seg: &str, ty: &Ty, v: &TokenStream) -> TokenStream {
     match ty {
+        Ty::List(l) if scope.ir.service.protocol == Protocol::Ec2Query => {
+            let item = quote!(item);
+            let write = here(scope, &l.item, &item);
+            quote!(w.flat_list(#seg, #v, |w, item| { #write });)
+        }
         Ty::List(l) => {
             let member = if l.flattened {
                 let none = scope.std("None");

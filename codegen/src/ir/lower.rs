@@ -15,29 +15,11 @@ mod waiters;
 /// Lowers `model` for the operations `options` selects.
 pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
     let (service_id, service) = find_service(model, options)?;
-    if !service.has(traits::AWS_QUERY) {
-        let protocols: Vec<&str> = service
-            .traits
-            .keys()
-            .filter(|k| k.starts_with("aws.protocols#"))
-            .map(String::as_str)
-            .collect();
-        return Err(Error::new(
-            service_id,
-            format!(
-                "only the aws.protocols#awsQuery protocol is supported; this service has {}",
-                if protocols.is_empty() {
-                    "none".to_owned()
-                } else {
-                    protocols.join(", ")
-                }
-            ),
-        ));
-    }
+    let protocol = protocol(service_id, service)?;
     let version = service
         .version
         .clone()
-        .ok_or_else(|| Error::new(service_id, "an awsQuery service needs a `version`"))?;
+        .ok_or_else(|| Error::new(service_id, "a query-protocol service needs a `version`"))?;
     let sdk_id = service
         .trait_field(traits::AWS_SERVICE, "sdkId")
         .and_then(Value::as_str)
@@ -53,6 +35,7 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
     let mut cx = Lowering {
         model,
         options,
+        protocol,
         dirs: BTreeMap::new(),
         referenced: BTreeSet::new(),
         io_owner: BTreeMap::new(),
@@ -161,6 +144,7 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
             id: service_id.to_owned(),
             crate_name,
             sdk_id,
+            protocol,
             version,
             xml_namespace: service
                 .trait_field(traits::XML_NAMESPACE, "uri")
@@ -183,6 +167,64 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
         endpoint_rules,
         endpoint_tests,
     })
+}
+
+/// The service's protocol: exactly one of the query protocols' traits.
+fn protocol(service_id: &str, service: &Shape) -> Result<Protocol> {
+    let supported = [Protocol::AwsQuery, Protocol::Ec2Query];
+    let found: Vec<Protocol> = supported
+        .into_iter()
+        .filter(|p| service.has(p.trait_id()))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => {
+            let protocols: Vec<&str> = service
+                .traits
+                .keys()
+                .filter(|k| k.starts_with("aws.protocols#"))
+                .map(String::as_str)
+                .collect();
+            Err(Error::new(
+                service_id,
+                format!(
+                    "only the aws.protocols#awsQuery and aws.protocols#ec2Query protocols are supported; this service has {}",
+                    if protocols.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        protocols.join(", ")
+                    }
+                ),
+            ))
+        }
+        _ => Err(Error::new(
+            service_id,
+            "has both aws.protocols#awsQuery and aws.protocols#ec2Query; a client speaks one of them",
+        )),
+    }
+}
+
+/// The form key of a member: for awsQuery its `xmlName`, else its name; for ec2Query its
+/// `ec2QueryName`, else its `xmlName` with the first letter upper-cased, else its name
+/// likewise.
+fn query_key(protocol: Protocol, name: &str, m: &smithy::Member) -> String {
+    let xml_name = m.string_trait(traits::XML_NAME);
+    match protocol {
+        Protocol::AwsQuery => xml_name.unwrap_or(name).to_owned(),
+        Protocol::Ec2Query => match m.string_trait(traits::EC2_QUERY_NAME) {
+            Some(q) => q.to_owned(),
+            None => capitalize(xml_name.unwrap_or(name)),
+        },
+    }
+}
+
+/// `s` with its first character upper-cased.
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn find_service<'m>(model: &'m Model, options: &Options) -> Result<(&'m str, &'m Shape)> {
@@ -262,6 +304,7 @@ fn service_operations(model: &Model, service_id: &str) -> Result<Vec<String>> {
 struct Lowering<'m> {
     model: &'m Model,
     options: &'m Options,
+    protocol: Protocol,
     /// Structures of the closure, with the directions they travel.
     dirs: BTreeMap<String, Directions>,
     /// Structures some member refers to.
@@ -530,13 +573,16 @@ impl<'m> Lowering<'m> {
                 .string_trait(traits::ERROR)
                 .unwrap_or("client")
                 .to_owned();
-            let code = shape
-                .trait_field(traits::AWS_QUERY_ERROR, "code")
+            // `awsQueryError` belongs to awsQuery: an ec2Query error's code is its name.
+            let query_error = |field| match self.protocol {
+                Protocol::AwsQuery => shape.trait_field(traits::AWS_QUERY_ERROR, field),
+                Protocol::Ec2Query => None,
+            };
+            let code = query_error("code")
                 .and_then(Value::as_str)
                 .unwrap_or(smithy::shape_name(id))
                 .to_owned();
-            let status = shape
-                .trait_field(traits::AWS_QUERY_ERROR, "httpResponseCode")
+            let status = query_error("httpResponseCode")
                 .and_then(Value::as_u64)
                 .or_else(|| shape.traits.get(traits::HTTP_ERROR).and_then(Value::as_u64))
                 .unwrap_or(if fault == "server" { 500 } else { 400 });
@@ -601,7 +647,7 @@ impl<'m> Lowering<'m> {
             members.push(Member {
                 name: name.clone(),
                 field: naming::snake(name),
-                query_name: naming::url_encode(&xml_name),
+                query_name: naming::url_encode(&query_key(self.protocol, name, m)),
                 xml_attribute: m.has(traits::XML_ATTRIBUTE),
                 xml_name,
                 optional,

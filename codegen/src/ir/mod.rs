@@ -173,6 +173,31 @@ impl Acceptor {
     }
 }
 
+/// The wire protocol of a service: both send form-encoded `POST`s and read XML; they differ
+/// in request key names and lists, the response wrapper and the error envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Protocol {
+    /// `aws.protocols#awsQuery`: keys from `xmlName` (else the member name), lists as
+    /// `Name.member.N` unless `xmlFlattened`, an empty list sent as `Name=`, responses inside
+    /// `<{Op}Result>`, errors in `<ErrorResponse>`, codes from `awsQueryError`.
+    AwsQuery,
+    /// `aws.protocols#ec2Query`: keys from `ec2QueryName`, else the capitalised `xmlName`,
+    /// else the capitalised member name; every list flattened (`Name.N`) and an empty one
+    /// not sent; the output's members straight inside `<{Op}Response>`; errors in
+    /// `<Response><Errors>`.
+    Ec2Query,
+}
+
+impl Protocol {
+    /// The protocol trait's shape id.
+    pub fn trait_id(self) -> &'static str {
+        match self {
+            Protocol::AwsQuery => crate::smithy::traits::AWS_QUERY,
+            Protocol::Ec2Query => crate::smithy::traits::EC2_QUERY,
+        }
+    }
+}
+
 /// The service shape.
 #[derive(Debug, Clone, Serialize)]
 pub struct Service {
@@ -182,6 +207,8 @@ pub struct Service {
     pub crate_name: String,
     /// `aws.api#service` sdkId, or the shape name.
     pub sdk_id: String,
+    /// The wire protocol, from the service's protocol trait.
+    pub protocol: Protocol,
     /// API version sent as `Version`.
     pub version: String,
     /// The XML namespace of responses.
