@@ -76,9 +76,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Duration::from_secs(120),
         )
         .await?;
-    let states = states(running.output.as_ref().and_then(|o| o.reservations.as_ref()));
-    assert_eq!(states.len(), LAUNCHES);
-    assert!(states.iter().all(|s| *s == InstanceStateName::Running), "{states:?}");
+    let now = states(running.output().and_then(|o| o.reservations.as_ref()));
+    assert_eq!(now.len(), LAUNCHES);
+    assert!(now.iter().all(|s| *s == InstanceStateName::Running), "{now:?}");
     println!(
         "running after {} poll(s), acceptor {:?}",
         running.attempts,
@@ -133,8 +133,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Duration::from_secs(120),
         )
         .await?;
-    let states = states(done.output.as_ref().and_then(|o| o.reservations.as_ref()));
-    assert!(states.iter().all(|s| *s == InstanceStateName::Terminated), "{states:?}");
+    let now = states(done.output().and_then(|o| o.reservations.as_ref()));
+    assert_eq!(now.len(), LAUNCHES);
+    assert!(now.iter().all(|s| *s == InstanceStateName::Terminated), "{now:?}");
     println!("terminated after {} poll(s)", done.attempts);
     println!("done");
     Ok(())

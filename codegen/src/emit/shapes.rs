@@ -97,6 +97,41 @@ fn redacting_debug(s: &Structure, allow_deprecated: Option<&TokenStream>) -> Tok
     }
 }
 
+/// Method names of std traits that clippy's `should_implement_trait` knows: a setter with
+/// one of these names looks like a trait method to it.
+const STD_TRAIT_METHODS: &[&str] = &[
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+];
+
 /// The `cfg_attr` that derives serde for a type, with its `rename_all` rule if any.
 fn serde_derive(rule: SerdeRule) -> TokenStream {
     let rename_all = rule.attr().map(|r| quote!(, rename_all = #r));
@@ -260,9 +295,15 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
             .deprecated
             .as_ref()
             .map(|msg| quote!(#[deprecated(note = #msg)]));
+        // A member called `add` or `not` gets a setter clippy would take for an operator
+        // trait's method; it is a setter, named after the member like every other.
+        let allow = STD_TRAIT_METHODS
+            .contains(&m.field.text.as_str())
+            .then(|| quote!(#[allow(clippy::should_implement_trait)]));
         quote! {
             #[doc = #doc]
             #deprecated
+            #allow
             #[must_use]
             pub fn #field(mut self, v: #p) -> Self {
                 self.#field = #some(#conv);
