@@ -108,6 +108,9 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
     for id in cx.enums.clone() {
         enums.push(cx.enumeration(&id)?);
     }
+    // `Ir::structure` and `Ir::enumeration` search these by id.
+    debug_assert!(structures.windows(2).all(|w| w[0].id < w[1].id));
+    debug_assert!(enums.windows(2).all(|w| w[0].id < w[1].id));
 
     // Response tests declared on an error structure run under the first selected
     // operation that can return it.

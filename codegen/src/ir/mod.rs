@@ -619,12 +619,19 @@ impl Serialize for RustName {
 impl Ir {
     /// The structure with this id.
     pub fn structure(&self, id: &str) -> Option<&Structure> {
-        self.structures.iter().find(|s| s.id == id)
+        // Sorted by id (`lower` builds them from an ordered map): EC2 has thousands.
+        self.structures
+            .binary_search_by(|s| s.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.structures[i])
     }
 
     /// The enum with this id.
     pub fn enumeration(&self, id: &str) -> Option<&Enum> {
-        self.enums.iter().find(|e| e.id == id)
+        self.enums
+            .binary_search_by(|e| e.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.enums[i])
     }
 
     /// Whether any generated type's `Debug` redacts something.
