@@ -414,9 +414,45 @@ pub struct Structure {
     /// `smithy.api#sensitive` on the structure itself: `Debug` prints none of it.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub sensitive: bool,
+    /// A structure, or a union (a Rust enum with a variant per member).
+    #[serde(skip_serializing_if = "StructureKind::is_structure")]
+    pub kind: StructureKind,
+}
+
+/// What a [`Structure`] is on the Rust side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum StructureKind {
+    /// A struct with a field per member.
+    Structure,
+    /// A Smithy union: an enum with a variant per member (each holds its value; none is an
+    /// `Option`, and one targeting `smithy.api#Unit` holds nothing), plus a variant for a
+    /// member this model does not know.
+    Union {
+        /// That extra variant: `Unknown`, or `UnknownValue` when a member takes `Unknown`.
+        unknown: RustName,
+    },
+}
+
+impl StructureKind {
+    fn is_structure(&self) -> bool {
+        *self == StructureKind::Structure
+    }
 }
 
 impl Structure {
+    /// The name of the extra variant, when this is a union.
+    pub fn union_unknown(&self) -> Option<&RustName> {
+        match &self.kind {
+            StructureKind::Union { unknown } => Some(unknown),
+            StructureKind::Structure => None,
+        }
+    }
+
+    /// Whether this is a union.
+    pub fn is_union(&self) -> bool {
+        self.union_unknown().is_some()
+    }
+
     /// Whether any member is a plain (required) field.
     pub fn has_required(&self) -> bool {
         self.members.iter().any(|m| !m.optional)
@@ -471,6 +507,13 @@ pub struct Member {
     pub sensitive: bool,
 }
 
+impl Member {
+    /// The Rust variant name of a union member (`UpperCamel`).
+    pub fn variant(&self) -> RustName {
+        crate::naming::camel(&self.name)
+    }
+}
+
 /// Timestamp wire formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum TimestampFormat {
@@ -513,6 +556,8 @@ pub enum Ty {
     List(Box<List>),
     /// A map.
     Map(Box<Map>),
+    /// `smithy.api#Unit`: no value. Only a union member has it (a variant without data).
+    Unit,
 }
 
 /// A list type.

@@ -216,6 +216,11 @@ impl Checker<'_> {
             .iter()
             .find(|s| &s.id == id)
             .ok_or_else(|| format!("structure `{id}` is not in the generated crate"))?;
+        if structure.is_union() {
+            return Err(format!(
+                "`{name}` is read from the union `{id}`; paths into unions are not supported"
+            ));
+        }
         let member = structure
             .members
             .iter()
@@ -293,6 +298,7 @@ impl Checker<'_> {
                 (Item::List(Box::new(item)), JType::List(Box::new(jty)))
             }
             Ty::Map(_) => return Err(format!("{at} is (or holds) a map; maps are not supported")),
+            Ty::Unit => return Err(format!("{at} is a union member without data")),
             Ty::Timestamp(_) => {
                 return Err(format!(
                     "{at} is (or holds) a timestamp; timestamps are not supported"
