@@ -511,6 +511,29 @@ mod tests {
     }
 
     #[test]
+    fn paths_into_unions_are_errors() {
+        let ir = crate::load(
+            "unions.json",
+            include_str!("../../tests/fixtures/ok/unions.json"),
+            &crate::Options::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let root = Root::Output("example.unions#PutOutput".into());
+        let ty = |text: &str| check(text, &root, &ir.structures, &ir.enums).map(|t| t.ty);
+        let value = "example.unions#Value";
+        assert_eq!(ty("Value"), Ok(JType::Struct(value.into())));
+        for (text, member) in [("Value.Text", "Text"), ("Values[].Nested.Number", "Nested")] {
+            assert_eq!(
+                ty(text),
+                Err(format!(
+                    "`{member}` is read from the union `{value}`; paths into unions are not supported"
+                )),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn expressions_get_their_static_types() {
         let ir = ir();
         let job = JType::Struct("example.waiters#Job".into());
