@@ -33,7 +33,7 @@ pub struct Ir {
     pub service: Service,
     /// The selected operations, in the order of the service's `operations`.
     pub operations: Vec<Operation>,
-    /// Every structure in the closure, sorted by shape id.
+    /// Every structure and union in the closure, sorted by shape id.
     pub structures: Vec<Structure>,
     /// Every enum and intEnum in the closure, sorted by shape id.
     pub enums: Vec<Enum>,
@@ -394,7 +394,7 @@ pub struct Directions {
     pub output: bool,
 }
 
-/// A structure.
+/// A structure, or a union (`kind`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Structure {
     /// Shape id.
