@@ -137,6 +137,24 @@ impl Cx<'_> {
         let s = self.ir.structure(id)?;
         let obj = json.as_object()?;
         let path = self.path(id);
+        if s.is_union() {
+            // `{"Member": value}`: the variant holding that member.
+            let [(key, v)] = obj.iter().collect::<Vec<_>>()[..] else {
+                return None;
+            };
+            let m = s.members.iter().find(|m| &m.name == key)?;
+            let ident = m.variant().ident();
+            if m.ty == Ty::Unit {
+                return Some(quote!(#path::#ident));
+            }
+            let value = self.item_expr(&m.ty, v)?;
+            let value = if m.boxed {
+                quote!(::std::boxed::Box::new(#value))
+            } else {
+                value
+            };
+            return Some(quote!(#path::#ident(#value)));
+        }
         let mut args = Vec::new();
         for m in s.members.iter().filter(|m| !m.optional) {
             args.push(self.value_expr(&m.ty, obj.get(&m.name)?)?);
@@ -200,6 +218,7 @@ impl Cx<'_> {
                 quote!(#krate::Blob::from(#s))
             }
             Ty::Structure(id) => self.structure_expr(id, v)?,
+            Ty::Unit => return None,
             Ty::List(l) => {
                 let items = v
                     .as_array()?

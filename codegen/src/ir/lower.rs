@@ -528,12 +528,13 @@ impl<'m> Lowering<'m> {
     }
 
     fn visit_target(&mut self, target: &str, at: &str, dir: Directions) -> Result<()> {
-        if is_prelude_simple(target) {
+        // `smithy.api#Unit` is a union's variant without data (elsewhere `ty` rejects it).
+        if is_prelude_simple(target) || target == "smithy.api#Unit" {
             return Ok(());
         }
         let shape = self.model.shape(target, at)?;
         match shape.kind {
-            ShapeType::Structure => {
+            ShapeType::Structure | ShapeType::Union => {
                 self.referenced.insert(target.to_owned());
                 self.visit_structure(target, dir)
             }
@@ -609,59 +610,16 @@ impl<'m> Lowering<'m> {
         } else {
             Placement::Types
         };
-        // A plain (non-Option) field is only possible where we never parse the
-        // structure: a server may leave out anything it likes.
-        let input_only = directions.input && !directions.output;
+        let union = shape.kind == ShapeType::Union;
         let mut members = Vec::new();
         for (name, m) in &shape.members {
-            let at = format!("{id}${name}");
-            let target = self.model.shape(&m.target, &at).ok();
-            let ty = self.ty(&m.target, m, &at)?;
-            let required = m.has(traits::REQUIRED);
-            let client_optional = m.has(traits::CLIENT_OPTIONAL);
-            let optional = !(required
-                && input_only
-                && !(self.options.nullability == Nullability::ClientOptional && client_optional));
-            let xml_name = m.string_trait(traits::XML_NAME).unwrap_or(name).to_owned();
-            let mut docs = m
-                .string_trait(traits::DOCUMENTATION)
-                .or_else(|| {
-                    target
-                        .and_then(|t| t.string_trait(traits::DOCUMENTATION))
-                        .filter(|_| false)
-                })
-                .map(crate::docs::to_markdown);
-            if required && optional && directions.input {
-                let note = "This member is required by the service.";
-                docs = Some(match docs {
-                    Some(d) => format!("{d}\n\n{note}"),
-                    None => note.to_owned(),
-                });
-            }
-            let deprecated = m.traits.get(traits::DEPRECATED).map(|d| {
-                d.get("message")
-                    .and_then(Value::as_str)
-                    .unwrap_or("deprecated")
-                    .to_owned()
-            });
-            if m.has(traits::IDEMPOTENCY_TOKEN) && ty != Ty::String {
-                return Err(Error::new(&at, "an idempotency token must be a string"));
-            }
-            members.push(Member {
-                name: name.clone(),
-                field: naming::snake(name),
-                query_name: naming::url_encode(&query_key(self.protocol, name, m)),
-                xml_attribute: m.has(traits::XML_ATTRIBUTE),
-                xml_name,
-                optional,
-                boxed: false,
-                ty,
-                docs,
-                deprecated,
-                idempotency_token: m.has(traits::IDEMPOTENCY_TOKEN),
-                sensitive: sensitive::member(self.model, m),
-            });
+            members.push(self.member(id, name, m, directions, union)?);
         }
+        let kind = if union {
+            union_kind(id, &members)?
+        } else {
+            StructureKind::Structure
+        };
         Ok(Structure {
             id: id.to_owned(),
             name: naming::camel(smithy::shape_name(id)),
@@ -673,6 +631,78 @@ impl<'m> Lowering<'m> {
                 .string_trait(traits::DOCUMENTATION)
                 .map(crate::docs::to_markdown),
             sensitive: shape.has(traits::SENSITIVE),
+            kind,
+        })
+    }
+
+    /// The member `name` of the structure or union `id`: structure and union members share
+    /// their wire names and everything else; a union member is never an `Option` (its
+    /// variant holds the value) and may target `smithy.api#Unit`.
+    fn member(
+        &self,
+        id: &str,
+        name: &str,
+        m: &smithy::Member,
+        directions: Directions,
+        union: bool,
+    ) -> Result<Member> {
+        let at = format!("{id}${name}");
+        let target = self.model.shape(&m.target, &at).ok();
+        let ty = if union && m.target == "smithy.api#Unit" {
+            Ty::Unit
+        } else {
+            self.ty(&m.target, m, &at)?
+        };
+        if union {
+            check_union_member(&at, m, &ty)?;
+        }
+        // A plain (non-Option) field is only possible where we never parse the
+        // structure: a server may leave out anything it likes.
+        let input_only = directions.input && !directions.output;
+        let required = m.has(traits::REQUIRED);
+        let client_optional = m.has(traits::CLIENT_OPTIONAL);
+        let optional = !union
+            && !(required
+                && input_only
+                && !(self.options.nullability == Nullability::ClientOptional && client_optional));
+        let xml_name = m.string_trait(traits::XML_NAME).unwrap_or(name).to_owned();
+        let mut docs = m
+            .string_trait(traits::DOCUMENTATION)
+            .or_else(|| {
+                target
+                    .and_then(|t| t.string_trait(traits::DOCUMENTATION))
+                    .filter(|_| false)
+            })
+            .map(crate::docs::to_markdown);
+        if required && optional && directions.input {
+            let note = "This member is required by the service.";
+            docs = Some(match docs {
+                Some(d) => format!("{d}\n\n{note}"),
+                None => note.to_owned(),
+            });
+        }
+        let deprecated = m.traits.get(traits::DEPRECATED).map(|d| {
+            d.get("message")
+                .and_then(Value::as_str)
+                .unwrap_or("deprecated")
+                .to_owned()
+        });
+        if m.has(traits::IDEMPOTENCY_TOKEN) && ty != Ty::String {
+            return Err(Error::new(&at, "an idempotency token must be a string"));
+        }
+        Ok(Member {
+            name: name.to_owned(),
+            field: naming::snake(name),
+            query_name: naming::url_encode(&query_key(self.protocol, name, m)),
+            xml_attribute: m.has(traits::XML_ATTRIBUTE),
+            xml_name,
+            optional,
+            boxed: false,
+            ty,
+            docs,
+            deprecated,
+            idempotency_token: m.has(traits::IDEMPOTENCY_TOKEN),
+            sensitive: sensitive::member(self.model, m),
         })
     }
 
@@ -706,7 +736,7 @@ impl<'m> Lowering<'m> {
             ShapeType::Timestamp => Ty::Timestamp(ts_format()?),
             ShapeType::Blob => Ty::Blob,
             ShapeType::Enum | ShapeType::IntEnum => Ty::Enum(target.to_owned()),
-            ShapeType::Structure => Ty::Structure(target.to_owned()),
+            ShapeType::Structure | ShapeType::Union => Ty::Structure(target.to_owned()),
             ShapeType::List | ShapeType::Set => {
                 let item = shape.member.as_ref().ok_or_else(|| Error::new(target, "list has no member"))?;
                 Ty::List(Box::new(List {
@@ -993,6 +1023,64 @@ fn prelude_ty(name: &str, m: &smithy::Member, at: &str) -> Result<Ty> {
     })
 }
 
+/// What a union member may not be: what the union's variant, serializer and parser cannot
+/// carry (an XML attribute, a flattened collection, whose items would be several elements,
+/// an idempotency token).
+fn check_union_member(at: &str, m: &smithy::Member, ty: &Ty) -> Result<()> {
+    let flattened = match ty {
+        Ty::List(l) => l.flattened,
+        Ty::Map(map) => map.flattened,
+        _ => false,
+    };
+    let why = if m.has(traits::XML_ATTRIBUTE) {
+        "is an XML attribute"
+    } else if flattened {
+        "is a flattened list or map"
+    } else if m.has(traits::IDEMPOTENCY_TOKEN) {
+        "is an idempotency token"
+    } else {
+        return Ok(());
+    };
+    Err(Error::new(
+        at,
+        format!("a union member that {why} is not supported; a union holds one member element"),
+    ))
+}
+
+/// The kind of the union `id` with these members: it needs one, and the extra variant for
+/// members the model does not know (`Unknown`, else `UnknownValue`) must be free.
+fn union_kind(id: &str, members: &[Member]) -> Result<StructureKind> {
+    if members.is_empty() {
+        return Err(Error::new(
+            id,
+            "a union needs at least one member (a value of it holds exactly one)",
+        ));
+    }
+    check_unique(
+        members
+            .iter()
+            .map(|m| (m.variant().text, format!("{id}${}", m.name))),
+        "union variant",
+    )?;
+    let taken = |name: &str| members.iter().find(|m| m.variant().text == name);
+    let unknown = match (taken("Unknown"), taken("UnknownValue")) {
+        (None, _) => "Unknown",
+        (Some(_), None) => "UnknownValue",
+        (Some(a), Some(b)) => {
+            return Err(Error::new(
+                format!("{id}${}", b.name),
+                format!(
+                    "its variant `UnknownValue` is the name the union's variant for unknown members takes when a member (here `{}`) is `Unknown`; rename one of them",
+                    a.name
+                ),
+            ))
+        }
+    };
+    Ok(StructureKind::Union {
+        unknown: naming::camel(unknown),
+    })
+}
+
 /// Boxes every structure member through which its own structure can be reached
 /// again without passing a list or map (those already allocate).
 fn mark_boxed(structures: &mut [Structure]) {
@@ -1109,8 +1197,15 @@ fn check_names(operations: &[Operation], structures: &[Structure], enums: &[Enum
             .iter()
             .map(|m| (m.field.text.clone(), format!("{}${}", s.id, m.name)))
             .collect();
-        // Methods the emitter adds beside the fields.
-        names.push(("new".to_owned(), "the constructor `new`".to_owned()));
+        // Methods the emitter adds beside the fields (a union's accessors are `is_`/`as_`
+        // and the field name, so unique fields give unique accessors).
+        match s.union_unknown() {
+            None => names.push(("new".to_owned(), "the constructor `new`".to_owned())),
+            Some(unknown) => names.push((
+                naming::snake(&unknown.text).text,
+                format!("the variant `{}` for unknown members", unknown.text),
+            )),
+        }
         if s.error.is_some() {
             names.push((
                 "meta".to_owned(),

@@ -33,7 +33,7 @@ pub struct Ir {
     pub service: Service,
     /// The selected operations, in the order of the service's `operations`.
     pub operations: Vec<Operation>,
-    /// Every structure in the closure, sorted by shape id.
+    /// Every structure and union in the closure, sorted by shape id.
     pub structures: Vec<Structure>,
     /// Every enum and intEnum in the closure, sorted by shape id.
     pub enums: Vec<Enum>,
@@ -421,7 +421,7 @@ pub struct Directions {
     pub output: bool,
 }
 
-/// A structure.
+/// A structure, or a union (`kind`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Structure {
     /// Shape id.
@@ -441,9 +441,45 @@ pub struct Structure {
     /// `smithy.api#sensitive` on the structure itself: `Debug` prints none of it.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub sensitive: bool,
+    /// A structure, or a union (a Rust enum with a variant per member).
+    #[serde(skip_serializing_if = "StructureKind::is_structure")]
+    pub kind: StructureKind,
+}
+
+/// What a [`Structure`] is on the Rust side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum StructureKind {
+    /// A struct with a field per member.
+    Structure,
+    /// A Smithy union: an enum with a variant per member (each holds its value; none is an
+    /// `Option`, and one targeting `smithy.api#Unit` holds nothing), plus a variant for a
+    /// member this model does not know.
+    Union {
+        /// That extra variant: `Unknown`, or `UnknownValue` when a member takes `Unknown`.
+        unknown: RustName,
+    },
+}
+
+impl StructureKind {
+    fn is_structure(&self) -> bool {
+        *self == StructureKind::Structure
+    }
 }
 
 impl Structure {
+    /// The name of the extra variant, when this is a union.
+    pub fn union_unknown(&self) -> Option<&RustName> {
+        match &self.kind {
+            StructureKind::Union { unknown } => Some(unknown),
+            StructureKind::Structure => None,
+        }
+    }
+
+    /// Whether this is a union.
+    pub fn is_union(&self) -> bool {
+        self.union_unknown().is_some()
+    }
+
     /// Whether any member is a plain (required) field.
     pub fn has_required(&self) -> bool {
         self.members.iter().any(|m| !m.optional)
@@ -498,6 +534,13 @@ pub struct Member {
     pub sensitive: bool,
 }
 
+impl Member {
+    /// The Rust variant name of a union member (`UpperCamel`).
+    pub fn variant(&self) -> RustName {
+        crate::naming::camel(&self.name)
+    }
+}
+
 /// Timestamp wire formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum TimestampFormat {
@@ -540,6 +583,8 @@ pub enum Ty {
     List(Box<List>),
     /// A map.
     Map(Box<Map>),
+    /// `smithy.api#Unit`: no value. Only a union member has it (a variant without data).
+    Unit,
 }
 
 /// A list type.
