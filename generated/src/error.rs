@@ -65,7 +65,7 @@ impl crate::rt::xml::XmlDeserialize for CacheClusterAlreadyExistsFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -134,7 +134,7 @@ impl crate::rt::xml::XmlDeserialize for CacheClusterNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -203,7 +203,7 @@ impl crate::rt::xml::XmlDeserialize for CacheParameterGroupNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -272,7 +272,7 @@ impl crate::rt::xml::XmlDeserialize for CacheSecurityGroupNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -341,7 +341,7 @@ impl crate::rt::xml::XmlDeserialize for CacheSubnetGroupNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -410,7 +410,7 @@ impl crate::rt::xml::XmlDeserialize for ClusterQuotaForCustomerExceededFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -479,7 +479,7 @@ impl crate::rt::xml::XmlDeserialize for InsufficientCacheClusterCapacityFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -548,7 +548,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidCacheClusterStateFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -617,7 +617,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidParameterCombinationException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -686,7 +686,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidParameterValueException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -755,7 +755,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidReplicationGroupStateFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -824,7 +824,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidServerlessCacheSnapshotStateFault
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -893,7 +893,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidServerlessCacheStateFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -962,7 +962,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidSnapshotStateFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -1031,7 +1031,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidVpcNetworkStateFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -1100,7 +1100,7 @@ impl crate::rt::xml::XmlDeserialize for NodeQuotaForClusterExceededFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -1169,7 +1169,7 @@ impl crate::rt::xml::XmlDeserialize for NodeQuotaForCustomerExceededFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -1238,7 +1238,7 @@ impl crate::rt::xml::XmlDeserialize for ReplicationGroupNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -1307,7 +1307,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -1376,7 +1376,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotAlreadyExistsFaul
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -1445,7 +1445,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -1514,7 +1514,7 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotQuotaExceededFaul
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -1583,7 +1583,7 @@ impl crate::rt::xml::XmlDeserialize for ServiceLinkedRoleNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -1652,7 +1652,7 @@ impl crate::rt::xml::XmlDeserialize for SnapshotAlreadyExistsFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -1721,7 +1721,7 @@ impl crate::rt::xml::XmlDeserialize for SnapshotFeatureNotSupportedFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -1790,7 +1790,7 @@ impl crate::rt::xml::XmlDeserialize for SnapshotNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -1859,7 +1859,7 @@ impl crate::rt::xml::XmlDeserialize for SnapshotQuotaExceededFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -1928,7 +1928,7 @@ impl crate::rt::xml::XmlDeserialize for TagQuotaPerResourceExceeded {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }

@@ -403,37 +403,33 @@ impl crate::rt::xml::XmlDeserialize for CacheCluster {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"CacheClusterId" => r.once(&mut out.cache_cluster_id, |r| r.read())?,
+                b"CacheClusterId" => r.once_value(&mut out.cache_cluster_id)?,
                 b"ConfigurationEndpoint" => {
-                    r.once(&mut out.configuration_endpoint, |r| r.structure())?
+                    r.once_structure(&mut out.configuration_endpoint)?
                 }
                 b"ClientDownloadLandingPage" => {
-                    r.once(&mut out.client_download_landing_page, |r| r.read())?
+                    r.once_value(&mut out.client_download_landing_page)?
                 }
-                b"CacheNodeType" => r.once(&mut out.cache_node_type, |r| r.read())?,
-                b"Engine" => r.once(&mut out.engine, |r| r.read())?,
-                b"EngineVersion" => r.once(&mut out.engine_version, |r| r.read())?,
-                b"CacheClusterStatus" => {
-                    r.once(&mut out.cache_cluster_status, |r| r.read())?
-                }
-                b"NumCacheNodes" => r.once(&mut out.num_cache_nodes, |r| r.read())?,
+                b"CacheNodeType" => r.once_value(&mut out.cache_node_type)?,
+                b"Engine" => r.once_value(&mut out.engine)?,
+                b"EngineVersion" => r.once_value(&mut out.engine_version)?,
+                b"CacheClusterStatus" => r.once_value(&mut out.cache_cluster_status)?,
+                b"NumCacheNodes" => r.once_value(&mut out.num_cache_nodes)?,
                 b"PreferredAvailabilityZone" => {
-                    r.once(&mut out.preferred_availability_zone, |r| r.read())?
+                    r.once_value(&mut out.preferred_availability_zone)?
                 }
-                b"PreferredOutpostArn" => {
-                    r.once(&mut out.preferred_outpost_arn, |r| r.read())?
-                }
+                b"PreferredOutpostArn" => r.once_value(&mut out.preferred_outpost_arn)?,
                 b"CacheClusterCreateTime" => {
-                    r.once(&mut out.cache_cluster_create_time, |r| r.read())?
+                    r.once_value(&mut out.cache_cluster_create_time)?
                 }
                 b"PreferredMaintenanceWindow" => {
-                    r.once(&mut out.preferred_maintenance_window, |r| r.read())?
+                    r.once_value(&mut out.preferred_maintenance_window)?
                 }
                 b"PendingModifiedValues" => {
-                    r.once(&mut out.pending_modified_values, |r| r.structure())?
+                    r.once_structure(&mut out.pending_modified_values)?
                 }
                 b"NotificationConfiguration" => {
-                    r.once(&mut out.notification_configuration, |r| r.structure())?
+                    r.once_structure(&mut out.notification_configuration)?
                 }
                 b"CacheSecurityGroups" => {
                     r.once(
@@ -442,10 +438,10 @@ impl crate::rt::xml::XmlDeserialize for CacheCluster {
                     )?
                 }
                 b"CacheParameterGroup" => {
-                    r.once(&mut out.cache_parameter_group, |r| r.structure())?
+                    r.once_structure(&mut out.cache_parameter_group)?
                 }
                 b"CacheSubnetGroupName" => {
-                    r.once(&mut out.cache_subnet_group_name, |r| r.read())?
+                    r.once_value(&mut out.cache_subnet_group_name)?
                 }
                 b"CacheNodes" => {
                     r.once(
@@ -454,7 +450,7 @@ impl crate::rt::xml::XmlDeserialize for CacheCluster {
                     )?
                 }
                 b"AutoMinorVersionUpgrade" => {
-                    r.once(&mut out.auto_minor_version_upgrade, |r| r.read())?
+                    r.once_value(&mut out.auto_minor_version_upgrade)?
                 }
                 b"SecurityGroups" => {
                     r.once(
@@ -462,29 +458,24 @@ impl crate::rt::xml::XmlDeserialize for CacheCluster {
                         |r| r.list("member", |r| r.structure()),
                     )?
                 }
-                b"ReplicationGroupId" => {
-                    r.once(&mut out.replication_group_id, |r| r.read())?
-                }
+                b"ReplicationGroupId" => r.once_value(&mut out.replication_group_id)?,
                 b"SnapshotRetentionLimit" => {
-                    r.once(&mut out.snapshot_retention_limit, |r| r.read())?
+                    r.once_value(&mut out.snapshot_retention_limit)?
                 }
-                b"SnapshotWindow" => r.once(&mut out.snapshot_window, |r| r.read())?,
-                b"AuthTokenEnabled" => r.once(&mut out.auth_token_enabled, |r| r.read())?,
+                b"SnapshotWindow" => r.once_value(&mut out.snapshot_window)?,
+                b"AuthTokenEnabled" => r.once_value(&mut out.auth_token_enabled)?,
                 b"AuthTokenLastModifiedDate" => {
-                    r.once(&mut out.auth_token_last_modified_date, |r| r.read())?
+                    r.once_value(&mut out.auth_token_last_modified_date)?
                 }
                 b"TransitEncryptionEnabled" => {
-                    r.once(&mut out.transit_encryption_enabled, |r| r.read())?
+                    r.once_value(&mut out.transit_encryption_enabled)?
                 }
                 b"AtRestEncryptionEnabled" => {
-                    r.once(&mut out.at_rest_encryption_enabled, |r| r.read())?
+                    r.once_value(&mut out.at_rest_encryption_enabled)?
                 }
-                b"ARN" => r.once(&mut out.arn, |r| r.read())?,
+                b"ARN" => r.once_value(&mut out.arn)?,
                 b"ReplicationGroupLogDeliveryEnabled" => {
-                    r.once(
-                        &mut out.replication_group_log_delivery_enabled,
-                        |r| r.read(),
-                    )?
+                    r.once_value(&mut out.replication_group_log_delivery_enabled)?
                 }
                 b"LogDeliveryConfigurations" => {
                     r.once(
@@ -492,10 +483,10 @@ impl crate::rt::xml::XmlDeserialize for CacheCluster {
                         |r| r.list("LogDeliveryConfiguration", |r| r.structure()),
                     )?
                 }
-                b"NetworkType" => r.once(&mut out.network_type, |r| r.read())?,
-                b"IpDiscovery" => r.once(&mut out.ip_discovery, |r| r.read())?,
+                b"NetworkType" => r.once_value(&mut out.network_type)?,
+                b"IpDiscovery" => r.once_value(&mut out.ip_discovery)?,
                 b"TransitEncryptionMode" => {
-                    r.once(&mut out.transit_encryption_mode, |r| r.read())?
+                    r.once_value(&mut out.transit_encryption_mode)?
                 }
                 _ => r.skip()?,
             }
@@ -617,24 +608,16 @@ impl crate::rt::xml::XmlDeserialize for CacheNode {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"CacheNodeId" => r.once(&mut out.cache_node_id, |r| r.read())?,
-                b"CacheNodeStatus" => r.once(&mut out.cache_node_status, |r| r.read())?,
-                b"CacheNodeCreateTime" => {
-                    r.once(&mut out.cache_node_create_time, |r| r.read())?
-                }
-                b"Endpoint" => r.once(&mut out.endpoint, |r| r.structure())?,
-                b"ParameterGroupStatus" => {
-                    r.once(&mut out.parameter_group_status, |r| r.read())?
-                }
-                b"SourceCacheNodeId" => {
-                    r.once(&mut out.source_cache_node_id, |r| r.read())?
-                }
+                b"CacheNodeId" => r.once_value(&mut out.cache_node_id)?,
+                b"CacheNodeStatus" => r.once_value(&mut out.cache_node_status)?,
+                b"CacheNodeCreateTime" => r.once_value(&mut out.cache_node_create_time)?,
+                b"Endpoint" => r.once_structure(&mut out.endpoint)?,
+                b"ParameterGroupStatus" => r.once_value(&mut out.parameter_group_status)?,
+                b"SourceCacheNodeId" => r.once_value(&mut out.source_cache_node_id)?,
                 b"CustomerAvailabilityZone" => {
-                    r.once(&mut out.customer_availability_zone, |r| r.read())?
+                    r.once_value(&mut out.customer_availability_zone)?
                 }
-                b"CustomerOutpostArn" => {
-                    r.once(&mut out.customer_outpost_arn, |r| r.read())?
-                }
+                b"CustomerOutpostArn" => r.once_value(&mut out.customer_outpost_arn)?,
                 _ => r.skip()?,
             }
         }
@@ -704,11 +687,9 @@ impl crate::rt::xml::XmlDeserialize for CacheParameterGroupStatus {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"CacheParameterGroupName" => {
-                    r.once(&mut out.cache_parameter_group_name, |r| r.read())?
+                    r.once_value(&mut out.cache_parameter_group_name)?
                 }
-                b"ParameterApplyStatus" => {
-                    r.once(&mut out.parameter_apply_status, |r| r.read())?
-                }
+                b"ParameterApplyStatus" => r.once_value(&mut out.parameter_apply_status)?,
                 b"CacheNodeIdsToReboot" => {
                     r.once(
                         &mut out.cache_node_ids_to_reboot,
@@ -770,9 +751,9 @@ impl crate::rt::xml::XmlDeserialize for CacheSecurityGroupMembership {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"CacheSecurityGroupName" => {
-                    r.once(&mut out.cache_security_group_name, |r| r.read())?
+                    r.once_value(&mut out.cache_security_group_name)?
                 }
-                b"Status" => r.once(&mut out.status, |r| r.read())?,
+                b"Status" => r.once_value(&mut out.status)?,
                 _ => r.skip()?,
             }
         }
@@ -820,7 +801,7 @@ impl crate::rt::xml::XmlDeserialize for CloudWatchLogsDestinationDetails {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"LogGroup" => r.once(&mut out.log_group, |r| r.read())?,
+                b"LogGroup" => r.once_value(&mut out.log_group)?,
                 _ => r.skip()?,
             }
         }
@@ -891,10 +872,10 @@ impl crate::rt::xml::XmlDeserialize for DestinationDetails {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"CloudWatchLogsDetails" => {
-                    r.once(&mut out.cloud_watch_logs_details, |r| r.structure())?
+                    r.once_structure(&mut out.cloud_watch_logs_details)?
                 }
                 b"KinesisFirehoseDetails" => {
-                    r.once(&mut out.kinesis_firehose_details, |r| r.structure())?
+                    r.once_structure(&mut out.kinesis_firehose_details)?
                 }
                 _ => r.skip()?,
             }
@@ -947,8 +928,8 @@ impl crate::rt::xml::XmlDeserialize for Endpoint {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"Address" => r.once(&mut out.address, |r| r.read())?,
-                b"Port" => r.once(&mut out.port, |r| r.read())?,
+                b"Address" => r.once_value(&mut out.address)?,
+                b"Port" => r.once_value(&mut out.port)?,
                 _ => r.skip()?,
             }
         }
@@ -996,7 +977,7 @@ impl crate::rt::xml::XmlDeserialize for KinesisFirehoseDestinationDetails {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"DeliveryStream" => r.once(&mut out.delivery_stream, |r| r.read())?,
+                b"DeliveryStream" => r.once_value(&mut out.delivery_stream)?,
                 _ => r.skip()?,
             }
         }
@@ -1095,14 +1076,12 @@ impl crate::rt::xml::XmlDeserialize for LogDeliveryConfiguration {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"LogType" => r.once(&mut out.log_type, |r| r.read())?,
-                b"DestinationType" => r.once(&mut out.destination_type, |r| r.read())?,
-                b"DestinationDetails" => {
-                    r.once(&mut out.destination_details, |r| r.structure())?
-                }
-                b"LogFormat" => r.once(&mut out.log_format, |r| r.read())?,
-                b"Status" => r.once(&mut out.status, |r| r.read())?,
-                b"Message" => r.once(&mut out.message, |r| r.read())?,
+                b"LogType" => r.once_value(&mut out.log_type)?,
+                b"DestinationType" => r.once_value(&mut out.destination_type)?,
+                b"DestinationDetails" => r.once_structure(&mut out.destination_details)?,
+                b"LogFormat" => r.once_value(&mut out.log_format)?,
+                b"Status" => r.once_value(&mut out.status)?,
+                b"Message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -1307,11 +1286,11 @@ impl crate::rt::xml::XmlDeserialize for NodeGroupConfiguration {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"NodeGroupId" => r.once(&mut out.node_group_id, |r| r.read())?,
-                b"Slots" => r.once(&mut out.slots, |r| r.read())?,
-                b"ReplicaCount" => r.once(&mut out.replica_count, |r| r.read())?,
+                b"NodeGroupId" => r.once_value(&mut out.node_group_id)?,
+                b"Slots" => r.once_value(&mut out.slots)?,
+                b"ReplicaCount" => r.once_value(&mut out.replica_count)?,
                 b"PrimaryAvailabilityZone" => {
-                    r.once(&mut out.primary_availability_zone, |r| r.read())?
+                    r.once_value(&mut out.primary_availability_zone)?
                 }
                 b"ReplicaAvailabilityZones" => {
                     r.once(
@@ -1319,9 +1298,7 @@ impl crate::rt::xml::XmlDeserialize for NodeGroupConfiguration {
                         |r| r.list("AvailabilityZone", |r| r.read()),
                     )?
                 }
-                b"PrimaryOutpostArn" => {
-                    r.once(&mut out.primary_outpost_arn, |r| r.read())?
-                }
+                b"PrimaryOutpostArn" => r.once_value(&mut out.primary_outpost_arn)?,
                 b"ReplicaOutpostArns" => {
                     r.once(
                         &mut out.replica_outpost_arns,
@@ -1437,19 +1414,15 @@ impl crate::rt::xml::XmlDeserialize for NodeSnapshot {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"CacheClusterId" => r.once(&mut out.cache_cluster_id, |r| r.read())?,
-                b"NodeGroupId" => r.once(&mut out.node_group_id, |r| r.read())?,
-                b"CacheNodeId" => r.once(&mut out.cache_node_id, |r| r.read())?,
+                b"CacheClusterId" => r.once_value(&mut out.cache_cluster_id)?,
+                b"NodeGroupId" => r.once_value(&mut out.node_group_id)?,
+                b"CacheNodeId" => r.once_value(&mut out.cache_node_id)?,
                 b"NodeGroupConfiguration" => {
-                    r.once(&mut out.node_group_configuration, |r| r.structure())?
+                    r.once_structure(&mut out.node_group_configuration)?
                 }
-                b"CacheSize" => r.once(&mut out.cache_size, |r| r.read())?,
-                b"CacheNodeCreateTime" => {
-                    r.once(&mut out.cache_node_create_time, |r| r.read())?
-                }
-                b"SnapshotCreateTime" => {
-                    r.once(&mut out.snapshot_create_time, |r| r.read())?
-                }
+                b"CacheSize" => r.once_value(&mut out.cache_size)?,
+                b"CacheNodeCreateTime" => r.once_value(&mut out.cache_node_create_time)?,
+                b"SnapshotCreateTime" => r.once_value(&mut out.snapshot_create_time)?,
                 _ => r.skip()?,
             }
         }
@@ -1504,8 +1477,8 @@ impl crate::rt::xml::XmlDeserialize for NotificationConfiguration {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"TopicArn" => r.once(&mut out.topic_arn, |r| r.read())?,
-                b"TopicStatus" => r.once(&mut out.topic_status, |r| r.read())?,
+                b"TopicArn" => r.once_value(&mut out.topic_arn)?,
+                b"TopicStatus" => r.once_value(&mut out.topic_status)?,
                 _ => r.skip()?,
             }
         }
@@ -1582,12 +1555,10 @@ impl crate::rt::xml::XmlDeserialize for PendingLogDeliveryConfiguration {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"LogType" => r.once(&mut out.log_type, |r| r.read())?,
-                b"DestinationType" => r.once(&mut out.destination_type, |r| r.read())?,
-                b"DestinationDetails" => {
-                    r.once(&mut out.destination_details, |r| r.structure())?
-                }
-                b"LogFormat" => r.once(&mut out.log_format, |r| r.read())?,
+                b"LogType" => r.once_value(&mut out.log_type)?,
+                b"DestinationType" => r.once_value(&mut out.destination_type)?,
+                b"DestinationDetails" => r.once_structure(&mut out.destination_details)?,
+                b"LogFormat" => r.once_value(&mut out.log_format)?,
                 _ => r.skip()?,
             }
         }
@@ -1728,16 +1699,16 @@ impl crate::rt::xml::XmlDeserialize for PendingModifiedValues {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"NumCacheNodes" => r.once(&mut out.num_cache_nodes, |r| r.read())?,
+                b"NumCacheNodes" => r.once_value(&mut out.num_cache_nodes)?,
                 b"CacheNodeIdsToRemove" => {
                     r.once(
                         &mut out.cache_node_ids_to_remove,
                         |r| r.list("CacheNodeId", |r| r.read()),
                     )?
                 }
-                b"EngineVersion" => r.once(&mut out.engine_version, |r| r.read())?,
-                b"CacheNodeType" => r.once(&mut out.cache_node_type, |r| r.read())?,
-                b"AuthTokenStatus" => r.once(&mut out.auth_token_status, |r| r.read())?,
+                b"EngineVersion" => r.once_value(&mut out.engine_version)?,
+                b"CacheNodeType" => r.once_value(&mut out.cache_node_type)?,
+                b"AuthTokenStatus" => r.once_value(&mut out.auth_token_status)?,
                 b"LogDeliveryConfigurations" => {
                     r.once(
                         &mut out.log_delivery_configurations,
@@ -1745,12 +1716,12 @@ impl crate::rt::xml::XmlDeserialize for PendingModifiedValues {
                     )?
                 }
                 b"TransitEncryptionEnabled" => {
-                    r.once(&mut out.transit_encryption_enabled, |r| r.read())?
+                    r.once_value(&mut out.transit_encryption_enabled)?
                 }
                 b"TransitEncryptionMode" => {
-                    r.once(&mut out.transit_encryption_mode, |r| r.read())?
+                    r.once_value(&mut out.transit_encryption_mode)?
                 }
-                b"ScaleConfig" => r.once(&mut out.scale_config, |r| r.structure())?,
+                b"ScaleConfig" => r.once_structure(&mut out.scale_config)?,
                 _ => r.skip()?,
             }
         }
@@ -1805,10 +1776,8 @@ impl crate::rt::xml::XmlDeserialize for ScaleConfig {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"ScalePercentage" => r.once(&mut out.scale_percentage, |r| r.read())?,
-                b"ScaleIntervalMinutes" => {
-                    r.once(&mut out.scale_interval_minutes, |r| r.read())?
-                }
+                b"ScalePercentage" => r.once_value(&mut out.scale_percentage)?,
+                b"ScaleIntervalMinutes" => r.once_value(&mut out.scale_interval_minutes)?,
                 _ => r.skip()?,
             }
         }
@@ -1863,8 +1832,8 @@ impl crate::rt::xml::XmlDeserialize for SecurityGroupMembership {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"SecurityGroupId" => r.once(&mut out.security_group_id, |r| r.read())?,
-                b"Status" => r.once(&mut out.status, |r| r.read())?,
+                b"SecurityGroupId" => r.once_value(&mut out.security_group_id)?,
+                b"Status" => r.once_value(&mut out.status)?,
                 _ => r.skip()?,
             }
         }
@@ -1930,13 +1899,9 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheConfiguration {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"ServerlessCacheName" => {
-                    r.once(&mut out.serverless_cache_name, |r| r.read())?
-                }
-                b"Engine" => r.once(&mut out.engine, |r| r.read())?,
-                b"MajorEngineVersion" => {
-                    r.once(&mut out.major_engine_version, |r| r.read())?
-                }
+                b"ServerlessCacheName" => r.once_value(&mut out.serverless_cache_name)?,
+                b"Engine" => r.once_value(&mut out.engine)?,
+                b"MajorEngineVersion" => r.once_value(&mut out.major_engine_version)?,
                 _ => r.skip()?,
             }
         }
@@ -2073,19 +2038,17 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshot {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"ServerlessCacheSnapshotName" => {
-                    r.once(&mut out.serverless_cache_snapshot_name, |r| r.read())?
+                    r.once_value(&mut out.serverless_cache_snapshot_name)?
                 }
-                b"ARN" => r.once(&mut out.arn, |r| r.read())?,
-                b"KmsKeyId" => r.once(&mut out.kms_key_id, |r| r.read())?,
-                b"SnapshotType" => r.once(&mut out.snapshot_type, |r| r.read())?,
-                b"Status" => r.once(&mut out.status, |r| r.read())?,
-                b"CreateTime" => r.once(&mut out.create_time, |r| r.read())?,
-                b"ExpiryTime" => r.once(&mut out.expiry_time, |r| r.read())?,
-                b"BytesUsedForCache" => {
-                    r.once(&mut out.bytes_used_for_cache, |r| r.read())?
-                }
+                b"ARN" => r.once_value(&mut out.arn)?,
+                b"KmsKeyId" => r.once_value(&mut out.kms_key_id)?,
+                b"SnapshotType" => r.once_value(&mut out.snapshot_type)?,
+                b"Status" => r.once_value(&mut out.status)?,
+                b"CreateTime" => r.once_value(&mut out.create_time)?,
+                b"ExpiryTime" => r.once_value(&mut out.expiry_time)?,
+                b"BytesUsedForCache" => r.once_value(&mut out.bytes_used_for_cache)?,
                 b"ServerlessCacheConfiguration" => {
-                    r.once(&mut out.serverless_cache_configuration, |r| r.structure())?
+                    r.once_structure(&mut out.serverless_cache_configuration)?
                 }
                 _ => r.skip()?,
             }
@@ -2428,61 +2391,55 @@ impl crate::rt::xml::XmlDeserialize for Snapshot {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"SnapshotName" => r.once(&mut out.snapshot_name, |r| r.read())?,
-                b"ReplicationGroupId" => {
-                    r.once(&mut out.replication_group_id, |r| r.read())?
-                }
+                b"SnapshotName" => r.once_value(&mut out.snapshot_name)?,
+                b"ReplicationGroupId" => r.once_value(&mut out.replication_group_id)?,
                 b"ReplicationGroupDescription" => {
-                    r.once(&mut out.replication_group_description, |r| r.read())?
+                    r.once_value(&mut out.replication_group_description)?
                 }
-                b"CacheClusterId" => r.once(&mut out.cache_cluster_id, |r| r.read())?,
-                b"SnapshotStatus" => r.once(&mut out.snapshot_status, |r| r.read())?,
-                b"SnapshotSource" => r.once(&mut out.snapshot_source, |r| r.read())?,
-                b"CacheNodeType" => r.once(&mut out.cache_node_type, |r| r.read())?,
-                b"Engine" => r.once(&mut out.engine, |r| r.read())?,
-                b"EngineVersion" => r.once(&mut out.engine_version, |r| r.read())?,
-                b"NumCacheNodes" => r.once(&mut out.num_cache_nodes, |r| r.read())?,
+                b"CacheClusterId" => r.once_value(&mut out.cache_cluster_id)?,
+                b"SnapshotStatus" => r.once_value(&mut out.snapshot_status)?,
+                b"SnapshotSource" => r.once_value(&mut out.snapshot_source)?,
+                b"CacheNodeType" => r.once_value(&mut out.cache_node_type)?,
+                b"Engine" => r.once_value(&mut out.engine)?,
+                b"EngineVersion" => r.once_value(&mut out.engine_version)?,
+                b"NumCacheNodes" => r.once_value(&mut out.num_cache_nodes)?,
                 b"PreferredAvailabilityZone" => {
-                    r.once(&mut out.preferred_availability_zone, |r| r.read())?
+                    r.once_value(&mut out.preferred_availability_zone)?
                 }
-                b"PreferredOutpostArn" => {
-                    r.once(&mut out.preferred_outpost_arn, |r| r.read())?
-                }
+                b"PreferredOutpostArn" => r.once_value(&mut out.preferred_outpost_arn)?,
                 b"CacheClusterCreateTime" => {
-                    r.once(&mut out.cache_cluster_create_time, |r| r.read())?
+                    r.once_value(&mut out.cache_cluster_create_time)?
                 }
                 b"PreferredMaintenanceWindow" => {
-                    r.once(&mut out.preferred_maintenance_window, |r| r.read())?
+                    r.once_value(&mut out.preferred_maintenance_window)?
                 }
-                b"TopicArn" => r.once(&mut out.topic_arn, |r| r.read())?,
-                b"Port" => r.once(&mut out.port, |r| r.read())?,
+                b"TopicArn" => r.once_value(&mut out.topic_arn)?,
+                b"Port" => r.once_value(&mut out.port)?,
                 b"CacheParameterGroupName" => {
-                    r.once(&mut out.cache_parameter_group_name, |r| r.read())?
+                    r.once_value(&mut out.cache_parameter_group_name)?
                 }
                 b"CacheSubnetGroupName" => {
-                    r.once(&mut out.cache_subnet_group_name, |r| r.read())?
+                    r.once_value(&mut out.cache_subnet_group_name)?
                 }
-                b"VpcId" => r.once(&mut out.vpc_id, |r| r.read())?,
+                b"VpcId" => r.once_value(&mut out.vpc_id)?,
                 b"AutoMinorVersionUpgrade" => {
-                    r.once(&mut out.auto_minor_version_upgrade, |r| r.read())?
+                    r.once_value(&mut out.auto_minor_version_upgrade)?
                 }
                 b"SnapshotRetentionLimit" => {
-                    r.once(&mut out.snapshot_retention_limit, |r| r.read())?
+                    r.once_value(&mut out.snapshot_retention_limit)?
                 }
-                b"SnapshotWindow" => r.once(&mut out.snapshot_window, |r| r.read())?,
-                b"NumNodeGroups" => r.once(&mut out.num_node_groups, |r| r.read())?,
-                b"AutomaticFailover" => {
-                    r.once(&mut out.automatic_failover, |r| r.read())?
-                }
+                b"SnapshotWindow" => r.once_value(&mut out.snapshot_window)?,
+                b"NumNodeGroups" => r.once_value(&mut out.num_node_groups)?,
+                b"AutomaticFailover" => r.once_value(&mut out.automatic_failover)?,
                 b"NodeSnapshots" => {
                     r.once(
                         &mut out.node_snapshots,
                         |r| r.list("NodeSnapshot", |r| r.structure()),
                     )?
                 }
-                b"KmsKeyId" => r.once(&mut out.kms_key_id, |r| r.read())?,
-                b"ARN" => r.once(&mut out.arn, |r| r.read())?,
-                b"DataTiering" => r.once(&mut out.data_tiering, |r| r.read())?,
+                b"KmsKeyId" => r.once_value(&mut out.kms_key_id)?,
+                b"ARN" => r.once_value(&mut out.arn)?,
+                b"DataTiering" => r.once_value(&mut out.data_tiering)?,
                 _ => r.skip()?,
             }
         }

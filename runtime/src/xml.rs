@@ -304,6 +304,20 @@ impl<'a> XmlReader<'a> {
         Ok(())
     }
 
+    /// [`once`](Self::once) with [`read`](Self::read): a scalar member. Generic over the
+    /// value type only, where a closure would make one instance per member.
+    pub fn once_value<T: XmlValue>(&mut self, slot: &mut Option<T>) -> Result<(), XmlError> {
+        self.once(slot, Self::read)
+    }
+
+    /// [`once`](Self::once) with [`structure`](Self::structure): a structure member.
+    pub fn once_structure<T: XmlDeserialize>(
+        &mut self,
+        slot: &mut Option<T>,
+    ) -> Result<(), XmlError> {
+        self.once(slot, T::deserialize)
+    }
+
     /// Reads a union (the current element) through its end tag: it must hold exactly one
     /// member element. `member` is called inside that child with its local name; for a name it
     /// knows it reads the value and returns `Some`, for any other it returns `None` without

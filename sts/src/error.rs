@@ -65,7 +65,7 @@ impl crate::rt::xml::XmlDeserialize for ExpiredTokenException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -134,7 +134,7 @@ impl crate::rt::xml::XmlDeserialize for IdpCommunicationErrorException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -203,7 +203,7 @@ impl crate::rt::xml::XmlDeserialize for IdpRejectedClaimException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -272,7 +272,7 @@ impl crate::rt::xml::XmlDeserialize for InvalidIdentityTokenException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -341,7 +341,7 @@ impl crate::rt::xml::XmlDeserialize for MalformedPolicyDocumentException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -410,7 +410,7 @@ impl crate::rt::xml::XmlDeserialize for PackedPolicyTooLargeException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }
@@ -479,7 +479,7 @@ impl crate::rt::xml::XmlDeserialize for RegionDisabledException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once(&mut out.message, |r| r.read())?,
+                b"message" => r.once_value(&mut out.message)?,
                 _ => r.skip()?,
             }
         }

@@ -49,8 +49,8 @@ impl crate::rt::xml::XmlDeserialize for AssumedRoleUser {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"AssumedRoleId" => r.once(&mut out.assumed_role_id, |r| r.read())?,
-                b"Arn" => r.once(&mut out.arn, |r| r.read())?,
+                b"AssumedRoleId" => r.once_value(&mut out.assumed_role_id)?,
+                b"Arn" => r.once_value(&mut out.arn)?,
                 _ => r.skip()?,
             }
         }
@@ -142,10 +142,10 @@ impl crate::rt::xml::XmlDeserialize for Credentials {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"AccessKeyId" => r.once(&mut out.access_key_id, |r| r.read())?,
-                b"SecretAccessKey" => r.once(&mut out.secret_access_key, |r| r.read())?,
-                b"SessionToken" => r.once(&mut out.session_token, |r| r.read())?,
-                b"Expiration" => r.once(&mut out.expiration, |r| r.read())?,
+                b"AccessKeyId" => r.once_value(&mut out.access_key_id)?,
+                b"SecretAccessKey" => r.once_value(&mut out.secret_access_key)?,
+                b"SessionToken" => r.once_value(&mut out.session_token)?,
+                b"Expiration" => r.once_value(&mut out.expiration)?,
                 _ => r.skip()?,
             }
         }

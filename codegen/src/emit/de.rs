@@ -27,6 +27,9 @@ pub fn structure_impl(scope: &Scope<'_>, s: &Structure) -> TokenStream {
                 let fv = here(&map.value);
                 quote!(r.map_entry(&mut out.#field, #k, #v, |r| #fk, |r| #fv)?)
             }
+            // The common cases without a closure: one instance per type, not per member.
+            Ty::Structure(_) if !m.boxed => quote!(r.once_structure(&mut out.#field)?),
+            ty if !m.boxed && is_plain_value(ty) => quote!(r.once_value(&mut out.#field)?),
             ty => {
                 let value = here(ty);
                 let value = if m.boxed {
@@ -119,6 +122,11 @@ pub fn union_impl(scope: &Scope<'_>, s: &Structure, unknown: &RustName) -> Token
             }
         }
     }
+}
+
+/// Whether `here(ty)` is plain `r.read()`.
+fn is_plain_value(ty: &Ty) -> bool {
+    !matches!(ty, Ty::Unit | Ty::Structure(_) | Ty::List(_) | Ty::Map(_)) && ts_format(ty).is_none()
 }
 
 /// An expression of type `Result<T, XmlError>` reading a value of `ty` from

@@ -724,7 +724,7 @@ impl crate::rt::xml::XmlDeserialize for CreateCacheClusterResult {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"CacheCluster" => r.once(&mut out.cache_cluster, |r| r.structure())?,
+                b"CacheCluster" => r.once_structure(&mut out.cache_cluster)?,
                 _ => r.skip()?,
             }
         }

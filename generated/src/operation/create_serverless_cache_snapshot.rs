@@ -230,7 +230,7 @@ impl crate::rt::xml::XmlDeserialize for CreateServerlessCacheSnapshotResponse {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"ServerlessCacheSnapshot" => {
-                    r.once(&mut out.serverless_cache_snapshot, |r| r.structure())?
+                    r.once_structure(&mut out.serverless_cache_snapshot)?
                 }
                 _ => r.skip()?,
             }

@@ -366,7 +366,7 @@ impl crate::rt::xml::XmlDeserialize for CreateSnapshotResult {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"Snapshot" => r.once(&mut out.snapshot, |r| r.structure())?,
+                b"Snapshot" => r.once_structure(&mut out.snapshot)?,
                 _ => r.skip()?,
             }
         }

@@ -268,7 +268,7 @@ impl crate::rt::xml::XmlDeserialize for CacheClusterMessage {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"Marker" => r.once(&mut out.marker, |r| r.read())?,
+                b"Marker" => r.once_value(&mut out.marker)?,
                 b"CacheClusters" => {
                     r.once(
                         &mut out.cache_clusters,

@@ -283,7 +283,7 @@ impl crate::rt::xml::XmlDeserialize for DescribeServerlessCacheSnapshotsResponse
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"NextToken" => r.once(&mut out.next_token, |r| r.read())?,
+                b"NextToken" => r.once_value(&mut out.next_token)?,
                 b"ServerlessCacheSnapshots" => {
                     r.once(
                         &mut out.serverless_cache_snapshots,

@@ -197,7 +197,7 @@ impl crate::rt::xml::XmlDeserialize for ExportServerlessCacheSnapshotResponse {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"ServerlessCacheSnapshot" => {
-                    r.once(&mut out.serverless_cache_snapshot, |r| r.structure())?
+                    r.once_structure(&mut out.serverless_cache_snapshot)?
                 }
                 _ => r.skip()?,
             }

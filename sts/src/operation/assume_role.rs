@@ -354,12 +354,10 @@ impl crate::rt::xml::XmlDeserialize for AssumeRoleResponse {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"Credentials" => r.once(&mut out.credentials, |r| r.structure())?,
-                b"AssumedRoleUser" => {
-                    r.once(&mut out.assumed_role_user, |r| r.structure())?
-                }
-                b"PackedPolicySize" => r.once(&mut out.packed_policy_size, |r| r.read())?,
-                b"SourceIdentity" => r.once(&mut out.source_identity, |r| r.read())?,
+                b"Credentials" => r.once_structure(&mut out.credentials)?,
+                b"AssumedRoleUser" => r.once_structure(&mut out.assumed_role_user)?,
+                b"PackedPolicySize" => r.once_value(&mut out.packed_policy_size)?,
+                b"SourceIdentity" => r.once_value(&mut out.source_identity)?,
                 _ => r.skip()?,
             }
         }

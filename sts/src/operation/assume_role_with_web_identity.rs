@@ -311,17 +311,15 @@ impl crate::rt::xml::XmlDeserialize for AssumeRoleWithWebIdentityResponse {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"Credentials" => r.once(&mut out.credentials, |r| r.structure())?,
+                b"Credentials" => r.once_structure(&mut out.credentials)?,
                 b"SubjectFromWebIdentityToken" => {
-                    r.once(&mut out.subject_from_web_identity_token, |r| r.read())?
+                    r.once_value(&mut out.subject_from_web_identity_token)?
                 }
-                b"AssumedRoleUser" => {
-                    r.once(&mut out.assumed_role_user, |r| r.structure())?
-                }
-                b"PackedPolicySize" => r.once(&mut out.packed_policy_size, |r| r.read())?,
-                b"Provider" => r.once(&mut out.provider, |r| r.read())?,
-                b"Audience" => r.once(&mut out.audience, |r| r.read())?,
-                b"SourceIdentity" => r.once(&mut out.source_identity, |r| r.read())?,
+                b"AssumedRoleUser" => r.once_structure(&mut out.assumed_role_user)?,
+                b"PackedPolicySize" => r.once_value(&mut out.packed_policy_size)?,
+                b"Provider" => r.once_value(&mut out.provider)?,
+                b"Audience" => r.once_value(&mut out.audience)?,
+                b"SourceIdentity" => r.once_value(&mut out.source_identity)?,
                 _ => r.skip()?,
             }
         }

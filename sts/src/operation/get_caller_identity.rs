@@ -148,9 +148,9 @@ impl crate::rt::xml::XmlDeserialize for GetCallerIdentityResponse {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"UserId" => r.once(&mut out.user_id, |r| r.read())?,
-                b"Account" => r.once(&mut out.account, |r| r.read())?,
-                b"Arn" => r.once(&mut out.arn, |r| r.read())?,
+                b"UserId" => r.once_value(&mut out.user_id)?,
+                b"Account" => r.once_value(&mut out.account)?,
+                b"Arn" => r.once_value(&mut out.arn)?,
                 _ => r.skip()?,
             }
         }
