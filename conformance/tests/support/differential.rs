@@ -20,7 +20,7 @@
 //! botocore shape-level `locationName` (quirk P8, ElastiCache's
 //! `LogDeliveryConfigurations`) follow the Smithy model: with no
 //! [`Config::wire_names`] the oracle runs with `smithy_safe` and never writes
-//! them (the full-model test); with them, it writes them under botocore's
+//! them (the published-models test); with them, it writes them under botocore's
 //! name and the body is rewritten to the Smithy name before we parse it (the
 //! committed crate's test).
 //!
@@ -1105,6 +1105,8 @@ struct Smithy {
     operations: BTreeMap<String, String>,
     /// Version drift against botocore, set once `smithy_diff.py` has run.
     drift: DriftSet,
+    /// The service speaks ec2Query (form keys E1, E2), not awsQuery.
+    ec2: bool,
 }
 
 impl Smithy {
@@ -1122,10 +1124,14 @@ impl Smithy {
             .filter(|(_, s)| s["type"] == "operation")
             .map(|(id, _)| (short(id).to_owned(), id.clone()))
             .collect();
+        let ec2 = shapes
+            .values()
+            .any(|s| s["type"] == "service" && s["traits"].get("aws.protocols#ec2Query").is_some());
         Self {
             shapes,
             operations,
             drift: DriftSet::default(),
+            ec2,
         }
     }
 
@@ -1285,7 +1291,9 @@ impl Smithy {
     /// The decoded form key of every scalar in `value` (of shape `target`),
     /// with how its value compares: awsQuery's key rules (member `xmlName`,
     /// list `member` or the list member's `xmlName`, `.N` from 1, flattened
-    /// lists without the member segment, `entry.N.key`/`.value` for maps).
+    /// lists without the member segment, `entry.N.key`/`.value` for maps),
+    /// or ec2Query's (E1, E2: `ec2QueryName` or the capitalized `xmlName`,
+    /// every list `Name.N`).
     fn form_kinds<'m>(
         &'m self,
         target: &'m str,
@@ -1304,9 +1312,24 @@ impl Smithy {
             (Kind::Structure(members, _), Value::Object(object)) => {
                 for (name, child) in object {
                     let Some(m) = members.get(name) else { continue };
-                    let seg = m["traits"]["smithy.api#xmlName"].as_str().unwrap_or(name);
+                    let traits = &m["traits"];
+                    let seg = if self.ec2 {
+                        // E1: ec2QueryName, else xmlName with an upper-case first letter.
+                        traits["aws.protocols#ec2QueryName"]
+                            .as_str()
+                            .map(str::to_owned)
+                            .or_else(|| traits["smithy.api#xmlName"].as_str().map(upper_first))
+                            .unwrap_or_else(|| name.clone())
+                    } else {
+                        traits["smithy.api#xmlName"]
+                            .as_str()
+                            .unwrap_or(name)
+                            .to_owned()
+                    };
+                    let seg = seg.as_str();
                     let t = m["target"].as_str().unwrap_or_default();
-                    let flattened = m["traits"].get("smithy.api#xmlFlattened").is_some();
+                    // E2: ec2Query lists are always `Name.N`.
+                    let flattened = self.ec2 || traits.get("smithy.api#xmlFlattened").is_some();
                     match (self.kind(t), child) {
                         (Kind::List(item, member), Value::Array(items)) => {
                             let base = if flattened {
@@ -1421,6 +1444,14 @@ fn rename_elements(body: &str, names: &[WireName]) -> String {
         }
     }
     body
+}
+
+fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn short(id: &str) -> &str {
