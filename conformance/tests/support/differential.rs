@@ -70,7 +70,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Instant;
 
 use serde_json::{json, Map, Value};
-use service::rt::serde::de::DeserializeOwned;
+use service::rt::serde::de::{Deserialize, DeserializeOwned};
 use service::rt::serde::Serialize;
 
 /// Failing cases printed per (operation, kind).
@@ -758,10 +758,10 @@ impl Harness {
             let theirs = answer["body"]
                 .as_str()
                 .unwrap_or_else(|| panic!("oracle serialize answer without a body: {answer}"));
-            let input = serde_json::from_value::<O::Input>(params.clone()).or_else(|e| {
+            let input = O::Input::deserialize(JsonDeserializer(params.clone())).or_else(|e| {
                 // An operation without input takes `()`.
                 if params.as_object().is_some_and(Map::is_empty) {
-                    serde_json::from_value::<O::Input>(Value::Null).map_err(|_| e)
+                    O::Input::deserialize(JsonDeserializer(Value::Null)).map_err(|_| e)
                 } else {
                     Err(e)
                 }
@@ -1886,6 +1886,137 @@ mod json_ser {
         }
         fn end(self) -> Result<Value> {
             Ok(Value::Object(self.0))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The oracle's params as our values, non-finite doubles included
+// ---------------------------------------------------------------------------
+
+/// `serde_json::Value` as a deserializer, except that a float or double also
+/// accepts the strings `"NaN"`, `"Infinity"` and `"-Infinity"`, which is how
+/// the oracle writes non-finite doubles (JSON has no literal for them): the
+/// counterpart of [`JsonSerializer`]. Nested arrays and objects are read
+/// through it too; a union's value (read by `Value` itself) is not.
+pub struct JsonDeserializer(pub Value);
+
+mod json_de {
+    use super::{text_double, JsonDeserializer};
+    use serde_json::{Map, Value};
+    use service::rt::serde::de::{self, IntoDeserializer, Visitor};
+    use service::rt::serde::forward_to_deserialize_any;
+
+    type Result<T> = std::result::Result<T, serde_json::Error>;
+
+    impl JsonDeserializer {
+        fn non_finite(&self) -> Option<f64> {
+            match &self.0 {
+                Value::String(s) => text_double(s).filter(|x| !x.is_finite()),
+                _ => None,
+            }
+        }
+    }
+
+    impl<'de> de::Deserializer<'de> for JsonDeserializer {
+        type Error = serde_json::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.0 {
+                Value::Array(items) => visitor.visit_seq(Seq(items.into_iter())),
+                Value::Object(map) => visitor.visit_map(Object(map.into_iter(), None)),
+                other => de::Deserializer::deserialize_any(other, visitor),
+            }
+        }
+
+        fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.non_finite() {
+                Some(x) => visitor.visit_f64(x),
+                None => self.deserialize_any(visitor),
+            }
+        }
+
+        fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.non_finite() {
+                // Rounding to f32 keeps NaN and the infinities.
+                Some(x) => visitor.visit_f32(x as f32),
+                None => self.deserialize_any(visitor),
+            }
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.0 {
+                Value::Null => visitor.visit_none(),
+                other => visitor.visit_some(JsonDeserializer(other)),
+            }
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            visitor: V,
+        ) -> Result<V::Value> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            variants: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value> {
+            de::Deserializer::deserialize_enum(self.0, name, variants, visitor)
+        }
+
+        forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 char str string bytes byte_buf
+            unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+        }
+    }
+
+    struct Seq(std::vec::IntoIter<Value>);
+
+    impl<'de> de::SeqAccess<'de> for Seq {
+        type Error = serde_json::Error;
+
+        fn next_element_seed<T: de::DeserializeSeed<'de>>(
+            &mut self,
+            seed: T,
+        ) -> Result<Option<T::Value>> {
+            self.0
+                .next()
+                .map(|v| seed.deserialize(JsonDeserializer(v)))
+                .transpose()
+        }
+    }
+
+    struct Object(
+        <Map<String, Value> as IntoIterator>::IntoIter,
+        Option<Value>,
+    );
+
+    impl<'de> de::MapAccess<'de> for Object {
+        type Error = serde_json::Error;
+
+        fn next_key_seed<K: de::DeserializeSeed<'de>>(
+            &mut self,
+            seed: K,
+        ) -> Result<Option<K::Value>> {
+            match self.0.next() {
+                Some((key, value)) => {
+                    self.1 = Some(value);
+                    seed.deserialize(key.into_deserializer()).map(Some)
+                }
+                None => Ok(None),
+            }
+        }
+
+        fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+            let value = self
+                .1
+                .take()
+                .ok_or_else(|| <serde_json::Error as de::Error>::custom("a value without a key"))?;
+            seed.deserialize(JsonDeserializer(value))
         }
     }
 }
