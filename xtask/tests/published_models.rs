@@ -234,14 +234,16 @@ fn cargo(dir: &Path, target: &Path, args: &[&str], envs: &[(&str, String)]) -> S
     }
 }
 
-/// Doctests that passed, by the item they document (`operation::m::Type`).
+/// Doctests that passed, by the item they document (`operation::m::Type`), from lines
+/// such as `test sts/src/operation/assume_role.rs - operation::assume_role::AssumeRole
+/// (line 47) ... ok` (the path is relative to the workspace).
 fn passed_doctests(test_output: &str) -> Vec<String> {
     test_output
         .lines()
-        .filter(|line| line.ends_with(" ... ok"))
-        .filter_map(|line| line.strip_prefix("test src/"))
-        .filter_map(|line| line.split(" - ").nth(1))
-        .filter_map(|item| item.split(" (line ").next())
+        .filter_map(|line| line.strip_suffix(" ... ok")?.strip_prefix("test "))
+        .filter_map(|line| line.split_once(" - "))
+        .filter(|(file, _)| file.ends_with(".rs"))
+        .filter_map(|(_, item)| item.split(" (line ").next())
         .map(str::to_owned)
         .collect()
 }
