@@ -20,36 +20,58 @@
 //! botocore shape-level `locationName` (quirk P8, ElastiCache's
 //! `LogDeliveryConfigurations`) follow the Smithy model: with no
 //! [`Config::wire_names`] the oracle runs with `smithy_safe` and never writes
-//! them (the full-model test); with them, it writes them under botocore's
+//! them (the published-models test); with them, it writes them under botocore's
 //! name and the body is rewritten to the Smithy name before we parse it (the
 //! committed crate's test).
 //!
-//! Where botocore's (newer) model and the Smithy model differ by version,
-//! [`MODEL_DRIFT`] says so, entry by entry. Every adjustment it causes is
-//! counted and printed; [`Harness::verify_drift_table`] checks the table
-//! against `smithy_diff.py` for the two models, so it can neither go stale
-//! nor grow to hide a real difference.
+//! Where botocore's model and the Smithy model differ, `smithy_diff.py`
+//! (run once, when the harness starts) says how, and the harness sorts its
+//! findings in two:
 //!
-//! This file is a module of two test crates, included with `#[path]`:
+//! * **version drift**, where something exists on one side only (an
+//!   operation, a member, an error an operation lists, `required` on an input
+//!   member, enum values): accepted, and every adjustment it causes is
+//!   counted and printed (a botocore-only member is removed from the random
+//!   params or from botocore's parse, a botocore-only operation error maps
+//!   to the crate's `Unhandled`, an input the Smithy model cannot build
+//!   because it requires a member botocore left out is skipped). For
+//!   ElastiCache the findings must also equal [`ELASTICACHE_DRIFT`], written
+//!   out by hand (see [`DriftCheck`]);
+//! * **wire differences** (member wire names, list member and map key/value
+//!   names, flattening, types, timestamp formats, the result wrapper, error
+//!   codes, statuses and types): each must be listed in
+//!   [`WIRE_DIFFERENCES`] with the reason it does not make the comparison
+//!   wrong, or the harness fails at start. An entry that matches nothing
+//!   fails too, so the list cannot go stale.
+//!
+//! The oracle works at the protocol level (`serialize`, `parse`): the
+//! botocore client handlers (IAM's policy-document decoding, CloudFormation
+//! `GetTemplate`'s JSON decoding, RDS `SourceRegion`/`PreSignedUrl`,
+//! idempotency tokens filled in) only run with `via_client`, which the
+//! harness never sets, and the oracle's random inputs always carry an
+//! idempotency token and never RDS's `SourceRegion`.
+//!
+//! This file is a module of several test crates, included with `#[path]`:
 //! `conformance/tests/differential.rs` (the committed crate) and the test
-//! that `xtask/tests/full_model.rs` writes into the full-model crate it
-//! generates. In each, `elasticache` is the crate under test.
+//! that `xtask/tests/published_models.rs` writes into each crate it
+//! generates. The crate under test is `service`: each test crate names it at
+//! its root with `extern crate <crate> as service;`.
 
 #![allow(dead_code)]
 
 #[path = "../oracle/mod.rs"]
 mod oracle;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Instant;
 
-use elasticache::rt::serde::de::DeserializeOwned;
-use elasticache::rt::serde::Serialize;
 use serde_json::{json, Map, Value};
+use service::rt::serde::de::{Deserialize, DeserializeOwned};
+use service::rt::serde::Serialize;
 
 /// Failing cases printed per (operation, kind).
 const SHOWN_FAILURES: usize = 3;
@@ -57,7 +79,7 @@ const SHOWN_FAILURES: usize = 3;
 const SHOWN_DIFFERENCES: usize = 10;
 
 /// Which way a botocore-only member travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Direction {
     Input,
     Output,
@@ -112,15 +134,17 @@ const fn error(operation: &'static str, error: &'static str) -> Drift {
 }
 
 /// botocore 1.44.5 against the published ElastiCache Smithy model
-/// (`shared/models/elasticache.json`), from `smithy_diff.py elasticache
-/// <model> --json`: its "member only in botocore", "operation error only in
-/// botocore" and "required" findings, each with the Smithy structure the
-/// finding's path leads to. Its other findings are the two operations only
-/// botocore has (PrepareMigration, StopMigration: not in the crate, so not
-/// tested) and the P8 wire names (see the module docs). Shape names are
-/// unqualified; entries whose structure the model under test does not have
-/// never apply.
-pub const MODEL_DRIFT: &[Drift] = &[
+/// (`shared/models/elasticache.json`), written out by hand from
+/// `smithy_diff.py elasticache <model> --json`: its "member only in
+/// botocore", "operation error only in botocore" and "required" findings,
+/// each with the Smithy structure the finding's path leads to. Its other
+/// findings are the two operations only botocore has (PrepareMigration,
+/// StopMigration: not in the crate, so not tested) and the P8 wire names
+/// (see [`WIRE_DIFFERENCES`]). Shape names are unqualified. The harness
+/// derives the same adjustments from `smithy_diff.py` and checks them
+/// against this table ([`DriftCheck`]), so it can neither go stale nor hide
+/// a difference.
+pub const ELASTICACHE_DRIFT: &[Drift] = &[
     input("CompleteMigrationMessage", "ServerlessCacheName"),
     input("CreateGlobalReplicationGroupMessage", "Tags"),
     input("CreateReplicationGroupMessage", "Durability"),
@@ -182,17 +206,301 @@ pub const MODEL_DRIFT: &[Drift] = &[
     },
 ];
 
-fn is_member_drift(structure: &str, member: &str, direction: Direction) -> bool {
-    MODEL_DRIFT.iter().any(|d| {
-        matches!(d, Drift::Member { structure: s, member: m, direction: d }
-            if *s == structure && *m == member && *d == direction)
-    })
+/// How the version drift derived from `smithy_diff.py` is checked.
+#[derive(Debug, Clone, Copy)]
+pub enum DriftCheck {
+    /// Accepted as found; every adjustment is counted and printed.
+    Derived,
+    /// Must equal this hand-written table (the model is the one the table
+    /// was written from).
+    Table(&'static [Drift]),
+    /// Must be part of this table (a model restricted to some operations
+    /// finds only the drift of those).
+    WithinTable(&'static [Drift]),
 }
 
-fn is_error_drift(operation: &str, error: &str) -> bool {
-    MODEL_DRIFT.iter().any(
-        |d| matches!(d, Drift::Error { operation: o, error: e } if *o == operation && *e == error),
-    )
+/// A wire difference between botocore's model and the Smithy model that the
+/// harness accepts, with the reason the comparison stays right.
+#[derive(Debug, Clone, Copy)]
+pub struct WireDifference {
+    /// botocore's service name.
+    pub service: &'static str,
+    /// The `smithy_diff.py` finding kind (`member wire name`, `error type` …).
+    pub kind: &'static str,
+    /// The finding's `where` (for member wire names, any path: one entry
+    /// covers every path to the same member), and both sides' values.
+    pub place: &'static str,
+    pub botocore: &'static str,
+    pub smithy: &'static str,
+    pub reason: &'static str,
+}
+
+/// Every wire difference between botocore 1.44.5 and the models in
+/// `shared/models` that is neither fixed in the generator nor version drift.
+pub const WIRE_DIFFERENCES: &[WireDifference] = &[
+    WireDifference {
+        service: "elasticache",
+        kind: "member wire name",
+        place: "PendingModifiedValues.LogDeliveryConfigurations",
+        botocore: "PendingLogDeliveryConfiguration",
+        smithy: "LogDeliveryConfigurations",
+        reason: "quirk P8: botocore takes the element name from a shape-level locationName that \
+                 the Smithy model does not have; the crate follows the Smithy model, and the \
+                 oracle either never writes the member (smithy_safe) or its body is rewritten \
+                 to the Smithy name (Config::wire_names)",
+    },
+    WireDifference {
+        service: "sns",
+        kind: "error type",
+        place: "error InternalErrorException",
+        botocore: "Sender",
+        smithy: "Receiver",
+        reason: "the crate reads <Type> from the response body and never uses the model's \
+                 fault (smithy.api#error server/client), so the difference cannot change a parse",
+    },
+    WireDifference {
+        service: "iam",
+        kind: "error type",
+        place: "error ServiceFailureException",
+        botocore: "Sender",
+        smithy: "Receiver",
+        reason: "as for SNS InternalErrorException: <Type> comes from the body, not the model",
+    },
+    WireDifference {
+        service: "iam",
+        kind: "error type",
+        place: "error PolicyEvaluationException",
+        botocore: "Sender",
+        smithy: "Receiver",
+        reason: "as for SNS InternalErrorException: <Type> comes from the body, not the model",
+    },
+];
+
+impl WireDifference {
+    fn matches(&self, service: &str, finding: &Value) -> bool {
+        let text = |key: &str| match &finding[key] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let place = text("where");
+        self.service == service
+            && self.kind == text("kind")
+            && self.botocore == text("botocore")
+            && self.smithy == text("smithy")
+            && (place == self.place || place.ends_with(&format!(".{}", self.place)))
+    }
+}
+
+/// `smithy_diff.py` kinds that are version drift: something on one side only.
+const DRIFT_KINDS: &[&str] = &[
+    "operation only in botocore",
+    "operation only in smithy",
+    "member only in botocore",
+    "member only in smithy",
+    "operation error only in botocore",
+    "operation error only in smithy",
+    "required",
+    "enum values",
+];
+
+/// The version drift between botocore and the Smithy model under test, as
+/// the harness applies it.
+#[derive(Debug, Default)]
+struct DriftSet {
+    /// (structure, member, direction) that only botocore has.
+    members: BTreeSet<(String, String, Direction)>,
+    /// (operation, error shape) that only botocore lists.
+    errors: BTreeSet<(String, String)>,
+    /// (structure, member) whose `required` differs.
+    required: BTreeSet<(String, String)>,
+    /// Operations only the Smithy model has: botocore cannot answer for them.
+    smithy_only_operations: BTreeSet<String>,
+    /// Findings per kind, for the summary line.
+    counts: BTreeMap<String, usize>,
+}
+
+impl DriftSet {
+    fn has_member(&self, structure: &str, member: &str, direction: Direction) -> bool {
+        self.members
+            .contains(&(structure.to_owned(), member.to_owned(), direction))
+    }
+
+    fn has_error(&self, operation: &str, error: &str) -> bool {
+        self.errors
+            .contains(&(operation.to_owned(), error.to_owned()))
+    }
+
+    /// The entries in [`Drift`]'s terms, as sortable lines.
+    fn lines(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .members
+            .iter()
+            .map(|(s, m, d)| format!("{d:?} {s}${m}"))
+            .chain(self.errors.iter().map(|(o, e)| format!("error {o}!{e}")))
+            .chain(
+                self.required
+                    .iter()
+                    .map(|(s, m)| format!("required {s}${m}")),
+            )
+            .collect();
+        lines.sort();
+        lines
+    }
+}
+
+/// Runs `smithy_diff.py` for the service and the Smithy model, accepts its
+/// version drift and fails on any wire difference [`WIRE_DIFFERENCES`] does
+/// not list (and on any entry of that list that matches nothing, unless the
+/// model is restricted to some operations).
+fn derive_drift(config: &Config, python: &Path, model: &Smithy) -> DriftSet {
+    let script = config.oracle_dir.join("smithy_diff.py");
+    let output = Command::new(python)
+        .arg(&script)
+        .arg(config.service)
+        .arg(&config.smithy_model)
+        .arg("--json")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+    assert!(
+        output.status.success(),
+        "{} {} {} failed: {}",
+        script.display(),
+        config.service,
+        config.smithy_model.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let findings: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "smithy_diff.py {} printed no JSON list: {e}",
+            config.service
+        )
+    });
+    let mut drift = DriftSet::default();
+    let mut unlisted = Vec::new();
+    let mut used = vec![false; WIRE_DIFFERENCES.len()];
+    for finding in &findings {
+        let kind = finding["kind"]
+            .as_str()
+            .unwrap_or_else(|| panic!("smithy_diff.py finding without a kind: {finding}"));
+        let place = finding["where"].as_str().unwrap_or_default();
+        if model.ec2 && kind == "resultWrapper" && finding["botocore"].is_null() {
+            // smithy_diff.py takes the Smithy side's wrapper to be awsQuery's
+            // `{Op}Result`; under ec2Query neither side has one (E7).
+            *drift
+                .counts
+                .entry("ec2Query outputs without a result wrapper on both sides".into())
+                .or_default() += 1;
+            continue;
+        }
+        if !DRIFT_KINDS.contains(&kind) {
+            match WIRE_DIFFERENCES
+                .iter()
+                .position(|w| w.matches(config.service, finding))
+            {
+                Some(i) => used[i] = true,
+                None => unlisted.push(finding.to_string()),
+            }
+            continue;
+        }
+        *drift.counts.entry(kind.to_owned()).or_default() += 1;
+        match kind {
+            "member only in botocore" => {
+                let (structure, member, direction) = model.resolve_member_path(place);
+                drift.members.insert((structure, member, direction));
+            }
+            "required" => {
+                let (structure, member, _) = model.resolve_member_path(place);
+                drift.required.insert((structure, member));
+            }
+            "operation error only in botocore" => {
+                let (operation, error) = place.split_once(" !").unwrap_or_else(|| {
+                    panic!("smithy_diff.py: operation error without ` !`: {finding}")
+                });
+                drift
+                    .errors
+                    .insert((operation.to_owned(), error.to_owned()));
+            }
+            "operation only in smithy" => {
+                drift.smithy_only_operations.insert(place.to_owned());
+            }
+            // Nothing to adjust: botocore never generates what it does not
+            // have, operations only botocore has are not in the crate, and
+            // the crate's enums keep values they do not know.
+            _ => {}
+        }
+    }
+    assert!(
+        unlisted.is_empty(),
+        "{}: botocore's model and {} differ on the wire where WIRE_DIFFERENCES (in \
+         conformance/tests/support/differential.rs) says nothing; fix the generator or list \
+         each with its reason:\n{}",
+        config.service,
+        config.smithy_model.display(),
+        unlisted.join("\n")
+    );
+    let stale: Vec<String> = WIRE_DIFFERENCES
+        .iter()
+        .zip(&used)
+        .filter(|(w, used)| w.service == config.service && !**used)
+        .map(|(w, _)| format!("{w:?}"))
+        .collect();
+    if !matches!(config.drift, DriftCheck::WithinTable(_)) {
+        assert!(
+            stale.is_empty(),
+            "{}: WIRE_DIFFERENCES entries that smithy_diff.py no longer finds:\n{}",
+            config.service,
+            stale.join("\n")
+        );
+    }
+    let derived = drift.lines();
+    match config.drift {
+        DriftCheck::Derived => {}
+        DriftCheck::Table(table) => {
+            assert_eq!(
+                drift_lines(table),
+                derived,
+                "{}: the drift table (left) is not what smithy_diff.py finds (right)",
+                config.service
+            );
+        }
+        DriftCheck::WithinTable(table) => {
+            let table = drift_lines(table);
+            let missing: Vec<&String> = derived.iter().filter(|d| !table.contains(d)).collect();
+            assert!(
+                missing.is_empty(),
+                "{}: smithy_diff.py finds drift the table does not have: {missing:?}",
+                config.service
+            );
+        }
+    }
+    eprintln!(
+        "differential: {}: smithy_diff.py found {} differences: {} version drift ({} adjustments \
+         to apply), {} listed wire differences",
+        config.service,
+        findings.len(),
+        drift.counts.values().sum::<usize>(),
+        derived.len(),
+        used.iter().filter(|u| **u).count()
+    );
+    drift
+}
+
+fn drift_lines(table: &[Drift]) -> Vec<String> {
+    let mut lines: Vec<String> = table
+        .iter()
+        .map(|d| match d {
+            Drift::Member {
+                structure,
+                member,
+                direction,
+            } => format!("{direction:?} {structure}${member}"),
+            Drift::Error { operation, error } => format!("error {operation}!{error}"),
+            Drift::Required { structure, member } => format!("required {structure}${member}"),
+        })
+        .collect();
+    lines.sort();
+    lines
 }
 
 /// Where things are and how much to run.
@@ -212,6 +520,8 @@ pub struct Config {
     /// name and the body is rewritten to the Smithy name before we parse it,
     /// so the member is still compared.
     pub wire_names: &'static [WireName],
+    /// How the version drift `smithy_diff.py` finds is checked.
+    pub drift: DriftCheck,
 }
 
 /// An output member that botocore reads under another element name than the
@@ -244,13 +554,18 @@ pub struct Harness {
     oracle: Oracle,
     model: Smithy,
     tallies: Vec<Tally>,
+    /// Operations skipped because botocore does not have them.
+    skipped_operations: Vec<&'static str>,
     started: Instant,
 }
 
 impl Harness {
-    /// Starts the oracle (a missing or broken oracle fails the test).
+    /// Starts the oracle and sorts what `smithy_diff.py` finds between
+    /// botocore's model and the Smithy model (see the module docs). A
+    /// missing or broken oracle, an unlisted wire difference or a drift
+    /// table that does not match fails the test.
     pub fn start(config: Config) -> Self {
-        let model = Smithy::load(&config.smithy_model);
+        let mut model = Smithy::load(&config.smithy_model);
         for w in config.wire_names {
             let name = model.xml_name(w.structure, w.member).unwrap_or_else(|| {
                 panic!(
@@ -265,11 +580,13 @@ impl Harness {
             );
         }
         let oracle = Oracle::start(&config.oracle_dir);
+        model.drift = derive_drift(&config, &oracle.python, &model);
         Self {
             config,
             oracle,
             model,
             tallies: Vec::new(),
+            skipped_operations: Vec::new(),
             started: Instant::now(),
         }
     }
@@ -278,10 +595,10 @@ impl Harness {
     /// number of seeds.
     pub fn check<O>(&mut self)
     where
-        O: elasticache::Operation,
+        O: service::Operation,
         O::Input: DeserializeOwned,
         O::Output: Serialize + Debug,
-        O::Error: Debug + Into<elasticache::Error>,
+        O::Error: Debug + Into<service::Error>,
     {
         self.check_seeds::<O>(self.config.seeds);
     }
@@ -289,11 +606,15 @@ impl Harness {
     /// Runs every kind of case for the operation `O`, `seeds` of each.
     pub fn check_seeds<O>(&mut self, seeds: u64)
     where
-        O: elasticache::Operation,
+        O: service::Operation,
         O::Input: DeserializeOwned,
         O::Output: Serialize + Debug,
-        O::Error: Debug + Into<elasticache::Error>,
+        O::Error: Debug + Into<service::Error>,
     {
+        if self.model.drift.smithy_only_operations.contains(O::NAME) {
+            self.skipped_operations.push(O::NAME);
+            return;
+        }
         let input = self.check_inputs::<O>(seeds);
         let output = self.check_outputs::<O>(seeds);
         let modelled = self.check_errors::<O>(seeds, false);
@@ -301,95 +622,37 @@ impl Harness {
         self.tallies.extend([input, output, modelled, unmodelled]);
     }
 
-    /// Checks [`MODEL_DRIFT`] against `smithy_diff.py` for botocore and the
-    /// Smithy model: every finding of a kind the table covers has its entry
-    /// and every entry its finding; findings of any other kind fail, except
-    /// operations only botocore has and P8's shape-level wire names.
-    pub fn verify_drift_table(&self) {
-        let script = self.config.oracle_dir.join("smithy_diff.py");
-        let output = Command::new(&self.oracle.python)
-            .arg(&script)
-            .arg(self.config.service)
-            .arg(&self.config.smithy_model)
-            .arg("--json")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
-        assert!(
-            output.status.success(),
-            "{} failed: {}",
-            script.display(),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let findings: Vec<Value> = serde_json::from_slice(&output.stdout)
-            .unwrap_or_else(|e| panic!("smithy_diff.py printed no JSON list: {e}"));
-        let mut derived = Vec::new();
-        let mut unexpected = Vec::new();
-        for finding in &findings {
-            let kind = finding["kind"].as_str().unwrap_or_default();
-            let place = finding["where"].as_str().unwrap_or_default();
-            match kind {
-                "member only in botocore" | "required" => {
-                    let (structure, member, direction) = self.model.resolve_member_path(place);
-                    derived.push(if kind == "required" {
-                        format!("required {structure}${member}")
-                    } else {
-                        format!("{direction:?} {structure}${member}")
-                    });
-                }
-                "operation error only in botocore" => {
-                    let (operation, error) = place.split_once(" !").unwrap_or((place, ""));
-                    derived.push(format!("error {operation}!{error}"));
-                }
-                "operation only in botocore" => {}
-                "member wire name"
-                    if finding["note"]
-                        .as_str()
-                        .is_some_and(|n| n.contains("shape-level locationName")) => {}
-                _ => unexpected.push(finding.to_string()),
-            }
-        }
-        let mut table: Vec<String> = MODEL_DRIFT
-            .iter()
-            .map(|d| match d {
-                Drift::Member {
-                    structure,
-                    member,
-                    direction,
-                } => format!("{direction:?} {structure}${member}"),
-                Drift::Error { operation, error } => format!("error {operation}!{error}"),
-                Drift::Required { structure, member } => {
-                    format!("required {structure}${member}")
-                }
-            })
-            .collect();
-        derived.sort();
-        table.sort();
-        assert!(
-            unexpected.is_empty(),
-            "botocore and the Smithy model differ in ways MODEL_DRIFT does not cover:\n{}",
-            unexpected.join("\n")
-        );
-        assert_eq!(
-            table, derived,
-            "MODEL_DRIFT (left) is not what smithy_diff.py finds (right)"
-        );
-        eprintln!(
-            "differential: MODEL_DRIFT matches smithy_diff.py ({} entries)",
-            table.len()
-        );
-    }
-
     /// Prints the summary and fails if any case failed.
     pub fn finish(self) {
         let Harness {
             config,
             oracle,
+            model,
             tallies,
+            skipped_operations,
             started,
-            ..
         } = self;
         drop(oracle);
+        let counts: Vec<String> = model
+            .drift
+            .counts
+            .iter()
+            .map(|(kind, n)| format!("{n} {kind}"))
+            .collect();
+        eprintln!(
+            "differential: version drift from smithy_diff.py: {}",
+            if counts.is_empty() {
+                "none".to_owned()
+            } else {
+                counts.join(", ")
+            }
+        );
+        if !skipped_operations.is_empty() {
+            eprintln!(
+                "differential: skipped (only in the Smithy model, botocore has no answer): {}",
+                skipped_operations.join(", ")
+            );
+        }
         let operations = tallies.len() / 4;
         let mut seeds: Vec<usize> = tallies.iter().map(|t| t.seeds).collect();
         seeds.sort_unstable();
@@ -413,6 +676,12 @@ impl Harness {
         for (kind, totals) in &kinds {
             eprintln!("differential {kind}: {}", totals.summary());
         }
+        // One machine-readable line for scoreboards: mismatches/cases per kind.
+        let score: Vec<String> = kinds
+            .iter()
+            .map(|(kind, t)| format!("{}={}/{}", kind.replace(' ', "-"), t.mismatches, t.cases))
+            .collect();
+        eprintln!("differential-score {} {}", config.service, score.join(" "));
         let failed: Vec<&Tally> = tallies.iter().filter(|t| !t.failures.is_empty()).collect();
         for tally in &failed {
             eprintln!("\n=== {} ===", tally.summary());
@@ -449,7 +718,7 @@ impl Harness {
     /// Our request body against botocore's for the same random params.
     fn check_inputs<O>(&mut self, seeds: u64) -> Tally
     where
-        O: elasticache::Operation,
+        O: service::Operation,
         O::Input: DeserializeOwned,
     {
         let mut tally = Tally::new(O::NAME, "input", seeds);
@@ -489,10 +758,10 @@ impl Harness {
             let theirs = answer["body"]
                 .as_str()
                 .unwrap_or_else(|| panic!("oracle serialize answer without a body: {answer}"));
-            let input = serde_json::from_value::<O::Input>(params.clone()).or_else(|e| {
+            let input = O::Input::deserialize(JsonDeserializer(params.clone())).or_else(|e| {
                 // An operation without input takes `()`.
                 if params.as_object().is_some_and(Map::is_empty) {
-                    serde_json::from_value::<O::Input>(Value::Null).map_err(|_| e)
+                    O::Input::deserialize(JsonDeserializer(Value::Null)).map_err(|_| e)
                 } else {
                     Err(e)
                 }
@@ -539,7 +808,7 @@ impl Harness {
     /// Our parse of a random success response against botocore's.
     fn check_outputs<O>(&mut self, seeds: u64) -> Tally
     where
-        O: elasticache::Operation,
+        O: service::Operation,
         O::Output: Serialize + Debug,
         O::Error: Debug,
     {
@@ -612,9 +881,9 @@ impl Harness {
     /// Our reading of a random error response against botocore's.
     fn check_errors<O>(&mut self, seeds: u64, unmodelled: bool) -> Tally
     where
-        O: elasticache::Operation,
+        O: service::Operation,
         O::Output: Debug,
-        O::Error: Debug + Into<elasticache::Error>,
+        O::Error: Debug + Into<service::Error>,
     {
         let kind = if unmodelled {
             "unmodelled error"
@@ -637,7 +906,7 @@ impl Harness {
             let want_message = error.get("Message").and_then(Value::as_str);
             // botocore maps the code to a shape; no shape means unmodelled.
             let mut want_variant = expected["ErrorShape"].as_str().unwrap_or("Unhandled");
-            if is_error_drift(O::NAME, want_variant)
+            if self.model.drift.has_error(O::NAME, want_variant)
                 && !self.model.operation_has_error(O::NAME, want_variant)
             {
                 want_variant = "Unhandled";
@@ -668,7 +937,7 @@ impl Harness {
             if !variant.eq_ignore_ascii_case(want_variant) {
                 problems.push(format!("variant: ours {variant}, botocore {want_variant}"));
             }
-            let err: elasticache::Error = err.into();
+            let err: service::Error = err.into();
             let meta = err.meta();
             let code = meta.map(|m| m.code.as_str());
             let message = meta.and_then(|m| m.message.as_deref());
@@ -724,7 +993,7 @@ struct Tally {
     cases: usize,
     /// Request bodies equal to botocore's byte for byte (inputs).
     identical: usize,
-    /// Adjustments [`MODEL_DRIFT`] made (members removed, variants mapped).
+    /// Version-drift adjustments made (members removed, variants mapped).
     drift: usize,
     /// Bodies with a [`WireName`] element renamed (outputs).
     renamed: usize,
@@ -804,7 +1073,7 @@ impl Totals {
             line.push_str(&format!(", {} bodies byte-identical", self.identical));
         }
         if self.drift > 0 {
-            line.push_str(&format!(", {} MODEL_DRIFT adjustments", self.drift));
+            line.push_str(&format!(", {} version-drift adjustments", self.drift));
         }
         if self.renamed > 0 {
             line.push_str(&format!(
@@ -843,6 +1112,10 @@ struct Smithy {
     shapes: Map<String, Value>,
     /// Operation name -> shape id.
     operations: BTreeMap<String, String>,
+    /// Version drift against botocore, set once `smithy_diff.py` has run.
+    drift: DriftSet,
+    /// The service speaks ec2Query (form keys E1, E2), not awsQuery.
+    ec2: bool,
 }
 
 impl Smithy {
@@ -860,7 +1133,15 @@ impl Smithy {
             .filter(|(_, s)| s["type"] == "operation")
             .map(|(id, _)| (short(id).to_owned(), id.clone()))
             .collect();
-        Self { shapes, operations }
+        let ec2 = shapes
+            .values()
+            .any(|s| s["type"] == "service" && s["traits"].get("aws.protocols#ec2Query").is_some());
+        Self {
+            shapes,
+            operations,
+            drift: DriftSet::default(),
+            ec2,
+        }
     }
 
     /// The input or output structure of an operation, if it has one.
@@ -937,22 +1218,36 @@ impl Smithy {
             .unwrap_or_else(|| panic!("{place}: the operation has no {io}"));
         let segments: Vec<&str> = path.split('.').collect();
         let (last, walk) = segments.split_last().unwrap_or((&"", &[]));
+        // A segment is a member name followed by `[]` (list member),
+        // `{key}` or `{value}` (map parts), in the order they are walked.
+        let step = |shape: &str, part: &str| -> String {
+            self.shapes
+                .get(shape)
+                .and_then(|s| s[part]["target"].as_str())
+                .unwrap_or_else(|| panic!("{place}: no {part} in {shape}"))
+                .to_owned()
+        };
         for seg in walk {
-            let mut seg = *seg;
-            let mut suffixes = Vec::new();
-            while let Some(s) = seg.strip_suffix("[]") {
-                suffixes.push("member");
-                seg = s;
-            }
-            shape = self.shapes[&shape]["members"][seg]["target"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{place}: no member {seg} in {shape}"))
+            let split = seg.find(['[', '{']).unwrap_or(seg.len());
+            let (name, mut suffixes) = seg.split_at(split);
+            shape = self
+                .shapes
+                .get(&shape)
+                .and_then(|s| s["members"][name]["target"].as_str())
+                .unwrap_or_else(|| panic!("{place}: no member {name} in {shape}"))
                 .to_owned();
-            for part in suffixes {
-                shape = self.shapes[&shape][part]["target"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
+            while !suffixes.is_empty() {
+                let (part, rest) = if let Some(rest) = suffixes.strip_prefix("[]") {
+                    ("member", rest)
+                } else if let Some(rest) = suffixes.strip_prefix("{key}") {
+                    ("key", rest)
+                } else if let Some(rest) = suffixes.strip_prefix("{value}") {
+                    ("value", rest)
+                } else {
+                    panic!("{place}: cannot read the path segment {seg}")
+                };
+                shape = step(&shape, part);
+                suffixes = rest;
             }
         }
         (short(&shape).to_owned(), (*last).to_owned(), direction)
@@ -965,7 +1260,7 @@ impl Smithy {
             (Kind::Structure(members, name), Value::Object(object)) => {
                 let before = object.len();
                 object.retain(|key, _| {
-                    members.contains_key(key) || !is_member_drift(name, key, direction)
+                    members.contains_key(key) || !self.drift.has_member(name, key, direction)
                 });
                 let mut removed = before - object.len();
                 for (key, child) in object.iter_mut() {
@@ -995,20 +1290,19 @@ impl Smithy {
         let Kind::Structure(_, name) = self.kind(target) else {
             return None;
         };
-        MODEL_DRIFT.iter().find_map(|d| match d {
-            Drift::Required { structure, member }
-                if *structure == name && params.get(*member).is_none() =>
-            {
-                Some(format!("{structure}${member}"))
-            }
-            _ => None,
-        })
+        self.drift
+            .required
+            .iter()
+            .find(|(structure, member)| structure == name && params.get(member).is_none())
+            .map(|(structure, member)| format!("{structure}${member}"))
     }
 
     /// The decoded form key of every scalar in `value` (of shape `target`),
     /// with how its value compares: awsQuery's key rules (member `xmlName`,
     /// list `member` or the list member's `xmlName`, `.N` from 1, flattened
-    /// lists without the member segment, `entry.N.key`/`.value` for maps).
+    /// lists without the member segment, `entry.N.key`/`.value` for maps),
+    /// or ec2Query's (E1, E2: `ec2QueryName` or the capitalized `xmlName`,
+    /// every list `Name.N`).
     fn form_kinds<'m>(
         &'m self,
         target: &'m str,
@@ -1027,9 +1321,24 @@ impl Smithy {
             (Kind::Structure(members, _), Value::Object(object)) => {
                 for (name, child) in object {
                     let Some(m) = members.get(name) else { continue };
-                    let seg = m["traits"]["smithy.api#xmlName"].as_str().unwrap_or(name);
+                    let traits = &m["traits"];
+                    let seg = if self.ec2 {
+                        // E1: ec2QueryName, else xmlName with an upper-case first letter.
+                        traits["aws.protocols#ec2QueryName"]
+                            .as_str()
+                            .map(str::to_owned)
+                            .or_else(|| traits["smithy.api#xmlName"].as_str().map(upper_first))
+                            .unwrap_or_else(|| name.clone())
+                    } else {
+                        traits["smithy.api#xmlName"]
+                            .as_str()
+                            .unwrap_or(name)
+                            .to_owned()
+                    };
+                    let seg = seg.as_str();
                     let t = m["target"].as_str().unwrap_or_default();
-                    let flattened = m["traits"].get("smithy.api#xmlFlattened").is_some();
+                    // E2: ec2Query lists are always `Name.N`.
+                    let flattened = self.ec2 || traits.get("smithy.api#xmlFlattened").is_some();
                     match (self.kind(t), child) {
                         (Kind::List(item, member), Value::Array(items)) => {
                             let base = if flattened {
@@ -1144,6 +1453,14 @@ fn rename_elements(body: &str, names: &[WireName]) -> String {
         }
     }
     body
+}
+
+fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn short(id: &str) -> &str {
@@ -1346,7 +1663,7 @@ impl std::fmt::Display for JsonError {
 
 impl std::error::Error for JsonError {}
 
-impl elasticache::rt::serde::ser::Error for JsonError {
+impl service::rt::serde::ser::Error for JsonError {
     fn custom<T: std::fmt::Display>(msg: T) -> Self {
         JsonError(msg.to_string())
     }
@@ -1364,8 +1681,8 @@ fn float_json(v: f64) -> Value {
 
 mod json_ser {
     use super::{float_json, JsonError, JsonSerializer};
-    use elasticache::rt::serde::ser::{self, Impossible, Serialize};
     use serde_json::{Map, Value};
+    use service::rt::serde::ser::{self, Impossible, Serialize};
 
     type Result<T> = std::result::Result<T, JsonError>;
 
@@ -1569,6 +1886,137 @@ mod json_ser {
         }
         fn end(self) -> Result<Value> {
             Ok(Value::Object(self.0))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The oracle's params as our values, non-finite doubles included
+// ---------------------------------------------------------------------------
+
+/// `serde_json::Value` as a deserializer, except that a float or double also
+/// accepts the strings `"NaN"`, `"Infinity"` and `"-Infinity"`, which is how
+/// the oracle writes non-finite doubles (JSON has no literal for them): the
+/// counterpart of [`JsonSerializer`]. Nested arrays and objects are read
+/// through it too; a union's value (read by `Value` itself) is not.
+pub struct JsonDeserializer(pub Value);
+
+mod json_de {
+    use super::{text_double, JsonDeserializer};
+    use serde_json::{Map, Value};
+    use service::rt::serde::de::{self, IntoDeserializer, Visitor};
+    use service::rt::serde::forward_to_deserialize_any;
+
+    type Result<T> = std::result::Result<T, serde_json::Error>;
+
+    impl JsonDeserializer {
+        fn non_finite(&self) -> Option<f64> {
+            match &self.0 {
+                Value::String(s) => text_double(s).filter(|x| !x.is_finite()),
+                _ => None,
+            }
+        }
+    }
+
+    impl<'de> de::Deserializer<'de> for JsonDeserializer {
+        type Error = serde_json::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.0 {
+                Value::Array(items) => visitor.visit_seq(Seq(items.into_iter())),
+                Value::Object(map) => visitor.visit_map(Object(map.into_iter(), None)),
+                other => de::Deserializer::deserialize_any(other, visitor),
+            }
+        }
+
+        fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.non_finite() {
+                Some(x) => visitor.visit_f64(x),
+                None => self.deserialize_any(visitor),
+            }
+        }
+
+        fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.non_finite() {
+                // Rounding to f32 keeps NaN and the infinities.
+                Some(x) => visitor.visit_f32(x as f32),
+                None => self.deserialize_any(visitor),
+            }
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.0 {
+                Value::Null => visitor.visit_none(),
+                other => visitor.visit_some(JsonDeserializer(other)),
+            }
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            visitor: V,
+        ) -> Result<V::Value> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            variants: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value> {
+            de::Deserializer::deserialize_enum(self.0, name, variants, visitor)
+        }
+
+        forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 char str string bytes byte_buf
+            unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+        }
+    }
+
+    struct Seq(std::vec::IntoIter<Value>);
+
+    impl<'de> de::SeqAccess<'de> for Seq {
+        type Error = serde_json::Error;
+
+        fn next_element_seed<T: de::DeserializeSeed<'de>>(
+            &mut self,
+            seed: T,
+        ) -> Result<Option<T::Value>> {
+            self.0
+                .next()
+                .map(|v| seed.deserialize(JsonDeserializer(v)))
+                .transpose()
+        }
+    }
+
+    struct Object(
+        <Map<String, Value> as IntoIterator>::IntoIter,
+        Option<Value>,
+    );
+
+    impl<'de> de::MapAccess<'de> for Object {
+        type Error = serde_json::Error;
+
+        fn next_key_seed<K: de::DeserializeSeed<'de>>(
+            &mut self,
+            seed: K,
+        ) -> Result<Option<K::Value>> {
+            match self.0.next() {
+                Some((key, value)) => {
+                    self.1 = Some(value);
+                    seed.deserialize(key.into_deserializer()).map(Some)
+                }
+                None => Ok(None),
+            }
+        }
+
+        fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+            let value = self
+                .1
+                .take()
+                .ok_or_else(|| <serde_json::Error as de::Error>::custom("a value without a key"))?;
+            seed.deserialize(JsonDeserializer(value))
         }
     }
 }
