@@ -50,12 +50,7 @@ struct Model {
     ci_seeds: u64,
     /// The hand-written drift table of the harness the derived drift must equal, if any.
     drift_table: Option<&'static str>,
-    /// Needs the generator's ec2Query support (see [`EC2_QUERY`]).
-    ec2_query: bool,
 }
-
-/// Flip to `true` once the generator speaks ec2Query: `ec2` then joins the scoreboard.
-const EC2_QUERY: bool = false;
 
 /// Every model in `../shared/models`, in scoreboard order. The CI seeds keep the
 /// differential near a minute per model on a loaded 2-core machine (measured: about 200 to
@@ -66,43 +61,36 @@ const MODELS: &[Model] = &[
         name: "elasticache",
         ci_seeds: 50,
         drift_table: Some("ELASTICACHE_DRIFT"),
-        ec2_query: false,
     },
     Model {
         name: "sts",
         ci_seeds: 50,
         drift_table: None,
-        ec2_query: false,
     },
     Model {
         name: "sns",
         ci_seeds: 50,
         drift_table: None,
-        ec2_query: false,
     },
     Model {
         name: "iam",
         ci_seeds: 20,
         drift_table: None,
-        ec2_query: false,
     },
     Model {
         name: "rds",
         ci_seeds: 20,
         drift_table: None,
-        ec2_query: false,
     },
     Model {
         name: "cloudformation",
         ci_seeds: 20,
         drift_table: None,
-        ec2_query: false,
     },
     Model {
         name: "ec2",
         ci_seeds: 3,
         drift_table: None,
-        ec2_query: true,
     },
 ];
 
@@ -216,7 +204,12 @@ fn cargo(dir: &Path, target: &Path, args: &[&str], envs: &[(&str, String)]) -> S
         // Warnings are errors in every build, here and in CI alike (one set of flags, so
         // the shared target directory is never rebuilt for a change of flags).
         .env("RUSTFLAGS", "-D warnings")
-        .env("RUSTDOCFLAGS", "-D warnings");
+        .env("RUSTDOCFLAGS", "-D warnings")
+        // No debug info: these crates are checked, never debugged, and EC2's would make
+        // every test binary and doctest slower to link and the target directory gigabytes
+        // larger.
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_PROFILE_TEST_DEBUG", "0");
     for (key, value) in envs {
         command.env(key, value);
     }
@@ -323,16 +316,7 @@ fn published_models_generate_build_lint_document_and_match_botocore() {
             })
     });
 
-    let models: Vec<&Model> = MODELS
-        .iter()
-        .filter(|m| EC2_QUERY || !m.ec2_query)
-        .collect();
-    for m in MODELS.iter().filter(|m| m.ec2_query && !EC2_QUERY) {
-        eprintln!(
-            "published-models: {} left out until the generator speaks ec2Query (EC2_QUERY)",
-            m.name
-        );
-    }
+    let models: Vec<&Model> = MODELS.iter().collect();
 
     // The IR of each model (crate name, operations, examples, waiters) and what its JSON
     // says without the generator.

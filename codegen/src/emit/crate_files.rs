@@ -73,7 +73,7 @@ pub fn cargo_toml(ir: &Ir, header: &str, options: &Options) -> String {
 [package]
 name = "{name}"
 version = "0.1.0"
-edition = "2021"
+edition = "2024"
 rust-version = "1.85"
 description = "Typed {sdk} requests, responses and errors for the {protocol} protocol (generated from its Smithy model)"
 license = "Apache-2.0"
