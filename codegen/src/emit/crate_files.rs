@@ -52,9 +52,13 @@ pub fn cargo_toml(ir: &Ir, header: &str, options: &Options) -> String {
                      serde = [\"{rt}/serde\"]\n\
                      # gzip request bodies of operations with `smithy.api#requestCompression`.\n\
                      gzip = [\"{rt}/gzip\"]\n\
+                     # SigV4 signing of the requests `Operation::build_request_with` makes, without\n\
+                     # the client (`rt::sigv4::sign`, `rt::credentials::Credentials`): pure Rust, no\n\
+                     # async runtime or TLS; see the runtime's `sigv4` feature.\n\
+                     sigv4 = [\"{rt}/sigv4\"]\n\
                      # The async client (`client::Client`): HTTP/1.1 over hyper with rustls on tokio,\n\
                      # SigV4 signing, retries, paginators; see the runtime's `client` feature.\n\
-                     client = [\"{rt}/client\"]\n"
+                     client = [\"sigv4\", \"{rt}/client\"]\n"
                 ),
                 format!(
                     "# Everything generated code names is reached through `rt`, this crate's\n\
@@ -190,7 +194,8 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
          a value. Lists keep absent (`None`) apart from empty (`Some(vec![])`).\n\n\
          Every operation implements [`Operation`]: `build_request` gives an [`http::Request`](rt::http) \
          (`POST /`, form body) and `parse_response` turns a status and body into the typed output or error, \
-         so any HTTP stack can carry the calls.{}\n\n\
+         so any HTTP stack can carry the calls; feature `sigv4` signs them without the client \
+         (`rt::sigv4::sign`, for the service [`SIGNING_NAME`]).{}\n\n\
          Generated from the Smithy model of `{}` by `cargo xtask codegen`.",
         if ir.endpoint_rules.is_some() {
             "- [`endpoint`]: the model's endpoint rules and `resolve_endpoint`.\n"
@@ -222,6 +227,7 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
     ));
     let doc_tokens = inner_doc_attrs(&docs);
     let version = &ir.service.version;
+    let signing_name = super::client::signing_name(&ir.service);
     let namespace = ir.service.xml_namespace.clone().unwrap_or_default();
     let rt = if vendored {
         quote!(
@@ -267,6 +273,10 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
 
         /// The XML namespace of the service's responses.
         pub const XML_NAMESPACE: &str = #namespace;
+
+        /// The name requests are signed for with SigV4 (the `service` of
+        /// `rt::sigv4::SigningParams`, feature `sigv4`), unless the endpoint names another.
+        pub const SIGNING_NAME: &str = #signing_name;
 
         #redacted
     }
