@@ -33,6 +33,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use std::convert::Infallible;
 use std::fmt;
 use std::future::Future;
 use std::io::Cursor;
@@ -1127,6 +1128,20 @@ pub enum Error<E> {
     Credentials(CredentialsError),
 }
 
+impl Error<Infallible> {
+    /// The same error as an `Error<E>` of any operation: it holds no service error.
+    fn widen<E>(self) -> Error<E> {
+        match self {
+            Self::Service(never) => match never {},
+            Self::Unparseable(e) => Error::Unparseable(e),
+            Self::Transport(e) => Error::Transport(e),
+            Self::Timeout(e) => Error::Timeout(e),
+            Self::ResponseTooLarge(e) => Error::ResponseTooLarge(e),
+            Self::Credentials(e) => Error::Credentials(e),
+        }
+    }
+}
+
 impl<E> Error<E> {
     /// The service's error, if the service answered with one.
     pub fn service_error(&self) -> Option<&E> {
@@ -1527,7 +1542,7 @@ impl Handle {
         }
     }
 
-    /// One attempt: address, sign, send, read, parse.
+    /// One attempt: address, sign, send and read ([`exchange`](Self::exchange)), then parse.
     async fn attempt<O>(
         &self,
         template: &http::Request<Vec<u8>>,
@@ -1536,6 +1551,29 @@ impl Handle {
         O: ClientOperation,
         O::Error: ErrorEnum,
     {
+        let (status, body) = self
+            .exchange(template, O::SIGNED)
+            .await
+            .map_err(|e| match e {
+                Attempt::Failed(e) => Attempt::Failed(e.widen()),
+                Attempt::Unsendable(e) => Attempt::Unsendable(e.widen()),
+            })?;
+        O::parse_response(status, &body).map_err(|e| {
+            Attempt::Failed(match e.into_unparseable() {
+                Ok(unparseable) => Error::Unparseable(unparseable),
+                Err(e) => Error::Service(e),
+            })
+        })
+    }
+
+    /// The part of an attempt that is the same for every operation: address, sign (when
+    /// `signed`), send, and read the status and body. Not generic, so a crate of hundreds of
+    /// operations compiles it once, not once per operation.
+    async fn exchange(
+        &self,
+        template: &http::Request<Vec<u8>>,
+        signed: bool,
+    ) -> Result<(u16, Vec<u8>), Attempt<Infallible>> {
         let inner = &*self.inner;
         let unsendable = |e: Box<dyn std::error::Error + Send + Sync>| {
             Attempt::Unsendable(Error::Transport(TransportError {
@@ -1553,7 +1591,7 @@ impl Handle {
         for (name, value) in &inner.headers {
             request.headers_mut().append(name.clone(), value.clone());
         }
-        if O::SIGNED {
+        if signed {
             let credentials = inner
                 .config
                 .credentials()
@@ -1633,12 +1671,7 @@ impl Handle {
             None => exchange.await,
         }
         .map_err(Attempt::Failed)?;
-        O::parse_response(status, &body).map_err(|e| {
-            Attempt::Failed(match e.into_unparseable() {
-                Ok(unparseable) => Error::Unparseable(unparseable),
-                Err(e) => Error::Service(e),
-            })
-        })
+        Ok((status, body))
     }
 }
 

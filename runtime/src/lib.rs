@@ -10,7 +10,8 @@
 //! - [`query`]: writes request bodies (`Action=…&Version=…&Member.Path=value`).
 //! - [`xml`]: a pull reader for response documents, with path-naming errors.
 //! - [`error`]: parses `<ErrorResponse>` bodies into [`ErrorMeta`] / [`RawError`].
-//! - [`time`] and [`blob`]: the [`DateTime`] and [`Blob`] value types.
+//! - [`time`] and [`blob`]: the [`DateTime`] and [`Blob`] value types; [`union`]: the
+//!   [`UnknownVariant`] a generated union holds for a member its model does not know.
 //! - [`operation`]: the sans-IO [`Operation`] trait, [`RequestOptions`] and the form `POST`
 //!   request; [`endpoint`] (endpoints and host prefixes), [`idempotency`] (tokens for members
 //!   left unset) and [`compression`] (gzip bodies, feature `gzip`) serve it.
@@ -45,6 +46,7 @@ pub mod sigv4;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 pub mod time;
+pub mod union;
 #[cfg(feature = "client")]
 pub mod waiter;
 pub mod xml;
@@ -54,6 +56,7 @@ pub use blob::Blob;
 pub use endpoint::{Endpoint, EndpointError};
 pub use error::{ErrorMeta, RawError, ResponseError};
 pub use operation::{Operation, RequestOptions};
+pub use union::UnknownVariant;
 
 /// The `http` crate, re-exported so generated code can name `rt::http`.
 pub use ::http;

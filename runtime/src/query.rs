@@ -149,6 +149,22 @@ impl QueryWriter {
         self.pop(mark);
     }
 
+    /// Writes the list member `seg` the ec2Query way: items at `seg.N`, N counting from 1
+    /// (an item for which `f` writes nothing still takes its number), and an empty list
+    /// writes nothing at all.
+    pub fn flat_list<T>(&mut self, seg: &str, items: &[T], mut f: impl FnMut(&mut Self, &T)) {
+        if items.is_empty() {
+            return;
+        }
+        let mark = self.push(seg);
+        for (i, item) in items.iter().enumerate() {
+            let item_mark = self.push_index(i + 1);
+            f(self, item);
+            self.pop(item_mark);
+        }
+        self.pop(mark);
+    }
+
     /// Writes the map member `seg`: entry N goes to `seg.entry.N.<key_name>` and
     /// `seg.entry.N.<value_name>`, or `seg.N.…` when `flattened`. N counts from 1. An empty map
     /// writes nothing at all.
@@ -503,6 +519,30 @@ mod tests {
             w.finish(),
             "Action=A&Version=1&Ids.1=x&Ids.2=y%20z&Nums.member.1=3&Nums.member.2=-4\
              &Top.Grid.member.1.Row.1=1&Top.Grid.member.1.Row.2=2&Top.Grid.member.2.Row="
+        );
+    }
+
+    #[test]
+    fn ec2_lists_are_flat_and_an_empty_one_is_not_sent() {
+        let mut w = QueryWriter::new("DescribeInstances", "2016-11-15", 0);
+        w.flat_list("InstanceId", &["i-1", ""], |w, v| w.write(v));
+        let empty: [&str; 0] = [];
+        w.flat_list("Owner", &empty, |w, v| w.write(v));
+        let filters: [(Option<&str>, &[&str]); 3] = [
+            (None, &[]),
+            (Some("tag:Name"), &[]),
+            (Some("n"), &["a b", "c"]),
+        ];
+        w.flat_list("Filter", &filters, |w, (name, values)| {
+            if let Some(name) = name {
+                w.value("Name", *name);
+            }
+            w.flat_list("Value", values, |w, v| w.write(v));
+        });
+        assert_eq!(
+            w.finish(),
+            "Action=DescribeInstances&Version=2016-11-15&InstanceId.1=i-1&InstanceId.2=\
+             &Filter.2.Name=tag%3AName&Filter.3.Name=n&Filter.3.Value.1=a%20b&Filter.3.Value.2=c"
         );
     }
 

@@ -30,7 +30,7 @@
 //!   64 characters, and quick-xml's own messages to 256, so an error stays small whatever
 //!   the document holds.
 
-use super::{Blob, DateTime};
+use super::{Blob, DateTime, UnknownVariant};
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesRef, BytesStart, BytesText, Event};
 use quick_xml::Reader;
@@ -109,6 +109,15 @@ impl<'a> Start<'a> {
         }
         Ok(None)
     }
+}
+
+/// The member a union element held: one the model knows, or one it does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnionMember<T> {
+    /// A member of the model, read.
+    Known(T),
+    /// An element the model has no member for, with its name.
+    Unknown(UnknownVariant),
 }
 
 /// A pull reader over one XML document held in memory.
@@ -293,6 +302,41 @@ impl<'a> XmlReader<'a> {
         }
         *slot = Some(f(self)?);
         Ok(())
+    }
+
+    /// Reads a union (the current element) through its end tag: it must hold exactly one
+    /// member element. `member` is called inside that child with its local name; for a name it
+    /// knows it reads the value and returns `Some`, for any other it returns `None` without
+    /// reading, and the element is skipped and kept as [`UnionMember::Unknown`] (as botocore
+    /// does: a member newer than the model). No member element, or a second one (another
+    /// member, or the same one again), is an error at the union's path, as in botocore.
+    pub fn union<T>(
+        &mut self,
+        member: impl FnOnce(&mut Self, &[u8]) -> Result<Option<T>, XmlError>,
+    ) -> Result<UnionMember<T>, XmlError> {
+        let Some(first) = self.advance()? else {
+            let e = self.error("a union needs one member element, and this one has none");
+            self.leave();
+            return Err(e);
+        };
+        let value = match member(self, first.local_name())? {
+            Some(v) => UnionMember::Known(v),
+            None => {
+                let name = String::from_utf8_lossy(first.local_name()).into_owned();
+                self.skip()?;
+                UnionMember::Unknown(UnknownVariant::new(name))
+            }
+        };
+        if let Some(second) = self.advance()? {
+            self.skip()?;
+            return Err(self.error(format!(
+                "a union holds exactly one member element, and this one has <{}> and <{}>",
+                name_excerpt(first.local_name()),
+                name_excerpt(second.local_name())
+            )));
+        }
+        self.leave();
+        Ok(value)
     }
 
     /// Charges `bytes` of parsed output against the document's expansion budget.
@@ -749,6 +793,20 @@ pub fn parse_response<T: XmlDeserialize>(
     })
 }
 
+/// Parses an ec2Query success body `<{response}>…</{response}>`: `T` is read from the root's
+/// own children, so elements `T` does not model (the `<requestId>` every ec2Query response
+/// carries, for one) are skipped. The root's local name must be `response`.
+pub fn parse_unwrapped_response<T: XmlDeserialize>(
+    body: &[u8],
+    response: &str,
+) -> Result<T, XmlError> {
+    let mut r = XmlReader::new(body);
+    r.expect_root(response)?;
+    let output = T::deserialize(&mut r)?;
+    r.finish()?;
+    Ok(output)
+}
+
 /// Parses the body of an operation without output (or whose output has no members): an
 /// empty or whitespace-only body is fine; otherwise checks the root's local name and that the
 /// document is well formed.
@@ -889,6 +947,32 @@ mod tests {
             )
         );
         assert_eq!(s.nested.unwrap().port, Some(1));
+    }
+
+    #[test]
+    fn ec2_output_members_sit_in_the_root() {
+        let body = "<?xml version=\"1.0\"?>\n<DescribeResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+            <requestId>r-1</requestId><SnapshotName>s</SnapshotName><Port>1</Port>\
+            <DescribeResult><Port>2</Port></DescribeResult></DescribeResponse>";
+        let s: Snapshot = parse_unwrapped_response(body.as_bytes(), "DescribeResponse").unwrap();
+        assert_eq!(s.name.as_deref(), Some("s"));
+        // A wrapper is an unknown element like any other (botocore reads nothing from it).
+        assert_eq!(s.port, Some(1));
+        let e = parse_unwrapped_response::<Snapshot>(
+            b"<Response><Errors><Error><Code>X</Code></Error></Errors></Response>",
+            "DescribeResponse",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "at /Response: expected the root element <DescribeResponse>, found <Response>"
+        );
+        let e = parse_unwrapped_response::<Snapshot>(
+            b"<DescribeResponse><Port>1</Port><Port>2</Port></DescribeResponse>",
+            "DescribeResponse",
+        )
+        .unwrap_err();
+        assert_eq!(e.path(), "/DescribeResponse/Port");
     }
 
     #[test]
@@ -1419,6 +1503,72 @@ mod tests {
             e.message().contains("expands into more than 8 times"),
             "{e}"
         );
+    }
+
+    /// A union of a string `S` and an integer `N`, read as generated code reads one.
+    fn parse_union(inner: &str) -> Result<UnionMember<Result<String, i32>>, XmlError> {
+        let body = format!("<R><U>{inner}</U><After>1</After></R>");
+        let mut r = XmlReader::new(body.as_bytes());
+        r.root()?;
+        let mut out = None;
+        while let Some(child) = r.next_child()? {
+            match child.local_name() {
+                b"U" => r.once(&mut out, |r| {
+                    r.union(|r, name| match name {
+                        b"S" => r.read().map(|s| Some(Ok(s))),
+                        b"N" => r.read().map(|n| Some(Err(n))),
+                        _ => Ok(None),
+                    })
+                })?,
+                _ => r.skip()?,
+            }
+        }
+        r.finish()?;
+        Ok(out.unwrap())
+    }
+
+    #[test]
+    fn unions_hold_one_member() {
+        assert_eq!(
+            parse_union("<S>a</S>").unwrap(),
+            UnionMember::Known(Ok("a".to_owned()))
+        );
+        assert_eq!(
+            parse_union(" <x:N>7</x:N> ").unwrap(),
+            UnionMember::Known(Err(7))
+        );
+        match parse_union("<New><Deep>1</Deep></New>").unwrap() {
+            UnionMember::Unknown(u) => assert_eq!(u.name(), "New"),
+            other => panic!("{other:?}"),
+        }
+        for (inner, message) in [
+            (
+                "",
+                "a union needs one member element, and this one has none",
+            ),
+            (
+                " text ",
+                "a union needs one member element, and this one has none",
+            ),
+            (
+                "<S>a</S><N>1</N>",
+                "a union holds exactly one member element, and this one has <S> and <N>",
+            ),
+            (
+                "<S>a</S><S>b</S>",
+                "a union holds exactly one member element, and this one has <S> and <S>",
+            ),
+            (
+                "<New/><S>a</S>",
+                "a union holds exactly one member element, and this one has <New> and <S>",
+            ),
+        ] {
+            let e = parse_union(inner).unwrap_err();
+            assert_eq!((e.path(), e.message()), ("/R/U", message), "{inner}");
+        }
+        // A member's own error keeps its path.
+        let e = parse_union("<N>x</N>").unwrap_err();
+        assert_eq!(e.path(), "/R/U/N");
     }
 
     #[test]

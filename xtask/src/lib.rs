@@ -32,6 +32,8 @@ pub struct CodegenArgs {
     pub operations: Option<Vec<String>>,
     /// Crate name override.
     pub crate_name: Option<String>,
+    /// The service shape to generate, when the model has more than one.
+    pub service: Option<String>,
     /// Also emit `tests/protocol_tests.rs` from the model's Smithy protocol tests.
     pub protocol_tests: bool,
     /// How the crates get the runtime (default: by path, relative to where they are written).
@@ -53,7 +55,7 @@ pub enum RuntimeArg {
 
 /// The command line, for error messages.
 pub const USAGE: &str = "usage: cargo xtask codegen [--check] [--model PATH]... [--out DIR] \
-[--operations A,B,…] [--crate-name NAME] [--protocol-tests] [--runtime path|version[=REQ]|vendor]";
+[--operations A,B,…] [--crate-name NAME] [--service SHAPE_ID] [--protocol-tests] [--runtime path|version[=REQ]|vendor]";
 
 /// What a run did (or, with `--check`, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -128,6 +130,7 @@ pub fn parse_args(args: &[String]) -> Result<CodegenArgs, TaskError> {
             }
             "--out" => out.out = Some(value("--out")?.into()),
             "--crate-name" => out.crate_name = Some(value("--crate-name")?),
+            "--service" => out.service = Some(value("--service")?),
             "--operations" => {
                 let list: Vec<String> = value("--operations")?
                     .split(',')
@@ -152,6 +155,7 @@ pub fn parse_args(args: &[String]) -> Result<CodegenArgs, TaskError> {
         for (flag, given) in [
             ("--operations", out.operations.is_some()),
             ("--crate-name", out.crate_name.is_some()),
+            ("--service", out.service.is_some()),
         ] {
             if given {
                 return Err(TaskError(format!(
@@ -174,7 +178,7 @@ pub const DEFAULT_CRATES: &[(&str, &str, Option<&str>)] = &[
 
 /// Runs `codegen` with the workspace at `root`.
 ///
-/// Without `--model`, `--out`, `--operations`, `--crate-name` and `--protocol-tests` it
+/// Without `--model`, `--out`, `--operations`, `--crate-name`, `--service` and `--protocol-tests` it
 /// writes every crate of [`DEFAULT_CRATES`]; report paths then start with the crate's
 /// directory. Otherwise it writes the one crate (or workspace) asked for, and report paths
 /// are relative to `--out`.
@@ -184,6 +188,7 @@ pub fn codegen(root: &Path, args: &CodegenArgs) -> Result<Report, TaskError> {
         && args.out.is_none()
         && args.operations.is_none()
         && args.crate_name.is_none()
+        && args.service.is_none()
         && !args.protocol_tests;
     // Everything is generated before anything is written: one bad model writes nothing.
     let mut jobs: Vec<(PathBuf, String, Vec<GeneratedFile>)> = Vec::new();
@@ -284,6 +289,7 @@ fn crate_files(
     let options = Options {
         operations: args.operations.clone(),
         crate_name: args.crate_name.clone(),
+        service: args.service.clone(),
         standalone,
         protocol_tests: args.protocol_tests,
         runtime,

@@ -1,5 +1,5 @@
 //! `cargo xtask codegen [--check] [--model PATH]... [--out DIR] [--operations A,B,…]
-//! [--crate-name NAME] [--protocol-tests] [--runtime path|version[=REQ]|vendor]`
+//! [--crate-name NAME] [--service SHAPE_ID] [--protocol-tests] [--runtime path|version[=REQ]|vendor]`
 //!
 //!
 //! `cargo xtask partitions [--check] [--table PATH]`: writes `runtime/src/rules/partitions.rs`

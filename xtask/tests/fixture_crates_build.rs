@@ -48,11 +48,15 @@ fn fixture_crates_compile_lint_and_document_clean() {
                 &support::read(&hand_written),
             );
         }
-        // Members of the workspace below, not workspaces of their own.
+        // Members of the workspace below, not workspaces of their own; the hand-written
+        // tests may check serde output as JSON.
         let manifest = out.join("Cargo.toml");
         let text = std::fs::read_to_string(&manifest).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(&manifest, text.replace("\n[workspace]\n", "\n"))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let text = text.replace("\n[workspace]\n", "\n").replace(
+            "\n[dev-dependencies]\n",
+            "\n[dev-dependencies]\nserde_json = \"1\"\n",
+        );
+        std::fs::write(&manifest, text).unwrap_or_else(|e| panic!("{e}"));
         members.push(format!("\"{name}\""));
     }
     std::fs::write(

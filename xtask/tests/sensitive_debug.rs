@@ -74,6 +74,10 @@ impl Markers<'_> {
             let at = format!("{id}${}", m.name);
             let value = self.value(&m.ty, hidden || m.sensitive, &at, stack);
             members.insert(m.name.clone(), value);
+            if s.is_union() {
+                // A union value holds one member.
+                break;
+            }
         }
         stack.pop();
         Value::Object(members)
@@ -124,6 +128,7 @@ impl Markers<'_> {
                 }
             }
             Ty::Structure(id) => self.structure(id, hidden, stack),
+            Ty::Unit => json!({}),
             Ty::List(list) => json!([self.value(&list.item, hidden, at, stack)]),
             Ty::Map(map) => {
                 let key = match self.value(&map.key, hidden, at, stack) {

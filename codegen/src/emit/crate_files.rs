@@ -2,7 +2,7 @@
 //! `error.rs` and `operation/mod.rs`.
 
 use super::{doc_attrs, inner_doc_attrs, runtime, shapes, structures_in, Scope};
-use crate::ir::{Ir, Placement};
+use crate::ir::{Ir, Placement, Protocol};
 use crate::{Options, Runtime};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -12,6 +12,10 @@ use quote::{format_ident, quote};
 pub fn cargo_toml(ir: &Ir, header: &str, options: &Options) -> String {
     let name = &ir.service.crate_name;
     let sdk = &ir.service.sdk_id;
+    let protocol = match ir.service.protocol {
+        Protocol::AwsQuery => "awsQuery",
+        Protocol::Ec2Query => "ec2Query",
+    };
     let workspace = if options.standalone {
         "\n[workspace]\n"
     } else {
@@ -75,7 +79,7 @@ name = "{name}"
 version = "0.1.0"
 edition = "2021"
 rust-version = "1.85"
-description = "Typed {sdk} requests, responses and errors for the awsQuery protocol (generated from its Smithy model)"
+description = "Typed {sdk} requests, responses and errors for the {protocol} protocol (generated from its Smithy model)"
 license = "Apache-2.0"
 publish = false
 

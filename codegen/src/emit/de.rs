@@ -5,6 +5,7 @@
 
 use super::{ts_format, Scope};
 use crate::ir::{Structure, TimestampFormat, Ty};
+use crate::naming::RustName;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -80,10 +81,52 @@ pub fn structure_impl(scope: &Scope<'_>, s: &Structure) -> TokenStream {
     }
 }
 
+/// `impl XmlDeserialize for U` for a union: the element holds exactly one member element
+/// (`XmlReader::union`); one the model does not name becomes the `unknown` variant.
+pub fn union_impl(scope: &Scope<'_>, s: &Structure, unknown: &RustName) -> TokenStream {
+    let name = s.name.ident();
+    let result = scope.std("Result");
+    let (some, none) = (scope.std("Some"), scope.std("None"));
+    let unknown = unknown.ident();
+    let arms = s.members.iter().map(|m| {
+        let ident = m.variant().ident();
+        let tag = Literal::byte_string(m.xml_name.as_bytes());
+        if m.ty == Ty::Unit {
+            // An empty structure: whatever it holds is skipped.
+            return quote!(#tag => { r.skip()?; Self::#ident });
+        }
+        let value = here(&m.ty);
+        if m.boxed {
+            let boxed = scope.std("Box");
+            quote!(#tag => Self::#ident(#boxed::new(#value?)),)
+        } else {
+            quote!(#tag => Self::#ident(#value?),)
+        }
+    });
+    quote! {
+        impl crate::rt::xml::XmlDeserialize for #name {
+            fn deserialize(r: &mut crate::rt::xml::XmlReader<'_>) -> #result<Self, crate::rt::xml::XmlError> {
+                let member = r.union(|r, name| {
+                    Ok(#some(match name {
+                        #(#arms)*
+                        _ => return Ok(#none),
+                    }))
+                })?;
+                Ok(match member {
+                    crate::rt::xml::UnionMember::Known(v) => v,
+                    crate::rt::xml::UnionMember::Unknown(u) => Self::#unknown(u),
+                })
+            }
+        }
+    }
+}
+
 /// An expression of type `Result<T, XmlError>` reading a value of `ty` from
 /// the current element.
 fn here(ty: &Ty) -> TokenStream {
     match ty {
+        // Only a union's variant has no value; `union_impl` reads it.
+        Ty::Unit => quote!(r.skip()),
         Ty::Structure(_) => quote!(r.structure()),
         Ty::List(l) => {
             let name = &l.item_element;

@@ -7,7 +7,7 @@
 //! doctest is a real cross-check of the generated code.
 
 use super::absolute_path;
-use crate::ir::{Ir, Operation, Placement, TimestampFormat, Ty};
+use crate::ir::{Ir, Operation, Placement, Protocol, TimestampFormat, Ty};
 use crate::naming;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -84,13 +84,16 @@ fn doctest(
     let check_output = match (&op.output, output) {
         (Some(out_id), Some(out_json)) => {
             let expected = cx.structure_expr(out_id, out_json)?;
-            let mut xml = format!(
-                "<{0}Response xmlns=\"{1}\"><{0}Result>",
-                op.name,
-                ir.service.xml_namespace.as_deref().unwrap_or("")
-            );
+            let ns = ir.service.xml_namespace.as_deref().unwrap_or("");
+            let mut xml = match ir.service.protocol {
+                Protocol::AwsQuery => format!("<{0}Response xmlns=\"{ns}\"><{0}Result>", op.name),
+                Protocol::Ec2Query => format!("<{0}Response xmlns=\"{ns}\">", op.name),
+            };
             cx.xml_members(out_id, out_json, &mut xml);
-            xml.push_str(&format!("</{0}Result></{0}Response>", op.name));
+            match ir.service.protocol {
+                Protocol::AwsQuery => xml.push_str(&format!("</{0}Result></{0}Response>", op.name)),
+                Protocol::Ec2Query => xml.push_str(&format!("</{0}Response>", op.name)),
+            }
             quote! {
                 let xml = #xml;
                 let output = #module::parse_response(200, xml.as_bytes())?;
@@ -134,6 +137,24 @@ impl Cx<'_> {
         let s = self.ir.structure(id)?;
         let obj = json.as_object()?;
         let path = self.path(id);
+        if s.is_union() {
+            // `{"Member": value}`: the variant holding that member.
+            let [(key, v)] = obj.iter().collect::<Vec<_>>()[..] else {
+                return None;
+            };
+            let m = s.members.iter().find(|m| &m.name == key)?;
+            let ident = m.variant().ident();
+            if m.ty == Ty::Unit {
+                return Some(quote!(#path::#ident));
+            }
+            let value = self.item_expr(&m.ty, v)?;
+            let value = if m.boxed {
+                quote!(::std::boxed::Box::new(#value))
+            } else {
+                value
+            };
+            return Some(quote!(#path::#ident(#value)));
+        }
         let mut args = Vec::new();
         for m in s.members.iter().filter(|m| !m.optional) {
             args.push(self.value_expr(&m.ty, obj.get(&m.name)?)?);
@@ -197,6 +218,7 @@ impl Cx<'_> {
                 quote!(#krate::Blob::from(#s))
             }
             Ty::Structure(id) => self.structure_expr(id, v)?,
+            Ty::Unit => return None,
             Ty::List(l) => {
                 let items = v
                     .as_array()?
@@ -247,6 +269,14 @@ impl Cx<'_> {
                     if let Some(mv) = obj.get(&m.name) {
                         self.form_pairs(&m.ty, mv, &join(key, &m.query_name), out);
                     }
+                }
+            }
+            (Ty::List(l), Value::Array(items))
+                if self.ir.service.protocol == Protocol::Ec2Query =>
+            {
+                // Flat, and nothing at all for an empty list.
+                for (i, item) in items.iter().enumerate() {
+                    self.form_pairs(&l.item, item, &join(key, &(i + 1).to_string()), out);
                 }
             }
             (Ty::List(l), Value::Array(items)) => {

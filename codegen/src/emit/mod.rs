@@ -121,6 +121,7 @@ impl<'ir> Scope<'ir> {
             Ty::Timestamp(_) => quote!(crate::rt::DateTime),
             Ty::Blob => quote!(crate::rt::Blob),
             Ty::Enum(id) | Ty::Structure(id) => self.type_path(id),
+            Ty::Unit => quote!(()),
             Ty::List(l) => {
                 let vec = self.std("Vec");
                 let item = self.rust_ty(&l.item);

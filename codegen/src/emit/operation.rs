@@ -3,7 +3,7 @@
 //! parser and the operation's error enum.
 
 use super::{errors, examples, item_docs, shapes, structures_in, Scope};
-use crate::ir::{HostPrefixPart, Ir, Operation, Placement};
+use crate::ir::{HostPrefixPart, Ir, Operation, Placement, Protocol};
 use crate::smithy;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -62,7 +62,12 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
             crate::rt::xml::parse_empty_response(body, #response)
                 .map(|()| <#output_ty as ::core::default::Default>::default())
         },
-        Some(_) => quote!(crate::rt::xml::parse_response(body, #response, #result_el)),
+        Some(_) => match ir.service.protocol {
+            Protocol::AwsQuery => {
+                quote!(crate::rt::xml::parse_response(body, #response, #result_el))
+            }
+            Protocol::Ec2Query => quote!(crate::rt::xml::parse_unwrapped_response(body, #response)),
+        },
         None => quote!(crate::rt::xml::parse_empty_response(body, #response)),
     };
     let gzip = op.gzip;
@@ -185,9 +190,14 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
     let structs = structures_in(ir, &here).map(|s| shapes::structure(&scope, s));
     let request_doc =
         format!(" Serializes a `{wire}` request body (`application/x-www-form-urlencoded`).");
-    let parse_doc = format!(
-        " Parses the HTTP status and body of a `{wire}` response: `<{response}><{result_el}>…` on success, `<ErrorResponse>` otherwise."
-    );
+    let parse_doc = match ir.service.protocol {
+        Protocol::AwsQuery => format!(
+            " Parses the HTTP status and body of a `{wire}` response: `<{response}><{result_el}>…` on success, `<ErrorResponse>` otherwise."
+        ),
+        Protocol::Ec2Query => format!(
+            " Parses the HTTP status and body of a `{wire}` response: `<{response}>…` on success, `<Response><Errors>` otherwise."
+        ),
+    };
 
     quote! {
         #![doc = #module_doc]

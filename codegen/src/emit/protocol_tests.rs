@@ -423,6 +423,26 @@ impl Cx<'_> {
                     }
                 }
                 let path = self.path(id, at)?;
+                if s.is_union() {
+                    // `{"Member": value}`: the variant holding that member.
+                    let [(key, mv)] = obj.iter().collect::<Vec<_>>()[..] else {
+                        return Err(Error::new(
+                            at,
+                            format!("params value {v} of the union `{id}` must have one member"),
+                        ));
+                    };
+                    let m = s.members.iter().find(|m| &m.name == key).ok_or_else(bad)?;
+                    let ident = m.variant().ident();
+                    if m.ty == Ty::Unit {
+                        return Ok(quote!(#path::#ident));
+                    }
+                    let value = self.value_nan(&m.ty, mv, at, nan)?;
+                    return Ok(if m.boxed {
+                        quote!(#path::#ident(::std::boxed::Box::new(#value)))
+                    } else {
+                        quote!(#path::#ident(#value))
+                    });
+                }
                 let mut args = Vec::new();
                 for m in s.members.iter().filter(|m| !m.optional) {
                     let mv = obj.get(&m.name).ok_or_else(|| {
@@ -450,6 +470,7 @@ impl Cx<'_> {
                     None => quote!(#path::new(#(#args),*) #(#setters)*),
                 }
             }
+            Ty::Unit => quote!(()),
             Ty::List(l) => {
                 let items = v
                     .as_array()

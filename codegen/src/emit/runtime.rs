@@ -112,6 +112,7 @@ pub const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/test_support.rs"),
     ),
     ("time.rs", include_str!("../../../runtime/src/time.rs")),
+    ("union.rs", include_str!("../../../runtime/src/union.rs")),
     ("waiter.rs", include_str!("../../../runtime/src/waiter.rs")),
     ("xml.rs", include_str!("../../../runtime/src/xml.rs")),
 ];

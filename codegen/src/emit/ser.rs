@@ -1,8 +1,11 @@
-//! awsQuery serializers: `QuerySerialize` impls that write each member under
-//! its form key, in model order, through the runtime's `QueryWriter`.
+//! Query serializers: `QuerySerialize` impls that write each member under its form key, in
+//! model order, through the runtime's `QueryWriter`. awsQuery and ec2Query share all of it
+//! but lists: ec2Query flattens every list and sends nothing for an empty one (the keys
+//! themselves were chosen per protocol in the IR).
 
 use super::{is_copy, ts_format, Scope};
-use crate::ir::{Structure, TimestampFormat, Ty};
+use crate::ir::{Protocol, Structure, TimestampFormat, Ty};
+use crate::naming::RustName;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -55,11 +58,44 @@ pub fn structure_impl(scope: &Scope<'_>, s: &Structure) -> TokenStream {
     }
 }
 
+/// `impl QuerySerialize for U` for a union: written as a structure with its one member set
+/// (`Union.Member=…`), as botocore writes a union. A unit variant writes nothing (it is an
+/// empty structure), and so does the unknown variant.
+pub fn union_impl(scope: &Scope<'_>, s: &Structure, unknown: &RustName) -> TokenStream {
+    let name = s.name.ident();
+    let unknown = unknown.ident();
+    let arms = s.members.iter().map(|m| {
+        let ident = m.variant().ident();
+        if m.ty == Ty::Unit {
+            return quote!(Self::#ident => {});
+        }
+        let value = if m.boxed { quote!(&**v) } else { quote!(v) };
+        let write = member(scope, &m.query_name, &m.ty, &value);
+        quote!(Self::#ident(v) => { #write })
+    });
+    let w = if s.members.iter().all(|m| m.ty == Ty::Unit) {
+        quote!(_w)
+    } else {
+        quote!(w)
+    };
+    quote! {
+        impl crate::rt::query::QuerySerialize for #name {
+            fn serialize(&self, #w: &mut crate::rt::query::QueryWriter) {
+                match self {
+                    #(#arms)*
+                    Self::#unknown(_) => {}
+                }
+            }
+        }
+    }
+}
+
 /// Writes the value `v` (a reference) of type `ty` under the key segment `seg`.
 fn member(scope: &Scope<'_>, seg: &str, ty: &Ty, v: &TokenStream) -> TokenStream {
     match ty {
         Ty::Structure(_) => quote!(w.structure(#seg, #v);),
         Ty::List(_) | Ty::Map(_) => collection(scope, seg, ty, v),
+        Ty::Unit => quote!(),
         _ if ts_format(ty).is_some() => {
             let text = timestamp_text(ty, v);
             quote!(w.value(#seg, #text.as_str());)
@@ -73,6 +109,7 @@ fn here(scope: &Scope<'_>, ty: &Ty, v: &TokenStream) -> TokenStream {
     match ty {
         Ty::Structure(_) => quote!(crate::rt::query::QuerySerialize::serialize(#v, w);),
         Ty::List(_) | Ty::Map(_) => collection(scope, "", ty, v),
+        Ty::Unit => quote!(),
         _ if ts_format(ty).is_some() => {
             let text = timestamp_text(ty, v);
             quote!(w.write(#text.as_str());)
@@ -91,6 +128,11 @@ fn timestamp_text(ty: &Ty, v: &TokenStream) -> TokenStream {
 
 fn collection(scope: &Scope<'_>, seg: &str, ty: &Ty, v: &TokenStream) -> TokenStream {
     match ty {
+        Ty::List(l) if scope.ir.service.protocol == Protocol::Ec2Query => {
+            let item = quote!(item);
+            let write = here(scope, &l.item, &item);
+            quote!(w.flat_list(#seg, #v, |w, item| { #write });)
+        }
         Ty::List(l) => {
             let member = if l.flattened {
                 let none = scope.std("None");

@@ -3,7 +3,7 @@
 
 use super::{de, item_docs, ser, Scope};
 use crate::ir::{Enum, Member, Structure, Ty};
-use crate::naming::SerdeRule;
+use crate::naming::{self, RustName, SerdeRule};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -97,6 +97,41 @@ fn redacting_debug(s: &Structure, allow_deprecated: Option<&TokenStream>) -> Tok
     }
 }
 
+/// Method names of std traits that clippy's `should_implement_trait` knows: a setter with
+/// one of these names looks like a trait method to it.
+const STD_TRAIT_METHODS: &[&str] = &[
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+];
+
 /// The `cfg_attr` that derives serde for a type, with its `rename_all` rule if any.
 fn serde_derive(rule: SerdeRule) -> TokenStream {
     let rename_all = rule.attr().map(|r| quote!(, rename_all = #r));
@@ -164,8 +199,12 @@ fn takes_as_is(m: &Member) -> bool {
         )
 }
 
-/// A structure: definition, constructor, setters, and its wire impls.
+/// A structure: definition, constructor, setters, and its wire impls (a union goes to
+/// [`union`]).
 pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
+    if let Some(unknown) = s.union_unknown() {
+        return union(scope, s, unknown);
+    }
     let name = s.name.ident();
     let fallback = format!("The `{}` structure.", s.name.text);
     let docs = if s.sensitive {
@@ -260,9 +299,15 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
             .deprecated
             .as_ref()
             .map(|msg| quote!(#[deprecated(note = #msg)]));
+        // A member called `add` or `not` gets a setter clippy would take for an operator
+        // trait's method; it is a setter, named after the member like every other.
+        let allow = STD_TRAIT_METHODS
+            .contains(&m.field.text.as_str())
+            .then(|| quote!(#[allow(clippy::should_implement_trait)]));
         quote! {
             #[doc = #doc]
             #deprecated
+            #allow
             #[must_use]
             pub fn #field(mut self, v: #p) -> Self {
                 self.#field = #some(#conv);
@@ -374,6 +419,195 @@ pub fn structure(scope: &Scope<'_>, s: &Structure) -> TokenStream {
         }
         #debug_impl
         #error_impls
+        #ser
+        #de
+    }
+}
+
+/// The type a union variant holds (boxed when recursive); `None` for a unit variant.
+fn variant_ty(scope: &Scope<'_>, m: &Member) -> Option<TokenStream> {
+    if m.ty == Ty::Unit {
+        return None;
+    }
+    let ty = scope.rust_ty(&m.ty);
+    Some(if m.boxed {
+        let boxed = scope.std("Box");
+        quote!(#boxed<#ty>)
+    } else {
+        ty
+    })
+}
+
+/// A union: an enum with a variant per member, each holding its value (a member targeting
+/// `smithy.api#Unit` holds nothing), plus `unknown` for a member newer than the model, which
+/// only the response parser makes. `is_…`/`as_…` accessors, and its wire impls.
+///
+/// serde (feature `serde`) writes botocore's form: `{"Member": value}` with the model's
+/// member name, `{"Member": {}}` for a unit variant, and the unknown variant as
+/// `{"SDK_UNKNOWN_MEMBER": {"name": "<element>"}}`; that one is never read back.
+fn union(scope: &Scope<'_>, s: &Structure, unknown: &RustName) -> TokenStream {
+    let name = s.name.ident();
+    let fallback = format!("The `{}` union.", s.name.text);
+    let base = format!(
+        "{}\n\nA union: a value holds exactly one of its members. The enum is \
+         `#[non_exhaustive]`, and `{}` holds a member the service sent that this version of \
+         the model does not know.",
+        s.docs
+            .as_deref()
+            .filter(|d| !d.trim().is_empty())
+            .unwrap_or(&fallback),
+        unknown.text
+    );
+    let docs = if s.sensitive {
+        let note = with_sensitive_note(Some(&base), &fallback, "its contents");
+        item_docs(Some(&note), &fallback, &s.id)
+    } else {
+        item_docs(Some(&base), &fallback, &s.id)
+    };
+    let unknown_ident = unknown.ident();
+    let variants = s.members.iter().map(|m| {
+        let ident = m.variant().ident();
+        let fallback = format!("The `{}` member.", m.name);
+        let mut body = m.docs.clone().unwrap_or_else(|| fallback.clone());
+        if let Some(msg) = &m.deprecated {
+            body = format!("{body}\n\nDeprecated: {msg}");
+        }
+        let body = if m.sensitive {
+            with_sensitive_note(Some(&body), &fallback, "its value")
+        } else {
+            body
+        };
+        let docs = item_docs(Some(&body), &fallback, &format!("{}${}", s.id, m.name));
+        let wire = &m.name;
+        match variant_ty(scope, m) {
+            Some(ty) => quote! {
+                #docs
+                #[cfg_attr(feature = "serde", serde(rename = #wire))]
+                #ident(#ty),
+            },
+            None => quote! {
+                #docs
+                #[cfg_attr(feature = "serde", serde(
+                    rename = #wire,
+                    serialize_with = "crate::rt::union::unit_variant::serialize",
+                    deserialize_with = "crate::rt::union::unit_variant::deserialize"
+                ))]
+                #ident,
+            },
+        }
+    });
+    let accessors = s.members.iter().map(|m| {
+        let ident = m.variant().ident();
+        let is = naming::snake(&format!("is_{}", m.field.text)).ident();
+        let is_doc = format!(" Whether this is the `{}` variant.", m.variant().text);
+        match (m.ty != Ty::Unit).then(|| scope.rust_ty(&m.ty)) {
+            Some(ty) => {
+                let value = if m.boxed { quote!(&**v) } else { quote!(v) };
+                let as_fn = naming::snake(&format!("as_{}", m.field.text)).ident();
+                let as_doc = format!(
+                    " The `{}` value, if this is that variant.",
+                    m.variant().text
+                );
+                let option = scope.std("Option");
+                let (some, none) = (scope.std("Some"), scope.std("None"));
+                quote! {
+                    #[doc = #is_doc]
+                    pub fn #is(&self) -> bool {
+                        matches!(self, Self::#ident(_))
+                    }
+                    #[doc = #as_doc]
+                    pub fn #as_fn(&self) -> #option<&#ty> {
+                        match self {
+                            Self::#ident(v) => #some(#value),
+                            _ => #none,
+                        }
+                    }
+                }
+            }
+            None => quote! {
+                #[doc = #is_doc]
+                pub fn #is(&self) -> bool {
+                    matches!(self, Self::#ident)
+                }
+            },
+        }
+    });
+    let is_unknown = naming::snake(&format!("is_{}", unknown.text)).ident();
+    let is_unknown_doc = format!(
+        " Whether this is the `{}` variant: a member this model does not know.",
+        unknown.text
+    );
+    let unknown_doc =
+        "A member the service sent that this version of the model does not know (it is \
+         newer): the name of its element, which only the response parser fills in. Sending \
+         this variant writes nothing.\n\nserde (feature `serde`) writes it as botocore \
+         reports one, `{\"SDK_UNKNOWN_MEMBER\": {\"name\": \"…\"}}`, and never reads it.";
+    let unknown_doc = super::doc_attrs(unknown_doc);
+    let (debug_derive, debug_impl) = if s.redacts() {
+        let label = &s.name.text;
+        let body = if s.sensitive {
+            quote!(f.debug_tuple(#label).field(&crate::Redacted).finish())
+        } else {
+            let arms = s.members.iter().map(|m| {
+                let ident = m.variant().ident();
+                let key = &m.variant().text;
+                match (m.ty == Ty::Unit, m.sensitive) {
+                    (true, _) => quote!(Self::#ident => f.write_str(#key),),
+                    (false, true) => quote!(Self::#ident(_) => f.debug_tuple(#key).field(&crate::Redacted).finish(),),
+                    (false, false) => quote!(Self::#ident(v) => f.debug_tuple(#key).field(v).finish(),),
+                }
+            });
+            let key = &unknown.text;
+            quote! {
+                match self {
+                    #(#arms)*
+                    Self::#unknown_ident(v) => f.debug_tuple(#key).field(v).finish(),
+                }
+            }
+        };
+        let debug = quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    #body
+                }
+            }
+        };
+        (quote!(), Some(debug))
+    } else {
+        (quote!(Debug,), None)
+    };
+    let ser = s
+        .directions
+        .input
+        .then(|| ser::union_impl(scope, s, unknown));
+    let de = s
+        .directions
+        .output
+        .then(|| de::union_impl(scope, s, unknown));
+    quote! {
+        #docs
+        #[derive(#debug_derive Clone, PartialEq)]
+        #[non_exhaustive]
+        #[cfg_attr(
+            feature = "serde",
+            derive(crate::rt::serde::Serialize, crate::rt::serde::Deserialize),
+            serde(crate = #SERDE_DERIVE)
+        )]
+        pub enum #name {
+            #(#variants)*
+            #unknown_doc
+            #[cfg_attr(feature = "serde", serde(rename = "SDK_UNKNOWN_MEMBER", skip_deserializing))]
+            #unknown_ident(crate::rt::UnknownVariant),
+        }
+
+        impl #name {
+            #(#accessors)*
+            #[doc = #is_unknown_doc]
+            pub fn #is_unknown(&self) -> bool {
+                matches!(self, Self::#unknown_ident(_))
+            }
+        }
+        #debug_impl
         #ser
         #de
     }

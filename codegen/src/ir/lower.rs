@@ -15,29 +15,11 @@ mod waiters;
 /// Lowers `model` for the operations `options` selects.
 pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
     let (service_id, service) = find_service(model, options)?;
-    if !service.has(traits::AWS_QUERY) {
-        let protocols: Vec<&str> = service
-            .traits
-            .keys()
-            .filter(|k| k.starts_with("aws.protocols#"))
-            .map(String::as_str)
-            .collect();
-        return Err(Error::new(
-            service_id,
-            format!(
-                "only the aws.protocols#awsQuery protocol is supported; this service has {}",
-                if protocols.is_empty() {
-                    "none".to_owned()
-                } else {
-                    protocols.join(", ")
-                }
-            ),
-        ));
-    }
+    let protocol = protocol(service_id, service)?;
     let version = service
         .version
         .clone()
-        .ok_or_else(|| Error::new(service_id, "an awsQuery service needs a `version`"))?;
+        .ok_or_else(|| Error::new(service_id, "a query-protocol service needs a `version`"))?;
     let sdk_id = service
         .trait_field(traits::AWS_SERVICE, "sdkId")
         .and_then(Value::as_str)
@@ -53,6 +35,7 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
     let mut cx = Lowering {
         model,
         options,
+        protocol,
         dirs: BTreeMap::new(),
         referenced: BTreeSet::new(),
         io_owner: BTreeMap::new(),
@@ -125,6 +108,9 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
     for id in cx.enums.clone() {
         enums.push(cx.enumeration(&id)?);
     }
+    // `Ir::structure` and `Ir::enumeration` search these by id.
+    debug_assert!(structures.windows(2).all(|w| w[0].id < w[1].id));
+    debug_assert!(enums.windows(2).all(|w| w[0].id < w[1].id));
 
     // Response tests declared on an error structure run under the first selected
     // operation that can return it.
@@ -161,6 +147,7 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
             id: service_id.to_owned(),
             crate_name,
             sdk_id,
+            protocol,
             version,
             xml_namespace: service
                 .trait_field(traits::XML_NAMESPACE, "uri")
@@ -183,6 +170,64 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
         endpoint_rules,
         endpoint_tests,
     })
+}
+
+/// The service's protocol: exactly one of the query protocols' traits.
+fn protocol(service_id: &str, service: &Shape) -> Result<Protocol> {
+    let supported = [Protocol::AwsQuery, Protocol::Ec2Query];
+    let found: Vec<Protocol> = supported
+        .into_iter()
+        .filter(|p| service.has(p.trait_id()))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => {
+            let protocols: Vec<&str> = service
+                .traits
+                .keys()
+                .filter(|k| k.starts_with("aws.protocols#"))
+                .map(String::as_str)
+                .collect();
+            Err(Error::new(
+                service_id,
+                format!(
+                    "only the aws.protocols#awsQuery and aws.protocols#ec2Query protocols are supported; this service has {}",
+                    if protocols.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        protocols.join(", ")
+                    }
+                ),
+            ))
+        }
+        _ => Err(Error::new(
+            service_id,
+            "has both aws.protocols#awsQuery and aws.protocols#ec2Query; a client speaks one of them",
+        )),
+    }
+}
+
+/// The form key of a member: for awsQuery its `xmlName`, else its name; for ec2Query its
+/// `ec2QueryName`, else its `xmlName` with the first letter upper-cased, else its name
+/// likewise.
+fn query_key(protocol: Protocol, name: &str, m: &smithy::Member) -> String {
+    let xml_name = m.string_trait(traits::XML_NAME);
+    match protocol {
+        Protocol::AwsQuery => xml_name.unwrap_or(name).to_owned(),
+        Protocol::Ec2Query => match m.string_trait(traits::EC2_QUERY_NAME) {
+            Some(q) => q.to_owned(),
+            None => capitalize(xml_name.unwrap_or(name)),
+        },
+    }
+}
+
+/// `s` with its first character upper-cased.
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn find_service<'m>(model: &'m Model, options: &Options) -> Result<(&'m str, &'m Shape)> {
@@ -262,6 +307,7 @@ fn service_operations(model: &Model, service_id: &str) -> Result<Vec<String>> {
 struct Lowering<'m> {
     model: &'m Model,
     options: &'m Options,
+    protocol: Protocol,
     /// Structures of the closure, with the directions they travel.
     dirs: BTreeMap<String, Directions>,
     /// Structures some member refers to.
@@ -482,12 +528,13 @@ impl<'m> Lowering<'m> {
     }
 
     fn visit_target(&mut self, target: &str, at: &str, dir: Directions) -> Result<()> {
-        if is_prelude_simple(target) {
+        // `smithy.api#Unit` is a union's variant without data (elsewhere `ty` rejects it).
+        if is_prelude_simple(target) || target == "smithy.api#Unit" {
             return Ok(());
         }
         let shape = self.model.shape(target, at)?;
         match shape.kind {
-            ShapeType::Structure => {
+            ShapeType::Structure | ShapeType::Union => {
                 self.referenced.insert(target.to_owned());
                 self.visit_structure(target, dir)
             }
@@ -530,13 +577,16 @@ impl<'m> Lowering<'m> {
                 .string_trait(traits::ERROR)
                 .unwrap_or("client")
                 .to_owned();
-            let code = shape
-                .trait_field(traits::AWS_QUERY_ERROR, "code")
+            // `awsQueryError` belongs to awsQuery: an ec2Query error's code is its name.
+            let query_error = |field| match self.protocol {
+                Protocol::AwsQuery => shape.trait_field(traits::AWS_QUERY_ERROR, field),
+                Protocol::Ec2Query => None,
+            };
+            let code = query_error("code")
                 .and_then(Value::as_str)
                 .unwrap_or(smithy::shape_name(id))
                 .to_owned();
-            let status = shape
-                .trait_field(traits::AWS_QUERY_ERROR, "httpResponseCode")
+            let status = query_error("httpResponseCode")
                 .and_then(Value::as_u64)
                 .or_else(|| shape.traits.get(traits::HTTP_ERROR).and_then(Value::as_u64))
                 .unwrap_or(if fault == "server" { 500 } else { 400 });
@@ -560,59 +610,16 @@ impl<'m> Lowering<'m> {
         } else {
             Placement::Types
         };
-        // A plain (non-Option) field is only possible where we never parse the
-        // structure: a server may leave out anything it likes.
-        let input_only = directions.input && !directions.output;
+        let union = shape.kind == ShapeType::Union;
         let mut members = Vec::new();
         for (name, m) in &shape.members {
-            let at = format!("{id}${name}");
-            let target = self.model.shape(&m.target, &at).ok();
-            let ty = self.ty(&m.target, m, &at)?;
-            let required = m.has(traits::REQUIRED);
-            let client_optional = m.has(traits::CLIENT_OPTIONAL);
-            let optional = !(required
-                && input_only
-                && !(self.options.nullability == Nullability::ClientOptional && client_optional));
-            let xml_name = m.string_trait(traits::XML_NAME).unwrap_or(name).to_owned();
-            let mut docs = m
-                .string_trait(traits::DOCUMENTATION)
-                .or_else(|| {
-                    target
-                        .and_then(|t| t.string_trait(traits::DOCUMENTATION))
-                        .filter(|_| false)
-                })
-                .map(crate::docs::to_markdown);
-            if required && optional && directions.input {
-                let note = "This member is required by the service.";
-                docs = Some(match docs {
-                    Some(d) => format!("{d}\n\n{note}"),
-                    None => note.to_owned(),
-                });
-            }
-            let deprecated = m.traits.get(traits::DEPRECATED).map(|d| {
-                d.get("message")
-                    .and_then(Value::as_str)
-                    .unwrap_or("deprecated")
-                    .to_owned()
-            });
-            if m.has(traits::IDEMPOTENCY_TOKEN) && ty != Ty::String {
-                return Err(Error::new(&at, "an idempotency token must be a string"));
-            }
-            members.push(Member {
-                name: name.clone(),
-                field: naming::snake(name),
-                query_name: naming::url_encode(&xml_name),
-                xml_attribute: m.has(traits::XML_ATTRIBUTE),
-                xml_name,
-                optional,
-                boxed: false,
-                ty,
-                docs,
-                deprecated,
-                idempotency_token: m.has(traits::IDEMPOTENCY_TOKEN),
-                sensitive: sensitive::member(self.model, m),
-            });
+            members.push(self.member(id, name, m, directions, union)?);
         }
+        let kind = if union {
+            union_kind(id, &members)?
+        } else {
+            StructureKind::Structure
+        };
         Ok(Structure {
             id: id.to_owned(),
             name: naming::camel(smithy::shape_name(id)),
@@ -624,6 +631,78 @@ impl<'m> Lowering<'m> {
                 .string_trait(traits::DOCUMENTATION)
                 .map(crate::docs::to_markdown),
             sensitive: shape.has(traits::SENSITIVE),
+            kind,
+        })
+    }
+
+    /// The member `name` of the structure or union `id`: structure and union members share
+    /// their wire names and everything else; a union member is never an `Option` (its
+    /// variant holds the value) and may target `smithy.api#Unit`.
+    fn member(
+        &self,
+        id: &str,
+        name: &str,
+        m: &smithy::Member,
+        directions: Directions,
+        union: bool,
+    ) -> Result<Member> {
+        let at = format!("{id}${name}");
+        let target = self.model.shape(&m.target, &at).ok();
+        let ty = if union && m.target == "smithy.api#Unit" {
+            Ty::Unit
+        } else {
+            self.ty(&m.target, m, &at)?
+        };
+        if union {
+            check_union_member(&at, m, &ty)?;
+        }
+        // A plain (non-Option) field is only possible where we never parse the
+        // structure: a server may leave out anything it likes.
+        let input_only = directions.input && !directions.output;
+        let required = m.has(traits::REQUIRED);
+        let client_optional = m.has(traits::CLIENT_OPTIONAL);
+        let optional = !union
+            && !(required
+                && input_only
+                && !(self.options.nullability == Nullability::ClientOptional && client_optional));
+        let xml_name = m.string_trait(traits::XML_NAME).unwrap_or(name).to_owned();
+        let mut docs = m
+            .string_trait(traits::DOCUMENTATION)
+            .or_else(|| {
+                target
+                    .and_then(|t| t.string_trait(traits::DOCUMENTATION))
+                    .filter(|_| false)
+            })
+            .map(crate::docs::to_markdown);
+        if required && optional && directions.input {
+            let note = "This member is required by the service.";
+            docs = Some(match docs {
+                Some(d) => format!("{d}\n\n{note}"),
+                None => note.to_owned(),
+            });
+        }
+        let deprecated = m.traits.get(traits::DEPRECATED).map(|d| {
+            d.get("message")
+                .and_then(Value::as_str)
+                .unwrap_or("deprecated")
+                .to_owned()
+        });
+        if m.has(traits::IDEMPOTENCY_TOKEN) && ty != Ty::String {
+            return Err(Error::new(&at, "an idempotency token must be a string"));
+        }
+        Ok(Member {
+            name: name.to_owned(),
+            field: naming::snake(name),
+            query_name: naming::url_encode(&query_key(self.protocol, name, m)),
+            xml_attribute: m.has(traits::XML_ATTRIBUTE),
+            xml_name,
+            optional,
+            boxed: false,
+            ty,
+            docs,
+            deprecated,
+            idempotency_token: m.has(traits::IDEMPOTENCY_TOKEN),
+            sensitive: sensitive::member(self.model, m),
         })
     }
 
@@ -657,7 +736,7 @@ impl<'m> Lowering<'m> {
             ShapeType::Timestamp => Ty::Timestamp(ts_format()?),
             ShapeType::Blob => Ty::Blob,
             ShapeType::Enum | ShapeType::IntEnum => Ty::Enum(target.to_owned()),
-            ShapeType::Structure => Ty::Structure(target.to_owned()),
+            ShapeType::Structure | ShapeType::Union => Ty::Structure(target.to_owned()),
             ShapeType::List | ShapeType::Set => {
                 let item = shape.member.as_ref().ok_or_else(|| Error::new(target, "list has no member"))?;
                 Ty::List(Box::new(List {
@@ -944,6 +1023,64 @@ fn prelude_ty(name: &str, m: &smithy::Member, at: &str) -> Result<Ty> {
     })
 }
 
+/// What a union member may not be: what the union's variant, serializer and parser cannot
+/// carry (an XML attribute, a flattened collection, whose items would be several elements,
+/// an idempotency token).
+fn check_union_member(at: &str, m: &smithy::Member, ty: &Ty) -> Result<()> {
+    let flattened = match ty {
+        Ty::List(l) => l.flattened,
+        Ty::Map(map) => map.flattened,
+        _ => false,
+    };
+    let why = if m.has(traits::XML_ATTRIBUTE) {
+        "is an XML attribute"
+    } else if flattened {
+        "is a flattened list or map"
+    } else if m.has(traits::IDEMPOTENCY_TOKEN) {
+        "is an idempotency token"
+    } else {
+        return Ok(());
+    };
+    Err(Error::new(
+        at,
+        format!("a union member that {why} is not supported; a union holds one member element"),
+    ))
+}
+
+/// The kind of the union `id` with these members: it needs one, and the extra variant for
+/// members the model does not know (`Unknown`, else `UnknownValue`) must be free.
+fn union_kind(id: &str, members: &[Member]) -> Result<StructureKind> {
+    if members.is_empty() {
+        return Err(Error::new(
+            id,
+            "a union needs at least one member (a value of it holds exactly one)",
+        ));
+    }
+    check_unique(
+        members
+            .iter()
+            .map(|m| (m.variant().text, format!("{id}${}", m.name))),
+        "union variant",
+    )?;
+    let taken = |name: &str| members.iter().find(|m| m.variant().text == name);
+    let unknown = match (taken("Unknown"), taken("UnknownValue")) {
+        (None, _) => "Unknown",
+        (Some(_), None) => "UnknownValue",
+        (Some(a), Some(b)) => {
+            return Err(Error::new(
+                format!("{id}${}", b.name),
+                format!(
+                    "its variant `UnknownValue` is the name the union's variant for unknown members takes when a member (here `{}`) is `Unknown`; rename one of them",
+                    a.name
+                ),
+            ))
+        }
+    };
+    Ok(StructureKind::Union {
+        unknown: naming::camel(unknown),
+    })
+}
+
 /// Boxes every structure member through which its own structure can be reached
 /// again without passing a list or map (those already allocate).
 fn mark_boxed(structures: &mut [Structure]) {
@@ -1060,8 +1197,15 @@ fn check_names(operations: &[Operation], structures: &[Structure], enums: &[Enum
             .iter()
             .map(|m| (m.field.text.clone(), format!("{}${}", s.id, m.name)))
             .collect();
-        // Methods the emitter adds beside the fields.
-        names.push(("new".to_owned(), "the constructor `new`".to_owned()));
+        // Methods the emitter adds beside the fields (a union's accessors are `is_`/`as_`
+        // and the field name, so unique fields give unique accessors).
+        match s.union_unknown() {
+            None => names.push(("new".to_owned(), "the constructor `new`".to_owned())),
+            Some(unknown) => names.push((
+                naming::snake(&unknown.text).text,
+                format!("the variant `{}` for unknown members", unknown.text),
+            )),
+        }
         if s.error.is_some() {
             names.push((
                 "meta".to_owned(),

@@ -33,7 +33,7 @@ pub struct Ir {
     pub service: Service,
     /// The selected operations, in the order of the service's `operations`.
     pub operations: Vec<Operation>,
-    /// Every structure in the closure, sorted by shape id.
+    /// Every structure and union in the closure, sorted by shape id.
     pub structures: Vec<Structure>,
     /// Every enum and intEnum in the closure, sorted by shape id.
     pub enums: Vec<Enum>,
@@ -173,6 +173,31 @@ impl Acceptor {
     }
 }
 
+/// The wire protocol of a service: both send form-encoded `POST`s and read XML; they differ
+/// in request key names and lists, the response wrapper and the error envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Protocol {
+    /// `aws.protocols#awsQuery`: keys from `xmlName` (else the member name), lists as
+    /// `Name.member.N` unless `xmlFlattened`, an empty list sent as `Name=`, responses inside
+    /// `<{Op}Result>`, errors in `<ErrorResponse>`, codes from `awsQueryError`.
+    AwsQuery,
+    /// `aws.protocols#ec2Query`: keys from `ec2QueryName`, else the capitalised `xmlName`,
+    /// else the capitalised member name; every list flattened (`Name.N`) and an empty one
+    /// not sent; the output's members straight inside `<{Op}Response>`; errors in
+    /// `<Response><Errors>`.
+    Ec2Query,
+}
+
+impl Protocol {
+    /// The protocol trait's shape id.
+    pub fn trait_id(self) -> &'static str {
+        match self {
+            Protocol::AwsQuery => crate::smithy::traits::AWS_QUERY,
+            Protocol::Ec2Query => crate::smithy::traits::EC2_QUERY,
+        }
+    }
+}
+
 /// The service shape.
 #[derive(Debug, Clone, Serialize)]
 pub struct Service {
@@ -182,6 +207,8 @@ pub struct Service {
     pub crate_name: String,
     /// `aws.api#service` sdkId, or the shape name.
     pub sdk_id: String,
+    /// The wire protocol, from the service's protocol trait.
+    pub protocol: Protocol,
     /// API version sent as `Version`.
     pub version: String,
     /// The XML namespace of responses.
@@ -394,7 +421,7 @@ pub struct Directions {
     pub output: bool,
 }
 
-/// A structure.
+/// A structure, or a union (`kind`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Structure {
     /// Shape id.
@@ -414,9 +441,45 @@ pub struct Structure {
     /// `smithy.api#sensitive` on the structure itself: `Debug` prints none of it.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub sensitive: bool,
+    /// A structure, or a union (a Rust enum with a variant per member).
+    #[serde(skip_serializing_if = "StructureKind::is_structure")]
+    pub kind: StructureKind,
+}
+
+/// What a [`Structure`] is on the Rust side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum StructureKind {
+    /// A struct with a field per member.
+    Structure,
+    /// A Smithy union: an enum with a variant per member (each holds its value; none is an
+    /// `Option`, and one targeting `smithy.api#Unit` holds nothing), plus a variant for a
+    /// member this model does not know.
+    Union {
+        /// That extra variant: `Unknown`, or `UnknownValue` when a member takes `Unknown`.
+        unknown: RustName,
+    },
+}
+
+impl StructureKind {
+    fn is_structure(&self) -> bool {
+        *self == StructureKind::Structure
+    }
 }
 
 impl Structure {
+    /// The name of the extra variant, when this is a union.
+    pub fn union_unknown(&self) -> Option<&RustName> {
+        match &self.kind {
+            StructureKind::Union { unknown } => Some(unknown),
+            StructureKind::Structure => None,
+        }
+    }
+
+    /// Whether this is a union.
+    pub fn is_union(&self) -> bool {
+        self.union_unknown().is_some()
+    }
+
     /// Whether any member is a plain (required) field.
     pub fn has_required(&self) -> bool {
         self.members.iter().any(|m| !m.optional)
@@ -471,6 +534,13 @@ pub struct Member {
     pub sensitive: bool,
 }
 
+impl Member {
+    /// The Rust variant name of a union member (`UpperCamel`).
+    pub fn variant(&self) -> RustName {
+        crate::naming::camel(&self.name)
+    }
+}
+
 /// Timestamp wire formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum TimestampFormat {
@@ -513,6 +583,8 @@ pub enum Ty {
     List(Box<List>),
     /// A map.
     Map(Box<Map>),
+    /// `smithy.api#Unit`: no value. Only a union member has it (a variant without data).
+    Unit,
 }
 
 /// A list type.
@@ -592,12 +664,19 @@ impl Serialize for RustName {
 impl Ir {
     /// The structure with this id.
     pub fn structure(&self, id: &str) -> Option<&Structure> {
-        self.structures.iter().find(|s| s.id == id)
+        // Sorted by id (`lower` builds them from an ordered map): EC2 has thousands.
+        self.structures
+            .binary_search_by(|s| s.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.structures[i])
     }
 
     /// The enum with this id.
     pub fn enumeration(&self, id: &str) -> Option<&Enum> {
-        self.enums.iter().find(|e| e.id == id)
+        self.enums
+            .binary_search_by(|e| e.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.enums[i])
     }
 
     /// Whether any generated type's `Debug` redacts something.

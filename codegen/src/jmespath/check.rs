@@ -216,6 +216,11 @@ impl Checker<'_> {
             .iter()
             .find(|s| &s.id == id)
             .ok_or_else(|| format!("structure `{id}` is not in the generated crate"))?;
+        if structure.is_union() {
+            return Err(format!(
+                "`{name}` is read from the union `{id}`; paths into unions are not supported"
+            ));
+        }
         let member = structure
             .members
             .iter()
@@ -293,6 +298,7 @@ impl Checker<'_> {
                 (Item::List(Box::new(item)), JType::List(Box::new(jty)))
             }
             Ty::Map(_) => return Err(format!("{at} is (or holds) a map; maps are not supported")),
+            Ty::Unit => return Err(format!("{at} is a union member without data")),
             Ty::Timestamp(_) => {
                 return Err(format!(
                     "{at} is (or holds) a timestamp; timestamps are not supported"
@@ -502,6 +508,29 @@ mod tests {
 
     fn list(t: JType) -> JType {
         JType::List(Box::new(t))
+    }
+
+    #[test]
+    fn paths_into_unions_are_errors() {
+        let ir = crate::load(
+            "unions.json",
+            include_str!("../../tests/fixtures/ok/unions.json"),
+            &crate::Options::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let root = Root::Output("example.unions#PutOutput".into());
+        let ty = |text: &str| check(text, &root, &ir.structures, &ir.enums).map(|t| t.ty);
+        let value = "example.unions#Value";
+        assert_eq!(ty("Value"), Ok(JType::Struct(value.into())));
+        for (text, member) in [("Value.Text", "Text"), ("Values[].Nested.Number", "Nested")] {
+            assert_eq!(
+                ty(text),
+                Err(format!(
+                    "`{member}` is read from the union `{value}`; paths into unions are not supported"
+                )),
+                "{text}"
+            );
+        }
     }
 
     #[test]

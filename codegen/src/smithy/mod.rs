@@ -43,6 +43,8 @@ pub mod traits {
     pub const HTTP_RESPONSE_TESTS: &str = "smithy.test#httpResponseTests";
     pub const AWS_QUERY: &str = "aws.protocols#awsQuery";
     pub const AWS_QUERY_ERROR: &str = "aws.protocols#awsQueryError";
+    pub const EC2_QUERY: &str = "aws.protocols#ec2Query";
+    pub const EC2_QUERY_NAME: &str = "aws.protocols#ec2QueryName";
     pub const AWS_SERVICE: &str = "aws.api#service";
     pub const SIGV4: &str = "aws.auth#sigv4";
     pub const SENSITIVE: &str = "smithy.api#sensitive";
