@@ -15,7 +15,7 @@ pub type ProvideFuture<'a> =
     Pin<Box<dyn Future<Output = Result<Credentials, CredentialsError>> + Send + 'a>>;
 
 /// Something that finds credentials. Implement it to plug in a source of your own; the
-/// client calls it through a [`CredentialsCache`], so it need not cache.
+/// client calls it through a [`CredentialsCache`](super::CredentialsCache), so it need not cache.
 pub trait ProvideCredentials: fmt::Debug + Send + Sync {
     /// Fetches credentials. Called again when the last ones are about to expire.
     fn provide_credentials(&self) -> ProvideFuture<'_>;
