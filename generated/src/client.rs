@@ -18,7 +18,7 @@ pub const SERVICE: crate::rt::client::ServiceInfo = crate::rt::client::ServiceIn
     service_id: "ElastiCache",
     endpoint_prefix: "elasticache",
     endpoint_rules: ::core::option::Option::Some(&crate::endpoint::RULE_SET),
-    signing_name: "elasticache",
+    signing_name: crate::SIGNING_NAME,
     crate_name: env!("CARGO_PKG_NAME"),
     crate_version: env!("CARGO_PKG_VERSION"),
 };

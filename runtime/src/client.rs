@@ -1718,22 +1718,28 @@ fn is_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-/// A random number for backoff jitter.
+/// A random number for backoff jitter (not for secrets): the SipHash of nothing under a
+/// fresh `RandomState`, whose keys std seeds from the system's randomness once per thread
+/// and changes at every call, so processes, threads and calls all differ.
 pub(crate) fn random_u64() -> u64 {
-    use ring::rand::SecureRandom;
-    let mut bytes = [0u8; 8];
-    match ring::rand::SystemRandom::new().fill(&mut bytes) {
-        Ok(()) => u64::from_le_bytes(bytes),
-        // No system randomness: the clock's nanoseconds still spread clients apart.
-        Err(_) => SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| u64::from(d.subsec_nanos())),
-    }
+    use std::hash::{BuildHasher, Hasher};
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jitter_differs_from_call_to_call() {
+        let values: std::collections::BTreeSet<u64> = (0..64).map(|_| random_u64()).collect();
+        assert_eq!(values.len(), 64, "{values:?}");
+        // Spread over the whole range, not only in the low bits.
+        let high: std::collections::BTreeSet<u64> = values.iter().map(|v| v >> 56).collect();
+        assert!(high.len() > 16, "{values:?}");
+    }
 
     fn env_of(vars: &[(&str, &str)]) -> Env {
         Env::from_pairs(vars.iter().copied())

@@ -13,14 +13,41 @@
 //! - payload: the hex SHA-256 of the body;
 //! - key: `HMAC("AWS4" + secret, date)` → region → service → `aws4_request`.
 //!
-//! HMAC-SHA256 and SHA-256 come from `ring`, the crypto library the client's TLS stack
-//! already uses.
+//! SHA-256 and HMAC-SHA256 come from RustCrypto's `sha2` and `hmac`, pure Rust, so the
+//! `sigv4` feature needs neither the client nor its TLS stack.
+//!
+//! # Signing without the client
+//!
+//! With only the `sigv4` feature (no `client`), a sans-IO caller builds a request with an
+//! absolute URI, signs it, sends it with any HTTP stack and parses the answer:
+//!
+//! ```text
+//! use elasticache::operation::copy_snapshot::{self, CopySnapshot, CopySnapshotMessage};
+//! use elasticache::rt::credentials::Credentials;
+//! use elasticache::rt::sigv4::{self, SigningParams};
+//! use elasticache::rt::{Endpoint, RequestOptions};
+//! use elasticache::Operation;
+//!
+//! let input = CopySnapshotMessage::new("source", "target");
+//! let endpoint = Endpoint::parse("https://elasticache.eu-west-1.amazonaws.com")?;
+//! let mut request = CopySnapshot::build_request_with(&input, &RequestOptions::new().endpoint(endpoint))?;
+//! let credentials = Credentials::new("AKID", "SECRET", None);
+//! sigv4::sign(&mut request, &SigningParams {
+//!     credentials: &credentials,
+//!     region: "eu-west-1",
+//!     service: elasticache::SIGNING_NAME,
+//!     time: std::time::SystemTime::now(),
+//! })?;
+//! // … send `request`, then:
+//! let output = copy_snapshot::parse_response(status, &body);
+//! ```
 
 use super::credentials::Credentials;
 use super::time::DateTime;
+use hmac::{Hmac, Mac};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 use http::Request;
-use ring::{digest, hmac};
+use sha2::{Digest, Sha256};
 use std::fmt;
 use std::time::SystemTime;
 
@@ -153,10 +180,11 @@ pub fn sign(
     let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
     let string_to_sign = format!(
         "AWS4-HMAC-SHA256\n{timestamp}\n{scope}\n{}",
-        hex(digest::digest(&digest::SHA256, canonical_request.as_bytes()).as_ref())
+        hex(&Sha256::digest(canonical_request.as_bytes()))
     );
-    let mut key = format!("AWS4{}", params.credentials.secret_access_key()).into_bytes();
-    for part in [date, params.region, params.service, "aws4_request"] {
+    let secret = format!("AWS4{}", params.credentials.secret_access_key());
+    let mut key = hmac_sha256(secret.as_bytes(), date.as_bytes());
+    for part in [params.region, params.service, "aws4_request"] {
         key = hmac_sha256(&key, part.as_bytes());
     }
     let signature = hex(&hmac_sha256(&key, string_to_sign.as_bytes()));
@@ -180,12 +208,16 @@ fn header_value(text: &str) -> Result<HeaderValue, SigningError> {
     HeaderValue::from_str(text).map_err(|_| error(format!("{text:?} is not a valid header value")))
 }
 
-fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
-    let key = hmac::Key::new(hmac::HMAC_SHA256, key);
-    hmac::sign(&key, message).as_ref().to_vec()
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    // HMAC takes a key of any length (longer ones are hashed first): this cannot fail.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of every length"));
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// `bytes` as lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -251,9 +283,7 @@ fn canonical_request(request: &Request<Vec<u8>>) -> Result<String, SigningError>
     out.push('\n');
     out.push_str(&names.join(";"));
     out.push('\n');
-    out.push_str(&hex(
-        digest::digest(&digest::SHA256, request.body()).as_ref()
-    ));
+    out.push_str(&hex(&Sha256::digest(request.body())));
     Ok(out)
 }
 

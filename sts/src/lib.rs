@@ -15,7 +15,7 @@
 //!
 //! Required input members are constructor arguments, optional ones chained setters. Output members are all `Option`s: a server may leave anything out, and parsing never invents a value. Lists keep absent (`None`) apart from empty (`Some(vec![])`).
 //!
-//! Every operation implements [`Operation`]: `build_request` gives an [`http::Request`](rt::http) (`POST /`, form body) and `parse_response` turns a status and body into the typed output or error, so any HTTP stack can carry the calls. See [`AssumeRole`](operation::assume_role::AssumeRole) for an example.
+//! Every operation implements [`Operation`]: `build_request` gives an [`http::Request`](rt::http) (`POST /`, form body) and `parse_response` turns a status and body into the typed output or error, so any HTTP stack can carry the calls; feature `sigv4` signs them without the client (`rt::sigv4::sign`, for the service [`SIGNING_NAME`]). See [`AssumeRole`](operation::assume_role::AssumeRole) for an example.
 //!
 //! Generated from the Smithy model of `com.amazonaws.sts#AWSSecurityTokenServiceV20110615` by `cargo xtask codegen`.
 #![forbid(unsafe_code)]
@@ -35,6 +35,9 @@ pub use rt::{Blob, DateTime, Operation};
 pub const API_VERSION: &str = "2011-06-15";
 /// The XML namespace of the service's responses.
 pub const XML_NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
+/// The name requests are signed for with SigV4 (the `service` of
+/// `rt::sigv4::SigningParams`, feature `sigv4`), unless the endpoint names another.
+pub const SIGNING_NAME: &str = "sts";
 /// Stands in for a sensitive value in `Debug` output: prints `*** Sensitive Data Redacted ***`.
 pub(crate) struct Redacted;
 impl ::std::fmt::Debug for Redacted {

@@ -208,3 +208,105 @@ fn vendored_crate_builds_on_its_own() {
         doc.as_secs_f64()
     );
 }
+
+/// A sans-IO user of the generated crate with only its `sigv4` feature: the program builds a
+/// request, signs it and parses a response, and its dependency tree holds none of the
+/// client's stack.
+#[test]
+fn sans_io_consumer_signs_without_the_client_stack() {
+    let root = workspace_root();
+    let dir = root.join("target/runtime-modes/sans-io");
+    support::write_if_changed(
+        &dir.join("Cargo.toml"),
+        r#"[package]
+name = "sans-io-consumer"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[workspace]
+
+[dependencies]
+elasticache = { path = "../../../generated", default-features = false, features = ["sigv4"] }
+"#,
+    );
+    support::write_if_changed(
+        &dir.join("src/main.rs"),
+        r#"use elasticache::operation::copy_snapshot::{self, CopySnapshot, CopySnapshotMessage};
+use elasticache::rt::credentials::Credentials;
+use elasticache::rt::sigv4::{self, SigningParams};
+use elasticache::rt::{Endpoint, RequestOptions};
+use elasticache::Operation;
+use std::time::{Duration, UNIX_EPOCH};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let input = CopySnapshotMessage::new("source", "target");
+    let options = RequestOptions::new()
+        .endpoint(Endpoint::parse("https://elasticache.eu-west-1.amazonaws.com")?);
+    let mut request = CopySnapshot::build_request_with(&input, &options)?;
+    let credentials = Credentials::new("AKIDEXAMPLE", "SECRET", None);
+    let signature = sigv4::sign(
+        &mut request,
+        &SigningParams {
+            credentials: &credentials,
+            region: "eu-west-1",
+            service: elasticache::SIGNING_NAME,
+            time: UNIX_EPOCH + Duration::from_secs(1_440_938_160),
+        },
+    )?;
+    println!("authorization: {}", signature.authorization);
+    println!("x-amz-date: {:?}", request.headers().get("x-amz-date"));
+    let body = b"<CopySnapshotResponse><CopySnapshotResult><Snapshot><SnapshotName>target</SnapshotName>\
+        </Snapshot></CopySnapshotResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata>\
+        </CopySnapshotResponse>";
+    let output = copy_snapshot::parse_response(200, body)?;
+    println!("snapshot: {:?}", output.snapshot.and_then(|s| s.snapshot_name));
+    Ok(())
+}
+"#,
+    );
+    copy_lockfile(&root, &dir);
+    let target = root.join("target/fixture-crates");
+
+    let (run, _) = cargo(&dir, &target, &["run", "--quiet"], &[]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        stdout.contains(
+            "authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/eu-west-1/\
+             elasticache/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-date, \
+             Signature="
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("x-amz-date: Some(\"20150830T123600Z\")"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("snapshot: Some(\"target\")"), "{stdout}");
+
+    // Every package of the build, whatever the edge kind.
+    let (tree, _) = cargo(
+        &dir,
+        &target,
+        &["tree", "--prefix", "none", "--edges", "all", "--offline"],
+        &[],
+    );
+    let tree = String::from_utf8_lossy(&tree.stdout);
+    let packages: std::collections::BTreeSet<&str> = tree
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    for expected in ["elasticache", "smithy-query-runtime", "sha2", "hmac"] {
+        assert!(
+            packages.contains(expected),
+            "{expected} missing: {packages:?}"
+        );
+    }
+    // The crates themselves and their families (`hyper-util`, `tokio-rustls`, …).
+    for unwanted in ["hyper", "rustls", "ring", "tokio"] {
+        let family = |p: &&str| *p == unwanted || p.starts_with(&format!("{unwanted}-"));
+        let found: Vec<&str> = packages.iter().copied().filter(family).collect();
+        assert!(found.is_empty(), "{found:?} in the sans-IO build: {tree}");
+    }
+    println!("sans-IO consumer: {} packages", packages.len());
+}

@@ -8,19 +8,29 @@ use crate::ir::{Ir, Operation, PathStep, RetrySafety};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+/// The endpoint prefix: the model's, else the signing name, else the crate name.
+fn endpoint_prefix(service: &crate::ir::Service) -> String {
+    service
+        .endpoint_prefix
+        .clone()
+        .or_else(|| service.signing_name.clone())
+        .unwrap_or_else(|| service.crate_name.clone())
+}
+
+/// The SigV4 signing name: the model's, else the endpoint prefix.
+pub(super) fn signing_name(service: &crate::ir::Service) -> String {
+    service
+        .signing_name
+        .clone()
+        .unwrap_or_else(|| endpoint_prefix(service))
+}
+
 /// The tokens of `src/client.rs`.
 pub fn client_rs(ir: &Ir) -> TokenStream {
     let scope = Scope::outside(ir);
     let service = &ir.service;
-    let endpoint_prefix = service
-        .endpoint_prefix
-        .clone()
-        .or_else(|| service.signing_name.clone())
-        .unwrap_or_else(|| service.crate_name.clone());
-    let signing_name = service
-        .signing_name
-        .clone()
-        .unwrap_or_else(|| endpoint_prefix.clone());
+    let endpoint_prefix = endpoint_prefix(service);
+    let signing_name = signing_name(service);
     let sdk = &service.sdk_id;
 
     let where_to = if ir.endpoint_rules.is_some() {
@@ -85,7 +95,7 @@ pub fn client_rs(ir: &Ir) -> TokenStream {
             service_id: #service_id,
             endpoint_prefix: #endpoint_prefix,
             endpoint_rules: #rules,
-            signing_name: #signing_name,
+            signing_name: crate::SIGNING_NAME,
             crate_name: env!("CARGO_PKG_NAME"),
             crate_version: env!("CARGO_PKG_VERSION"),
         };

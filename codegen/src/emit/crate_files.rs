@@ -56,9 +56,13 @@ pub fn cargo_toml(ir: &Ir, header: &str, options: &Options) -> String {
                      serde = [\"{rt}/serde\"]\n\
                      # gzip request bodies of operations with `smithy.api#requestCompression`.\n\
                      gzip = [\"{rt}/gzip\"]\n\
+                     # SigV4 signing of the requests `Operation::build_request_with` makes, without\n\
+                     # the client (`rt::sigv4::sign`, `rt::credentials::Credentials`): pure Rust, no\n\
+                     # async runtime or TLS; see the runtime's `sigv4` feature.\n\
+                     sigv4 = [\"{rt}/sigv4\"]\n\
                      # The async client (`client::Client`): HTTP/1.1 over hyper with rustls on tokio,\n\
                      # SigV4 signing, retries, paginators; see the runtime's `client` feature.\n\
-                     client = [\"{rt}/client\"]\n"
+                     client = [\"sigv4\", \"{rt}/client\"]\n"
                 ),
                 format!(
                     "# Everything generated code names is reached through `rt`, this crate's\n\
@@ -125,16 +129,20 @@ const VENDORED_FEATURES: &str = r#"# Serialize / Deserialize with the model's me
 serde = ["dep:serde"]
 # gzip request bodies of operations with `smithy.api#requestCompression`.
 gzip = ["dep:flate2"]
+# SigV4 signing of the requests `Operation::build_request_with` makes, without the client
+# (`rt::sigv4::sign`, `rt::credentials::Credentials`): pure Rust, no async runtime or TLS.
+sigv4 = ["dep:hmac", "dep:sha2"]
 # The async client (`client::Client`): HTTP/1.1 over hyper with rustls (ring, webpki
 # roots) on tokio, SigV4 signing, retries, paginators.
 client = [
+    "sigv4",
     "dep:futures-core",
     "dep:http-body-util",
     "dep:hyper-rustls",
     "dep:hyper-util",
-    "dep:ring",
     "dep:rustls",
     "dep:serde_json",
+    "dep:sha1",
     "dep:tokio",
     "dep:webpki-roots",
 ]
@@ -151,14 +159,17 @@ flate2 = { version = "1", optional = true }
 http = "1"
 quick-xml = "0.38"
 serde = { version = "1", features = ["derive"], optional = true }
+# sigv4
+hmac = { version = "0.12", default-features = false, optional = true }
+sha2 = { version = "0.10", default-features = false, optional = true }
 # client
 futures-core = { version = "0.3", default-features = false, optional = true }
 http-body-util = { version = "0.1", optional = true }
 hyper-rustls = { version = "0.27", default-features = false, features = ["http1", "ring", "tls12"], optional = true }
 hyper-util = { version = "0.1", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }
-ring = { version = "0.17", optional = true }
 rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
 serde_json = { version = "1", optional = true }
+sha1 = { version = "0.10", default-features = false, optional = true }
 tokio = { version = "1", default-features = false, features = ["rt", "sync", "time"], optional = true }
 webpki-roots = { version = "1", optional = true }
 aws-credential-types = { version = "1", optional = true }
@@ -187,7 +198,8 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
          a value. Lists keep absent (`None`) apart from empty (`Some(vec![])`).\n\n\
          Every operation implements [`Operation`]: `build_request` gives an [`http::Request`](rt::http) \
          (`POST /`, form body) and `parse_response` turns a status and body into the typed output or error, \
-         so any HTTP stack can carry the calls.{}\n\n\
+         so any HTTP stack can carry the calls; feature `sigv4` signs them without the client \
+         (`rt::sigv4::sign`, for the service [`SIGNING_NAME`]).{}\n\n\
          Generated from the Smithy model of `{}` by `cargo xtask codegen`.",
         if ir.endpoint_rules.is_some() {
             "- [`endpoint`]: the model's endpoint rules and `resolve_endpoint`.\n"
@@ -219,6 +231,7 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
     ));
     let doc_tokens = inner_doc_attrs(&docs);
     let version = &ir.service.version;
+    let signing_name = super::client::signing_name(&ir.service);
     let namespace = ir.service.xml_namespace.clone().unwrap_or_default();
     let rt = if vendored {
         quote!(
@@ -264,6 +277,10 @@ pub fn lib_rs(ir: &Ir, vendored: bool) -> TokenStream {
 
         /// The XML namespace of the service's responses.
         pub const XML_NAMESPACE: &str = #namespace;
+
+        /// The name requests are signed for with SigV4 (the `service` of
+        /// `rt::sigv4::SigningParams`, feature `sigv4`), unless the endpoint names another.
+        pub const SIGNING_NAME: &str = #signing_name;
 
         #redacted
     }

@@ -64,6 +64,10 @@ pub const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/credentials/profile.rs"),
     ),
     (
+        "credentials/provider.rs",
+        include_str!("../../../runtime/src/credentials/provider.rs"),
+    ),
+    (
         "credentials/sso.rs",
         include_str!("../../../runtime/src/credentials/sso.rs"),
     ),

@@ -74,11 +74,8 @@ impl SsoSettings {
     }
 
     fn cache_file(&self, env: &Env) -> Option<PathBuf> {
-        let digest = ring::digest::digest(
-            &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
-            self.cache_key.as_bytes(),
-        );
-        let name: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        use sha1::Digest;
+        let name = super::super::sigv4::hex(&sha1::Sha1::digest(self.cache_key.as_bytes()));
         Some(
             home(env)?
                 .join(".aws/sso/cache")
