@@ -26,7 +26,7 @@ mod oracle;
 mod moto;
 
 use std::process::Command;
-use support::{cargo, copy_lockfile, write_if_changed};
+
 use xtask::{codegen, workspace_root, CodegenArgs};
 
 /// The program run against moto; it prints one line per step.
@@ -178,44 +178,19 @@ fn ec2_instances_launch_page_wait_fail_and_terminate_against_moto() {
     );
 
     let app = base.join("app");
-    let runtime = codegen::emit::crate_files::toml_string(&root.join("runtime").to_string_lossy());
-    write_if_changed(
-        &app.join("Cargo.toml"),
-        &format!(
-            r#"[package]
-name = "ec2-moto-app"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[workspace]
-
-[dependencies]
-ec2 = {{ path = "../ec2" }}
-smithy-query-runtime = {{ path = {runtime}, features = ["client"] }}
-tokio = {{ version = "1", features = ["macros", "rt"] }}
-"#
-        ),
-    );
-    write_if_changed(&app.join("src/main.rs"), PROGRAM);
-    copy_lockfile(&root, &app);
     let target = base.join("target");
-    let (_, build_time) = cargo(
+    let (exe, build_time) = support::build_program(
+        &root,
         &app,
+        "ec2-moto-app",
+        "ec2 = { path = \"../ec2\" }\n",
+        PROGRAM,
         &target,
-        &[
-            "build",
-            "--quiet",
-            "--config",
-            "build.rustflags=[\"-D\", \"warnings\"]",
-        ],
-        &[],
     );
     println!(
         "ec2-moto: program and its three-operation EC2 crate built in {:.1}s",
         build_time.as_secs_f64()
     );
-    let exe = target.join("debug/ec2-moto-app");
 
     let moto = moto::Moto::start();
     let out = Command::new(&exe)

@@ -30,7 +30,6 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use support::{cargo, copy_lockfile, write_if_changed};
 use xtask::{codegen, workspace_root, CodegenArgs};
 
 /// The program: one configuration for three services, then three configurations.
@@ -148,46 +147,23 @@ fn three_services_share_one_runtime_config_and_connection_pool() {
 
     // The program, in a workspace of its own that depends on the three crates.
     let app = base.join("app");
-    let runtime = codegen::emit::crate_files::toml_string(&root.join("runtime").to_string_lossy());
-    write_if_changed(
-        &app.join("Cargo.toml"),
-        &format!(
-            r#"[package]
-name = "multi-service-app"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[workspace]
-
-[dependencies]
-elasticache = {{ path = "../services/elasticache" }}
-sts = {{ path = "../services/sts" }}
-sns = {{ path = "../services/sns" }}
-smithy-query-runtime = {{ path = {runtime}, features = ["client"] }}
-tokio = {{ version = "1", features = ["macros", "rt"] }}
-"#
-        ),
-    );
-    write_if_changed(&app.join("src/main.rs"), PROGRAM);
-    copy_lockfile(&root, &app);
     let target = base.join("target");
-    let (_, build_time) = cargo(
+    let (exe, build_time) = support::build_program(
+        &root,
         &app,
+        "multi-service-app",
+        concat!(
+            "elasticache = { path = \"../services/elasticache\" }\n",
+            "sts = { path = \"../services/sts\" }\n",
+            "sns = { path = \"../services/sns\" }\n",
+        ),
+        PROGRAM,
         &target,
-        &[
-            "build",
-            "--quiet",
-            "--config",
-            "build.rustflags=[\"-D\", \"warnings\"]",
-        ],
-        &[],
     );
     println!(
         "multi-service: program built in {:.1}s",
         build_time.as_secs_f64()
     );
-    let exe = target.join("debug/multi-service-app");
 
     let moto = moto::Moto::start();
     let proxy = Proxy::start(moto.url());

@@ -2,7 +2,7 @@
 
 #![allow(dead_code)] // Each test binary uses its own part of this module.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
@@ -68,4 +68,42 @@ pub fn copy_lockfile(workspace: &Path, dir: &Path) {
         &dir.join("Cargo.lock"),
         &read(&workspace.join("Cargo.lock")),
     );
+}
+
+/// Writes the program crate `name` into `app`, a workspace of its own: `main_rs`, and a
+/// manifest with `dependencies` (TOML lines, paths relative to `app`) beside this
+/// repository's runtime with its client and tokio. Builds it into `target` with warnings
+/// denied, and returns the executable and the build time.
+pub fn build_program(
+    root: &Path,
+    app: &Path,
+    name: &str,
+    dependencies: &str,
+    main_rs: &str,
+    target: &Path,
+) -> (PathBuf, Duration) {
+    let runtime = codegen::emit::crate_files::toml_string(&root.join("runtime").to_string_lossy());
+    write_if_changed(
+        &app.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [workspace]\n\n[dependencies]\n{dependencies}\
+             smithy-query-runtime = {{ path = {runtime}, features = [\"client\"] }}\n\
+             tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n"
+        ),
+    );
+    write_if_changed(&app.join("src/main.rs"), main_rs);
+    copy_lockfile(root, app);
+    let (_, build_time) = cargo(
+        app,
+        target,
+        &[
+            "build",
+            "--quiet",
+            "--config",
+            "build.rustflags=[\"-D\", \"warnings\"]",
+        ],
+        &[],
+    );
+    (target.join("debug").join(name), build_time)
 }
