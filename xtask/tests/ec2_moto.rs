@@ -25,8 +25,6 @@ mod oracle;
 #[path = "../../conformance/tests/oracle/moto.rs"]
 mod moto;
 
-use std::process::Command;
-
 use xtask::{codegen, workspace_root, CodegenArgs};
 
 /// The program run against moto; it prints one line per step.
@@ -193,19 +191,7 @@ fn ec2_instances_launch_page_wait_fail_and_terminate_against_moto() {
     );
 
     let moto = moto::Moto::start();
-    let out = Command::new(&exe)
-        .arg(moto.url())
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_ENDPOINT_URL_EC2")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", exe.display()));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "the program failed ({}):\n{stdout}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = support::run_program(&exe, &moto.url());
     println!("{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.first(), Some(&"launched 7"), "{stdout}");

@@ -26,7 +26,6 @@ mod moto;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -167,18 +166,7 @@ fn three_services_share_one_runtime_config_and_connection_pool() {
 
     let moto = moto::Moto::start();
     let proxy = Proxy::start(moto.url());
-    let out = Command::new(&exe)
-        .arg(proxy.url())
-        .env_remove("AWS_ENDPOINT_URL")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", exe.display()));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "the program failed ({}):\n{stdout}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = support::run_program(&exe, &proxy.url());
     println!("{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.first(), Some(&"phase shared=true"), "{stdout}");

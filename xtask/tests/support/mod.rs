@@ -107,3 +107,26 @@ pub fn build_program(
     );
     (target.join("debug").join(name), build_time)
 }
+
+/// Runs `exe ENDPOINT` with no `AWS_ENDPOINT_URL*` override from the environment, fails the
+/// test (with the program's output) unless it succeeds, and returns its stdout.
+pub fn run_program(exe: &Path, endpoint: &str) -> String {
+    let mut command = Command::new(exe);
+    command.arg(endpoint);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("AWS_ENDPOINT_URL") {
+            command.env_remove(key);
+        }
+    }
+    let out = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", exe.display()));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "the program failed ({}):\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
