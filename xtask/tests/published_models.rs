@@ -34,7 +34,7 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration, Instant};
 use support::{copy_lockfile, read, write_if_changed};
 
@@ -196,15 +196,11 @@ struct Step {
 /// Runs cargo without failing the test: the caller collects every model's results first.
 fn cargo(dir: &Path, target: &Path, args: &[&str], envs: &[(&str, String)]) -> Step {
     let start = Instant::now();
-    let mut command = Command::new(env!("CARGO"));
+    let mut command = support::cargo_command(dir, target, args);
     command
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
         // Warnings are errors in every build, here and in CI alike (one set of flags, so
         // the shared target directory is never rebuilt for a change of flags).
         .env("RUSTFLAGS", "-D warnings")
-        .env("RUSTDOCFLAGS", "-D warnings")
         // No debug info: these crates are checked, never debugged, and EC2's would make
         // every test binary and doctest slower to link and the target directory gigabytes
         // larger.

@@ -21,6 +21,18 @@ pub fn write_if_changed(path: &Path, contents: &str) {
     std::fs::write(path, contents).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }
 
+/// `cargo ARGS` in `dir`, with `target` as its target directory and rustdoc warnings denied:
+/// what every cargo run of these tests starts from.
+pub fn cargo_command(dir: &Path, target: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env("RUSTDOCFLAGS", "-D warnings");
+    command
+}
+
 /// Runs cargo in `dir` and returns its output and how long it took; fails
 /// the test (with the end of its output) when cargo fails.
 pub fn cargo(
@@ -30,12 +42,7 @@ pub fn cargo(
     envs: &[(&str, &Path)],
 ) -> (Output, Duration) {
     let start = Instant::now();
-    let mut command = Command::new(env!("CARGO"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env("RUSTDOCFLAGS", "-D warnings");
+    let mut command = cargo_command(dir, target, args);
     for (key, value) in envs {
         command.env(key, value);
     }
