@@ -22,6 +22,7 @@
 #
 #   bash bench/build-compare.sh                      # from the repository root; needs ../shared
 #   ROUNDS=1 WORK=/tmp/bc bash bench/build-compare.sh
+#   VARIANTS="ours-sansio sdk-minimal" PROFILES=debug bash bench/build-compare.sh
 #
 # Our crates are built from the committed HEAD (a `git archive` copy under WORK), so edits
 # made while it runs do not leak into the measurement. This is a benchmark, not a test, and
@@ -37,7 +38,9 @@ SDK_ELASTICACHE_VERSION="1.129.0"
 AWS_CONFIG_VERSION="1.13.0"
 TOKIO_VERSION="1.48"
 
-variants=(ours-sansio ours-client sdk-minimal sdk-default)
+# VARIANTS / PROFILES pick a subset (space-separated), e.g. VARIANTS=ours-sansio PROFILES=debug.
+read -r -a variants <<<"${VARIANTS:-ours-sansio ours-client sdk-minimal sdk-default}"
+read -r -a profiles <<<"${PROFILES:-debug release}"
 mkdir -p "$WORK"
 export CARGO_TERM_COLOR=never
 
@@ -197,7 +200,8 @@ for v in "${variants[@]}"; do
     echo "crates in its tree (normal dependencies)"
 done
 echo "SDK versions: aws-sdk-elasticache $SDK_ELASTICACHE_VERSION, aws-config $AWS_CONFIG_VERSION; $(rustc --version)"
-for v in sdk-minimal sdk-default; do
+for v in "${variants[@]}"; do
+    [[ "$v" == sdk-* ]] || continue
     (cd "$WORK/$v/app" && cargo tree --offline --quiet --depth 1 --prefix none 2>/dev/null | sed "s/^/  $v: /")
 done
 
@@ -234,7 +238,7 @@ for round in $(seq 1 "$ROUNDS"); do
     shift_by=$(((round - 1) % ${#variants[@]}))
     order=("${variants[@]:shift_by}" "${variants[@]:0:shift_by}")
     for v in "${order[@]}"; do
-        for profile in debug release; do
+        for profile in "${profiles[@]}"; do
             measure "$v" "$profile" >"$WORK/measure.txt" # a failed build ends the script
             read -r wall cpu crates rss size <"$WORK/measure.txt"
             printf '%s %s %s %s %s %s %s %s\n' "$round" "$v" "$profile" "$wall" "$cpu" "$crates" "$rss" "$size" >>"$results"
@@ -249,28 +253,32 @@ echo "load average after: $(load)"
 python3 - "$results" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
-variants = ["ours-sansio", "ours-client", "sdk-minimal", "sdk-default"]
+order = ["ours-sansio", "ours-client", "sdk-minimal", "sdk-default"]
+variants = [v for v in order if any(r[1] == v for r in rows)]
+profiles = [p for p in ("debug", "release") if any(r[2] == p for r in rows)]
 metrics = [("wall s", 3), ("cpu s", 4), ("crates", 5), ("rustc MiB", 6), ("stripped KiB", 7)]
+pairs = [(a, b, f"{a[5:]}/{b[4:]}"[:11], target)
+         for a, b, target in (("ours-sansio", "sdk-minimal", 0.10), ("ours-client", "sdk-default", 0.20))
+         if a in variants and b in variants]
 def med(v, profile, i):
     vals = [float(r[i]) for r in rows if r[1] == v and r[2] == profile]
     m = statistics.median(vals)
     return m / 1024 if i in (6, 7) else m
 rounds = len({r[0] for r in rows})
 print(f"\nmedians over {rounds} round(s)")
-for profile in ("debug", "release"):
+for profile in profiles:
     print(f"\n{profile:14}" + "".join(f"{v:>13}" for v in variants)
-          + f"{'sansio/min':>12}{'client/def':>12}")
+          + "".join(f"{label:>12}" for _, _, label, _ in pairs))
     for name, i in metrics:
         if name == "stripped KiB" and profile == "debug":
             continue
         m = {v: med(v, profile, i) for v in variants}
-        r1 = m["ours-sansio"] / m["sdk-minimal"]
-        r2 = m["ours-client"] / m["sdk-default"]
-        print(f"{name:14}" + "".join(f"{m[v]:13.1f}" for v in variants) + f"{r1:12.3f}{r2:12.3f}")
-print("\ntargets: ours-sansio / sdk-minimal <= 0.10, ours-client / sdk-default <= 0.20 (CPU time)")
-for profile in ("debug", "release"):
-    r1 = med("ours-sansio", profile, 4) / med("sdk-minimal", profile, 4)
-    r2 = med("ours-client", profile, 4) / med("sdk-default", profile, 4)
-    print(f"  {profile:8} cpu  sansio/minimal {r1:.3f} ({'met' if r1 <= 0.10 else 'not met'})"
-          f"  client/default {r2:.3f} ({'met' if r2 <= 0.20 else 'not met'})")
+        print(f"{name:14}" + "".join(f"{m[v]:13.1f}" for v in variants)
+              + "".join(f"{m[a] / m[b]:12.3f}" for a, b, _, _ in pairs))
+if pairs:
+    print("\ntargets: ours-sansio / sdk-minimal <= 0.10, ours-client / sdk-default <= 0.20 (CPU time)")
+for profile in profiles:
+    for a, b, _, target in pairs:
+        r = med(a, profile, 4) / med(b, profile, 4)
+        print(f"  {profile:8} cpu  {a} / {b} {r:.3f} ({'met' if r <= target else 'not met'})")
 PY
