@@ -1346,6 +1346,8 @@ struct Inner {
     config: Config,
     signing_name: String,
     signing_region: String,
+    /// The signing key of the last credentials and day this handle signed with.
+    signing_keys: sigv4::SigningKeyCache,
     /// Headers the endpoint rules ask every request to carry.
     headers: Vec<(HeaderName, HeaderValue)>,
     endpoint: Endpoint,
@@ -1430,6 +1432,7 @@ impl Handle {
                 config: config.clone(),
                 signing_name,
                 signing_region,
+                signing_keys: sigv4::SigningKeyCache::new(),
                 headers,
                 endpoint,
                 options,
@@ -1597,7 +1600,7 @@ impl Handle {
                 .credentials()
                 .await
                 .map_err(|e| Attempt::Unsendable(Error::Credentials(e)))?;
-            sigv4::sign(
+            sigv4::sign_cached(
                 &mut request,
                 &SigningParams {
                     credentials: &credentials,
@@ -1605,6 +1608,7 @@ impl Handle {
                     service: &inner.signing_name,
                     time: SystemTime::now(),
                 },
+                &inner.signing_keys,
             )
             .map_err(|e| unsendable(e.into()))?;
         }

@@ -160,6 +160,26 @@ pub fn sign(
     request: &mut Request<Vec<u8>>,
     params: &SigningParams<'_>,
 ) -> Result<Signature, SigningError> {
+    sign_with(request, params, None)
+}
+
+/// [`sign`], taking the signing key from `cache` when it holds the key of the same
+/// credentials, day, region and service (and leaving the new one there otherwise). The key
+/// is four HMACs of the secret; it changes once a day per region and service, so a client
+/// that signs many requests derives it about once a day.
+pub fn sign_cached(
+    request: &mut Request<Vec<u8>>,
+    params: &SigningParams<'_>,
+    cache: &SigningKeyCache,
+) -> Result<Signature, SigningError> {
+    sign_with(request, params, Some(cache))
+}
+
+fn sign_with(
+    request: &mut Request<Vec<u8>>,
+    params: &SigningParams<'_>,
+    cache: Option<&SigningKeyCache>,
+) -> Result<Signature, SigningError> {
     let timestamp = amz_date(params.time)?;
     let date = &timestamp[..8];
     let headers = request.headers_mut();
@@ -176,22 +196,27 @@ pub fn sign(
         request.headers_mut().insert(HOST, header_value(&host)?);
     }
 
-    let canonical_request = canonical_request(request)?;
+    let signed_headers = signed_header_names(request).join(";");
+    let canonical_request = canonical_request(request, &signed_headers)?;
     let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
-    let string_to_sign = format!(
-        "AWS4-HMAC-SHA256\n{timestamp}\n{scope}\n{}",
-        hex(&Sha256::digest(canonical_request.as_bytes()))
+    let mut string_to_sign = String::with_capacity(32 + timestamp.len() + scope.len() + 64);
+    string_to_sign.push_str("AWS4-HMAC-SHA256\n");
+    string_to_sign.push_str(&timestamp);
+    string_to_sign.push('\n');
+    string_to_sign.push_str(&scope);
+    string_to_sign.push('\n');
+    hex_into(
+        &Sha256::digest(canonical_request.as_bytes()),
+        &mut string_to_sign,
     );
-    let secret = format!("AWS4{}", params.credentials.secret_access_key());
-    let mut key = hmac_sha256(secret.as_bytes(), date.as_bytes());
-    for part in [params.region, params.service, "aws4_request"] {
-        key = hmac_sha256(&key, part.as_bytes());
-    }
+    let key = match cache {
+        Some(cache) => cache.key(params, date),
+        None => signing_key(params, date),
+    };
     let signature = hex(&hmac_sha256(&key, string_to_sign.as_bytes()));
     let authorization = format!(
-        "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={}, Signature={signature}",
+        "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
         params.credentials.access_key_id(),
-        signed_header_names(request).join(";")
     );
     request
         .headers_mut()
@@ -202,6 +227,81 @@ pub fn sign(
         signature,
         authorization,
     })
+}
+
+/// `HMAC("AWS4" + secret, date)` → region → service → `aws4_request`.
+fn signing_key(params: &SigningParams<'_>, date: &str) -> [u8; 32] {
+    let secret = format!("AWS4{}", params.credentials.secret_access_key());
+    let mut key = hmac_sha256(secret.as_bytes(), date.as_bytes());
+    for part in [params.region, params.service, "aws4_request"] {
+        key = hmac_sha256(&key, part.as_bytes());
+    }
+    key
+}
+
+/// The last signing key [`sign_cached`] derived, with what it was derived from. One entry:
+/// a client signs with one set of credentials for one region and service at a time, and a
+/// change of any of them (new credentials, a new day) replaces it.
+///
+/// The entry holds the secret access key it was derived from, as the credentials do; `Debug`
+/// shows neither.
+#[derive(Default)]
+pub struct SigningKeyCache {
+    last: std::sync::Mutex<Option<CachedKey>>,
+}
+
+struct CachedKey {
+    access_key_id: String,
+    secret: String,
+    date: String,
+    region: String,
+    service: String,
+    key: [u8; 32],
+}
+
+impl CachedKey {
+    fn matches(&self, params: &SigningParams<'_>, date: &str) -> bool {
+        self.date == date
+            && self.region == params.region
+            && self.service == params.service
+            && self.access_key_id == params.credentials.access_key_id()
+            && self.secret == params.credentials.secret_access_key()
+    }
+}
+
+impl SigningKeyCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn key(&self, params: &SigningParams<'_>, date: &str) -> [u8; 32] {
+        // A panic elsewhere while the lock was held cannot leave a wrong key behind: the
+        // entry is replaced whole.
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(cached) = last.as_ref().filter(|c| c.matches(params, date)) {
+            return cached.key;
+        }
+        let key = signing_key(params, date);
+        *last = Some(CachedKey {
+            access_key_id: params.credentials.access_key_id().to_owned(),
+            secret: params.credentials.secret_access_key().to_owned(),
+            date: date.to_owned(),
+            region: params.region.to_owned(),
+            service: params.service.to_owned(),
+            key,
+        });
+        key
+    }
+}
+
+impl fmt::Debug for SigningKeyCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningKeyCache").finish_non_exhaustive()
+    }
 }
 
 fn header_value(text: &str) -> Result<HeaderValue, SigningError> {
@@ -218,13 +318,19 @@ fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
 
 /// `bytes` as lowercase hex.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
+    hex_into(bytes, &mut out);
+    out
+}
+
+/// Appends `bytes` as lowercase hex to `out`.
+fn hex_into(bytes: &[u8], out: &mut String) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
     for b in bytes {
         out.push(char::from(DIGITS[usize::from(b >> 4)]));
         out.push(char::from(DIGITS[usize::from(b & 0xf)]));
     }
-    out
 }
 
 /// The `Host` header for `uri`: lowercase host, and the port unless it is the default
@@ -258,7 +364,11 @@ fn signed_header_names(request: &Request<Vec<u8>>) -> Vec<&str> {
     names
 }
 
-fn canonical_request(request: &Request<Vec<u8>>) -> Result<String, SigningError> {
+/// The canonical request; `signed_headers` is [`signed_header_names`] joined with `;`.
+fn canonical_request(
+    request: &Request<Vec<u8>>,
+    signed_headers: &str,
+) -> Result<String, SigningError> {
     let mut out = String::with_capacity(256);
     out.push_str(request.method().as_str());
     out.push('\n');
@@ -266,24 +376,30 @@ fn canonical_request(request: &Request<Vec<u8>>) -> Result<String, SigningError>
     out.push('\n');
     out.push_str(&canonical_query(request.uri().query().unwrap_or("")));
     out.push('\n');
-    let names = signed_header_names(request);
-    for name in &names {
-        let mut values = Vec::new();
-        for value in request.headers().get_all(*name) {
+    for name in signed_headers.split(';').filter(|n| !n.is_empty()) {
+        out.push_str(name);
+        out.push(':');
+        for (i, value) in request.headers().get_all(name).iter().enumerate() {
             let text = value
                 .to_str()
                 .map_err(|_| error(format!("header {name} is not visible ASCII")))?;
-            values.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
+            if i > 0 {
+                out.push(',');
+            }
+            // Trimmed, inner runs of whitespace collapsed to one space.
+            for (j, word) in text.split_ascii_whitespace().enumerate() {
+                if j > 0 {
+                    out.push(' ');
+                }
+                out.push_str(word);
+            }
         }
-        out.push_str(name);
-        out.push(':');
-        out.push_str(&values.join(","));
         out.push('\n');
     }
     out.push('\n');
-    out.push_str(&names.join(";"));
+    out.push_str(signed_headers);
     out.push('\n');
-    out.push_str(&hex(&Sha256::digest(request.body())));
+    hex_into(&Sha256::digest(request.body()), &mut out);
     Ok(out)
 }
 
@@ -532,6 +648,55 @@ mod tests {
         assert_eq!(first, second);
         assert_eq!(r.headers().get_all(AUTHORIZATION).iter().count(), 1);
         assert_eq!(r.headers().get_all(X_AMZ_DATE).iter().count(), 1);
+    }
+
+    #[test]
+    fn a_cached_key_signs_as_a_fresh_one() {
+        // One cache across changes of every input the key depends on: each signature must
+        // equal the uncached one, so a stale key is never used.
+        let cache = SigningKeyCache::new();
+        let a = suite_credentials();
+        let b = Credentials::new("AKIDEXAMPLE", "another-secret", None);
+        let c = Credentials::new(
+            "AKIDOTHER",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+        );
+        let day = Duration::from_secs(86_400);
+        let cases = [
+            (&a, "us-east-1", "service", suite_time()),
+            (
+                &a,
+                "us-east-1",
+                "service",
+                suite_time() + Duration::from_secs(60),
+            ),
+            (&a, "us-east-1", "service", suite_time() + day),
+            (&a, "eu-west-1", "service", suite_time() + day),
+            (&a, "eu-west-1", "iam", suite_time() + day),
+            (&b, "eu-west-1", "iam", suite_time() + day),
+            (&c, "eu-west-1", "iam", suite_time() + day),
+            (&a, "us-east-1", "service", suite_time()),
+        ];
+        for (credentials, region, service, time) in cases {
+            let params = SigningParams {
+                credentials,
+                region,
+                service,
+                time,
+            };
+            let mut fresh = suite_request("POST", "https://example.amazonaws.com/", &[], "a=b");
+            let mut cached = fresh.clone();
+            let expected = sign(&mut fresh, &params).unwrap_or_else(|e| panic!("{e}"));
+            let got = sign_cached(&mut cached, &params, &cache).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(got, expected, "{region} {service} {time:?}");
+            assert_eq!(cached.headers(), fresh.headers());
+        }
+        let debug = format!("{cache:?}");
+        assert!(
+            !debug.contains("EXAMPLEKEY") && !debug.contains("another-secret"),
+            "{debug}"
+        );
     }
 
     #[test]
