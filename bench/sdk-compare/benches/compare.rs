@@ -296,61 +296,91 @@ fn parse(c: &mut Criterion) {
 
 // ---------------------------------------------------------------------------
 
-fn call(c: &mut Criterion) {
-    use elasticache::client::{Client, Config, Credentials};
-    use smithy_query_runtime::client::test_transport::{CannedResponse, InMemoryTransport};
+/// Both clients, each answering from a canned copy of the same response body, on one
+/// current-thread tokio runtime.
+struct Calls {
+    runtime: tokio::runtime::Runtime,
+    ours: elasticache::client::Client,
+    transport: smithy_query_runtime::client::test_transport::InMemoryTransport,
+    theirs: sdk::Client,
+}
 
-    let body = data::copy_snapshot_response().into_bytes();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("a tokio runtime");
+impl Calls {
+    fn new() -> Self {
+        use elasticache::client::{Client, Config, Credentials};
+        use smithy_query_runtime::client::test_transport::{CannedResponse, InMemoryTransport};
 
-    // Ours: the generated client, its configuration and the in-memory transport.
-    let canned = body.clone();
-    let transport = InMemoryTransport::from_fn(move |_| CannedResponse::new(200, canned.clone()));
-    let config = Config::builder()
-        .region("eu-west-1")
-        .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
-        .transport(transport.clone())
-        .build()
-        .expect("the configuration is valid");
-    let ours = Client::new(&config).expect("the client is made");
-    let input = data::copy_snapshot_input();
-    let out = runtime
-        .block_on(ours.copy_snapshot(input.clone()))
-        .expect("our call succeeds");
-    assert_eq!(
-        out.snapshot.and_then(|s| s.node_snapshots).map(|n| n.len()),
-        Some(3)
-    );
-    let sent = transport.take_requests();
-    assert!(sent.len() == 1 && sent[0].header("authorization").is_some());
+        let body = data::copy_snapshot_response().into_bytes();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a tokio runtime");
 
-    // The SDK: its client with the canned HTTP client its own tests use.
-    let canned = body.clone();
-    let http_client = aws_smithy_http_client::test_util::infallible_client_fn(move |request| {
-        assert!(request.headers().contains_key("authorization"), "signed");
-        http::Response::builder()
-            .status(200)
-            .body(SdkBody::from(canned.clone()))
-            .expect("a valid response")
-    });
-    let sdk_config = sdk::Config::builder()
-        .behavior_version(sdk::config::BehaviorVersion::latest())
-        .region(sdk::config::Region::new("eu-west-1"))
-        .credentials_provider(sdk::config::Credentials::new(
-            "AKIDEXAMPLE",
-            "secret",
-            None,
-            None,
-            "static",
-        ))
-        .http_client(http_client)
-        .build();
-    let theirs = sdk::Client::from_conf(sdk_config);
-    let sdk_call = |client: &sdk::Client| {
-        let mut call = client
+        // Ours: the generated client, its configuration and the in-memory transport.
+        let canned = body.clone();
+        let transport =
+            InMemoryTransport::from_fn(move |_| CannedResponse::new(200, canned.clone()));
+        let config = Config::builder()
+            .region("eu-west-1")
+            .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+            .transport(transport.clone())
+            .build()
+            .expect("the configuration is valid");
+        let ours = Client::new(&config).expect("the client is made");
+
+        // The SDK: its client with the canned HTTP client its own tests use.
+        let http_client = aws_smithy_http_client::test_util::infallible_client_fn(move |request| {
+            assert!(request.headers().contains_key("authorization"), "signed");
+            http::Response::builder()
+                .status(200)
+                .body(SdkBody::from(body.clone()))
+                .expect("a valid response")
+        });
+        let sdk_config = sdk::Config::builder()
+            .behavior_version(sdk::config::BehaviorVersion::latest())
+            .region(sdk::config::Region::new("eu-west-1"))
+            .credentials_provider(sdk::config::Credentials::new(
+                "AKIDEXAMPLE",
+                "secret",
+                None,
+                None,
+                "static",
+            ))
+            .http_client(http_client)
+            .build();
+        let theirs = sdk::Client::from_conf(sdk_config);
+        Self {
+            runtime,
+            ours,
+            transport,
+            theirs,
+        }
+    }
+
+    /// One call of ours; the input is built inside, as the SDK's fluent builder is.
+    fn ours(
+        &self,
+    ) -> Result<
+        copy_snapshot::CopySnapshotResult,
+        elasticache::client::Error<copy_snapshot::CopySnapshotError>,
+    > {
+        let input = data::copy_snapshot_input();
+        let out = self
+            .runtime
+            .block_on(self.ours.copy_snapshot(black_box(input)));
+        // The transport records every request; the record would grow by one per call.
+        drop(self.transport.take_requests());
+        out
+    }
+
+    /// One call of the SDK's.
+    fn sdk(
+        &self,
+    ) -> Result<
+        sdk::operation::copy_snapshot::CopySnapshotOutput,
+        sdk::error::SdkError<sdk::operation::copy_snapshot::CopySnapshotError>,
+    > {
+        let mut call = black_box(&self.theirs)
             .copy_snapshot()
             .source_snapshot_name(data::SOURCE)
             .target_snapshot_name(data::TARGET)
@@ -359,41 +389,171 @@ fn call(c: &mut Criterion) {
         for (k, v) in data::TAGS {
             call = call.tags(sdk::types::Tag::builder().key(k).value(v).build());
         }
-        call.send()
-    };
-    let out = runtime
-        .block_on(sdk_call(&theirs))
-        .expect("the SDK's call succeeds");
+        self.runtime.block_on(call.send())
+    }
+}
+
+fn call(c: &mut Criterion) {
+    let calls = Calls::new();
+    let out = calls.ours().expect("our call succeeds");
     assert_eq!(
         out.snapshot.and_then(|s| s.node_snapshots).map(|n| n.len()),
         Some(3)
     );
+    let out = calls.sdk().expect("the SDK's call succeeds");
+    assert_eq!(
+        out.snapshot.and_then(|s| s.node_snapshots).map(|n| n.len()),
+        Some(3)
+    );
+    // One signed request reached our transport.
+    calls
+        .runtime
+        .block_on(calls.ours.copy_snapshot(data::copy_snapshot_input()))
+        .expect("our call succeeds");
+    let sent = calls.transport.take_requests();
+    assert!(sent.len() == 1 && sent[0].header("authorization").is_some());
 
     let mut group = c.benchmark_group("call/copy_snapshot");
     short(&mut group);
-    group.bench_function("ours", |b| {
-        b.iter(|| {
-            // The input is built inside the timed part on both sides.
-            let input = data::copy_snapshot_input();
-            let out = runtime.block_on(ours.copy_snapshot(black_box(input)));
-            // The record would grow by one request per iteration.
-            drop(transport.take_requests());
-            out
-        });
-    });
-    group.bench_function("sdk", |b| {
-        b.iter(|| runtime.block_on(sdk_call(black_box(&theirs))));
-    });
+    group.bench_function("ours", |b| b.iter(|| calls.ours()));
+    group.bench_function("sdk", |b| b.iter(|| calls.sdk()));
     group.finish();
 }
 
 // ---------------------------------------------------------------------------
+// Paired ratios
 
-fn short(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>) {
-    group
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
+/// Times `ours` and `baseline` in alternating batches of about half a millisecond each (the
+/// order flips every pair) and returns the quartiles of `baseline / ours` over the pairs.
+///
+/// On a shared machine the speed of the whole machine drifts by tens of percent within
+/// seconds; criterion times one routine for seconds and then the other, so its two medians
+/// can come from different machines. Two batches half a millisecond apart see the same one,
+/// so each pair's ratio is measured under the same conditions, and the median over many
+/// pairs is the figure to compare with a target.
+fn paired_ratio(mut ours: impl FnMut(), mut baseline: impl FnMut()) -> [f64; 3] {
+    use std::time::Instant;
+    const PAIRS: usize = 600;
+    let batch = |f: &mut dyn FnMut(), n: u32| {
+        let start = Instant::now();
+        for _ in 0..n {
+            f();
+        }
+        start.elapsed().as_secs_f64()
+    };
+    // Warm up, then size each side's batch to about 0.5 ms.
+    let mut sizes = [1u32; 2];
+    for (size, f) in sizes
+        .iter_mut()
+        .zip([&mut ours as &mut dyn FnMut(), &mut baseline])
+    {
+        while batch(f, *size) < 0.5e-3 {
+            *size *= 2;
+        }
+    }
+    let mut ratios: Vec<f64> = (0..PAIRS)
+        .map(|i| {
+            let (o, b) = if i % 2 == 0 {
+                let o = batch(&mut ours, sizes[0]);
+                (o, batch(&mut baseline, sizes[1]))
+            } else {
+                let b = batch(&mut baseline, sizes[1]);
+                (batch(&mut ours, sizes[0]), b)
+            };
+            (b / f64::from(sizes[1])) / (o / f64::from(sizes[0]))
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    [ratios[PAIRS / 4], ratios[PAIRS / 2], ratios[3 * PAIRS / 4]]
 }
 
-criterion_group!(benches, serialize, parse, call);
+/// Prints `label: median [q1 – q3]` of [`paired_ratio`], in a form `run.sh` reads; only
+/// under `cargo bench` (a `cargo test --benches` smoke run skips it, and so does a
+/// `--profile-time` run, which profiles criterion's routines).
+fn print_paired(label: &str, ours: impl FnMut(), baseline: impl FnMut()) {
+    let args: Vec<String> = std::env::args().collect();
+    if !args.iter().any(|a| a == "--bench") || args.iter().any(|a| a == "--profile-time") {
+        return;
+    }
+    let [q1, median, q3] = paired_ratio(ours, baseline);
+    println!("paired {label}: {median:.3} [{q1:.3} - {q3:.3}]");
+}
+
+fn paired(_: &mut Criterion) {
+    let input = data::copy_snapshot_input();
+    print_paired(
+        "serialize aws-smithy-query/ours",
+        || {
+            black_box(copy_snapshot::serialize_request(black_box(&input)));
+        },
+        || {
+            black_box(smithy_query_body(black_box(&input)));
+        },
+    );
+    let layer = sdk_operation_layer();
+    let ser = layer
+        .load::<SharedRequestSerializer>()
+        .expect("a request serializer");
+    let sdk_input = sdk_input();
+    print_paired(
+        "serialize sdk-request/ours-request",
+        || {
+            black_box(CopySnapshot::build_request(black_box(&input)));
+        },
+        || {
+            // The clone of the SDK's input is inside its batch: it takes its input by value.
+            let erased = Input::erase(sdk_input.clone());
+            let _ = black_box(ser.serialize_input(erased, &mut ConfigBag::base()));
+        },
+    );
+
+    let body = data::copy_snapshot_response();
+    let body = body.as_bytes();
+    print_paired(
+        "parse quick-xml-events/ours",
+        || {
+            let _ = black_box(copy_snapshot::parse_response(200, black_box(body)));
+        },
+        || {
+            black_box(quick_xml_events(black_box(body)));
+        },
+    );
+    let de = layer
+        .load::<SharedResponseDeserializer>()
+        .expect("a response deserializer");
+    let response = sdk_response(body);
+    let cfg = ConfigBag::base();
+    print_paired(
+        "parse sdk/ours",
+        || {
+            let _ = black_box(copy_snapshot::parse_response(200, black_box(body)));
+        },
+        || {
+            let _ = black_box(de.deserialize_nonstreaming_with_config(black_box(&response), &cfg));
+        },
+    );
+
+    let calls = Calls::new();
+    print_paired(
+        "call sdk/ours",
+        || {
+            let _ = black_box(calls.ours());
+        },
+        || {
+            let _ = black_box(calls.sdk());
+        },
+    );
+}
+
+// ---------------------------------------------------------------------------
+
+/// Longer than criterion's defaults: run-to-run noise on shared machines is the error that
+/// matters here, and the whole file still takes under two minutes.
+fn short(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>) {
+    group
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(5));
+}
+
+criterion_group!(benches, serialize, parse, call, paired);
 criterion_main!(benches);
