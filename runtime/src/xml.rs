@@ -234,6 +234,7 @@ impl<'a> XmlReader<'a> {
     /// returns the next child's start tag (the reader is then inside that child), or `None`
     /// when the current element's end tag is reached (the reader is then back in the parent).
     /// A self-closing `<X/>` child is returned like any other and reads as empty.
+    #[inline]
     pub fn next_child(&mut self) -> Result<Option<Start<'a>>, XmlError> {
         let child = self.advance()?;
         if child.is_none() {
@@ -662,12 +663,14 @@ impl<'a> XmlReader<'a> {
         Ok(start)
     }
 
+    #[inline]
     fn leave(&mut self) {
         if let Some(mark) = self.marks.pop() {
             self.path.truncate(mark);
         }
     }
 
+    #[inline]
     fn check_open(&self) -> Result<(), XmlError> {
         if self.marks.is_empty() {
             return Err(self.error("not inside an element"));
