@@ -11,7 +11,8 @@
 //!   values trimmed with inner runs of whitespace collapsed to one space;
 //! - `Host`: the URI's host, lowercased, with the port unless it is the scheme's default;
 //! - payload: the hex SHA-256 of the body;
-//! - key: `HMAC("AWS4" + secret, date)` → region → service → `aws4_request`.
+//! - key: `HMAC("AWS4" + secret, date)` → region → service → `aws4_request`; [`sign_cached`]
+//!   keeps it in a [`SigningKeyCache`] until the credentials, day, region or service change.
 //!
 //! SHA-256 and HMAC-SHA256 come from RustCrypto's `sha2` and `hmac`, pure Rust, so the
 //! `sigv4` feature needs neither the client nor its TLS stack.
