@@ -26,9 +26,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
-use elasticache::operation::copy_snapshot::{self, CopySnapshotMessage};
-use elasticache::types::Tag;
+use elasticache::operation::copy_snapshot;
 
+#[path = "data/baselines.rs"]
+mod baselines;
 #[path = "data/copy_snapshot.rs"]
 mod data;
 use data::{copy_snapshot_input, copy_snapshot_response};
@@ -36,56 +37,10 @@ use data::{copy_snapshot_input, copy_snapshot_response};
 // ---------------------------------------------------------------------------
 // serialize/copy_snapshot
 
-/// The baseline: `aws_smithy_query::QueryWriter` used exactly as the AWS SDK's
-/// generated serializer for `CopySnapshot` uses it (one `prefix` per member, the
-/// `Tags` list as `Tags.Tag.N`, each tag written like `shape_tag::ser_tag`).
-fn sdk_serialize(input: &CopySnapshotMessage) -> String {
-    let mut out = String::new();
-    let mut writer = aws_smithy_query::QueryWriter::new(&mut out, "CopySnapshot", "2015-02-02");
-    // The SDK's input members are all `Option`s; ours has the two required ones bare.
-    writer
-        .prefix("SourceSnapshotName")
-        .string(&input.source_snapshot_name);
-    writer
-        .prefix("TargetSnapshotName")
-        .string(&input.target_snapshot_name);
-    let scope = writer.prefix("TargetBucket");
-    if let Some(v) = &input.target_bucket {
-        scope.string(v);
-    }
-    let scope = writer.prefix("KmsKeyId");
-    if let Some(v) = &input.kms_key_id {
-        scope.string(v);
-    }
-    let scope = writer.prefix("Tags");
-    if let Some(tags) = &input.tags {
-        let mut list = scope.start_list(false, Some("Tag"));
-        for tag in tags {
-            let entry = list.entry();
-            sdk_ser_tag(entry, tag);
-        }
-        list.finish();
-    }
-    writer.finish();
-    out
-}
-
-/// The SDK's `protocol_serde::shape_tag::ser_tag`.
-fn sdk_ser_tag(mut writer: aws_smithy_query::QueryValueWriter<'_>, tag: &Tag) {
-    let scope = writer.prefix("Key");
-    if let Some(v) = &tag.key {
-        scope.string(v);
-    }
-    let scope = writer.prefix("Value");
-    if let Some(v) = &tag.value {
-        scope.string(v);
-    }
-}
-
 fn serialize(c: &mut Criterion) {
     let input = copy_snapshot_input();
     let ours = copy_snapshot::serialize_request(&input);
-    let baseline = sdk_serialize(&input);
+    let baseline = baselines::smithy_query_body(&input);
     assert_eq!(
         conformance::decode_form(&ours),
         conformance::decode_form(&baseline),
@@ -100,30 +55,13 @@ fn serialize(c: &mut Criterion) {
     });
     group.throughput(Throughput::Bytes(baseline.len() as u64));
     group.bench_function("aws-smithy-query", |b| {
-        b.iter(|| sdk_serialize(black_box(&input)));
+        b.iter(|| baselines::smithy_query_body(black_box(&input)));
     });
     group.finish();
 }
 
 // ---------------------------------------------------------------------------
 // parse/copy_snapshot
-
-/// The baseline: pull every event from quick-xml, count the `Start` and `Text` ones,
-/// and do nothing else (no unescaping, no allocation).
-fn quick_xml_events(body: &[u8]) -> usize {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_reader(body);
-    let mut count = 0;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(_) | Event::Text(_)) => count += 1,
-            Ok(Event::Eof) => break,
-            Ok(_) => {}
-            Err(e) => panic!("the benchmark body is well-formed XML: {e}"),
-        }
-    }
-    count
-}
 
 fn parse(c: &mut Criterion) {
     let body = copy_snapshot_response();
@@ -143,7 +81,7 @@ fn parse(c: &mut Criterion) {
     );
     assert_eq!(snapshot.port, Some(6379));
     assert!(
-        quick_xml_events(body) > 100,
+        baselines::quick_xml_events(body) > 100,
         "the baseline sees the whole body"
     );
 
@@ -154,7 +92,7 @@ fn parse(c: &mut Criterion) {
         b.iter(|| copy_snapshot::parse_response(200, black_box(body)));
     });
     group.bench_function("quick-xml-events", |b| {
-        b.iter(|| quick_xml_events(black_box(body)));
+        b.iter(|| baselines::quick_xml_events(black_box(body)));
     });
     group.finish();
 }

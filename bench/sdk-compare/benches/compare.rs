@@ -40,9 +40,11 @@ use aws_smithy_runtime_api::client::ser_de::{
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::{ConfigBag, FrozenLayer};
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
-use elasticache::operation::copy_snapshot::{self, CopySnapshot, CopySnapshotMessage};
+use elasticache::operation::copy_snapshot::{self, CopySnapshot};
 use elasticache::Operation;
 
+#[path = "../../../conformance/benches/data/baselines.rs"]
+mod baselines;
 #[path = "../../../conformance/benches/data/copy_snapshot.rs"]
 mod data;
 
@@ -99,50 +101,10 @@ fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
 
 // ---------------------------------------------------------------------------
 
-/// The SDK's query writer driven the way aws-sdk-elasticache's generated
-/// `shape_copy_snapshot_input::ser_copy_snapshot_input_input_input` and `shape_tag::ser_tag`
-/// drive it.
-fn smithy_query_body(input: &CopySnapshotMessage) -> String {
-    let mut out = String::new();
-    let mut writer = aws_smithy_query::QueryWriter::new(&mut out, "CopySnapshot", "2015-02-02");
-    writer
-        .prefix("SourceSnapshotName")
-        .string(&input.source_snapshot_name);
-    writer
-        .prefix("TargetSnapshotName")
-        .string(&input.target_snapshot_name);
-    let scope = writer.prefix("TargetBucket");
-    if let Some(v) = &input.target_bucket {
-        scope.string(v);
-    }
-    let scope = writer.prefix("KmsKeyId");
-    if let Some(v) = &input.kms_key_id {
-        scope.string(v);
-    }
-    let scope = writer.prefix("Tags");
-    if let Some(tags) = &input.tags {
-        let mut list = scope.start_list(false, Some("Tag"));
-        for tag in tags {
-            let mut entry = list.entry();
-            let scope = entry.prefix("Key");
-            if let Some(v) = &tag.key {
-                scope.string(v);
-            }
-            let scope = entry.prefix("Value");
-            if let Some(v) = &tag.value {
-                scope.string(v);
-            }
-        }
-        list.finish();
-    }
-    writer.finish();
-    out
-}
-
 fn serialize(c: &mut Criterion) {
     let input = data::copy_snapshot_input();
     let ours = copy_snapshot::serialize_request(&input);
-    let writer = smithy_query_body(&input);
+    let writer = baselines::smithy_query_body(&input);
     let ours_request = CopySnapshot::build_request(&input);
     let layer = sdk_operation_layer();
     let ser = layer
@@ -176,7 +138,7 @@ fn serialize(c: &mut Criterion) {
         b.iter(|| copy_snapshot::serialize_request(black_box(&input)));
     });
     group.bench_function("aws-smithy-query", |b| {
-        b.iter(|| smithy_query_body(black_box(&input)));
+        b.iter(|| baselines::smithy_query_body(black_box(&input)));
     });
     group.bench_function("ours-request", |b| {
         b.iter(|| CopySnapshot::build_request(black_box(&input)));
@@ -195,21 +157,6 @@ fn serialize(c: &mut Criterion) {
 }
 
 // ---------------------------------------------------------------------------
-
-fn quick_xml_events(body: &[u8]) -> usize {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_reader(body);
-    let mut count = 0;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(_) | Event::Text(_)) => count += 1,
-            Ok(Event::Eof) => break,
-            Ok(_) => {}
-            Err(e) => panic!("the benchmark body is well-formed XML: {e}"),
-        }
-    }
-    count
-}
 
 fn sdk_response(body: &[u8]) -> HttpResponse {
     HttpResponse::new(
@@ -275,7 +222,7 @@ fn parse(c: &mut Criterion) {
         assert_eq!(a.replica_outpost_arns, b.replica_outpost_arns);
     }
     assert!(
-        quick_xml_events(body) > 100,
+        baselines::quick_xml_events(body) > 100,
         "the baseline sees the whole body"
     );
 
@@ -286,7 +233,7 @@ fn parse(c: &mut Criterion) {
         b.iter(|| copy_snapshot::parse_response(200, black_box(body)));
     });
     group.bench_function("quick-xml-events", |b| {
-        b.iter(|| quick_xml_events(black_box(body)));
+        b.iter(|| baselines::quick_xml_events(black_box(body)));
     });
     group.bench_function("sdk", |b| {
         b.iter(|| de.deserialize_nonstreaming_with_config(black_box(&response), &cfg));
@@ -487,7 +434,7 @@ fn paired(_: &mut Criterion) {
             black_box(copy_snapshot::serialize_request(black_box(&input)));
         },
         || {
-            black_box(smithy_query_body(black_box(&input)));
+            black_box(baselines::smithy_query_body(black_box(&input)));
         },
     );
     let layer = sdk_operation_layer();
@@ -515,7 +462,7 @@ fn paired(_: &mut Criterion) {
             let _ = black_box(copy_snapshot::parse_response(200, black_box(body)));
         },
         || {
-            black_box(quick_xml_events(black_box(body)));
+            black_box(baselines::quick_xml_events(black_box(body)));
         },
     );
     let de = layer
