@@ -354,8 +354,8 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Percent-encodes `s` (UTF-8) into `out`: `A-Z a-z 0-9 - _ . ~` are kept, every other byte
 /// becomes `%XX` with uppercase hex (a space is `%20`). The leading run of kept bytes (often
-/// the whole value) is found eight bytes at a time and copied at once; the rest goes through
-/// [`encode_rest`].
+/// the whole value) is found eight bytes at a time and copied at once; the rest is encoded
+/// through a table of encoded forms, without a branch per byte.
 #[inline]
 pub fn encode_into(s: &str, out: &mut String) {
     let bytes = s.as_bytes();
