@@ -21,8 +21,9 @@
 //!     interceptors, SigV4, retries, deserialization).
 //!
 //! Each routine is checked before it is timed (same form pairs, same parsed values, one
-//! signed request). `bench/sdk-compare/run.sh` runs this three times and prints the ratios
-//! of every run with the load average.
+//! signed request). After criterion's groups, `paired` measures each target ratio with
+//! alternating batches (see `paired_ratio`). `bench/sdk-compare/run.sh` runs this three times
+//! and prints both kinds of ratio of every run with the load average.
 
 // The SDK's `SdkError` is what its `send()` returns; its size is not ours to change.
 #![allow(clippy::result_large_err)]
