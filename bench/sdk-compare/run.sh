@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the comparison benchmarks (benches/compare.rs) RUNS times (default 3) and prints, for
-# each run, every routine's median and the ratios the performance targets are stated in,
-# computed within that run, with the load average before and after it.
+# each run, every routine's criterion median and the ratios the performance targets are
+# stated in, computed within that run twice: from criterion's medians, and as paired ratios
+# (alternating batches; the figure to read against a target), with the load average before
+# and after the run.
 #
 #   bash bench/sdk-compare/run.sh                  # from anywhere; builds first (release)
 #   RUNS=1 bash bench/sdk-compare/run.sh
