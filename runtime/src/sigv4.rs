@@ -197,8 +197,9 @@ fn sign_with(
         request.headers_mut().insert(HOST, header_value(&host)?);
     }
 
-    let signed_headers = signed_header_names(request).join(";");
-    let canonical_request = canonical_request(request, &signed_headers)?;
+    let names = signed_header_names(request);
+    let signed_headers = names.join(";");
+    let canonical_request = canonical_request(request, &names, &signed_headers)?;
     let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
     let mut string_to_sign = String::with_capacity(32 + timestamp.len() + scope.len() + 64);
     string_to_sign.push_str("AWS4-HMAC-SHA256\n");
@@ -365,9 +366,11 @@ fn signed_header_names(request: &Request<Vec<u8>>) -> Vec<&str> {
     names
 }
 
-/// The canonical request; `signed_headers` is [`signed_header_names`] joined with `;`.
+/// The canonical request; `names` are [`signed_header_names`], `signed_headers` the same
+/// joined with `;`.
 fn canonical_request(
     request: &Request<Vec<u8>>,
+    names: &[&str],
     signed_headers: &str,
 ) -> Result<String, SigningError> {
     let mut out = String::with_capacity(256);
@@ -377,7 +380,7 @@ fn canonical_request(
     out.push('\n');
     out.push_str(&canonical_query(request.uri().query().unwrap_or("")));
     out.push('\n');
-    for name in signed_headers.split(';').filter(|n| !n.is_empty()) {
+    for &name in names {
         out.push_str(name);
         out.push(':');
         for (i, value) in request.headers().get_all(name).iter().enumerate() {
