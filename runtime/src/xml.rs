@@ -149,6 +149,9 @@ pub struct XmlReader<'a> {
     root_read: bool,
     /// Bytes of list items and map entries this document may still create.
     budget: usize,
+    /// The document, when all of it is UTF-8 (checked once, up front): text is then sliced
+    /// from it instead of each piece being checked again.
+    utf8: Option<&'a str>,
 }
 
 impl fmt::Debug for XmlReader<'_> {
@@ -177,6 +180,7 @@ impl<'a> XmlReader<'a> {
             .saturating_mul(Self::EXPANSION_FACTOR)
             .max(Self::MIN_EXPANSION);
         let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+        let utf8 = std::str::from_utf8(body).ok();
         let mut reader = Reader::from_reader(body);
         let config = reader.config_mut();
         config.trim_text(false);
@@ -189,6 +193,7 @@ impl<'a> XmlReader<'a> {
             pending_empty: false,
             root_read: false,
             budget,
+            utf8,
         }
     }
 
@@ -559,11 +564,17 @@ impl<'a> XmlReader<'a> {
             let piece = match self.reader.read_event() {
                 Ok(Event::Text(t)) => {
                     self.check_chars(&t)?;
-                    t.decode().map_err(|e| self.error(bounded(e.to_string())))?
+                    match self.checked_text(&t) {
+                        Some(text) => Cow::Borrowed(text),
+                        None => t.decode().map_err(|e| self.error(bounded(e.to_string())))?,
+                    }
                 }
                 Ok(Event::CData(t)) => {
                     self.check_chars(&t)?;
-                    t.decode().map_err(|e| self.error(bounded(e.to_string())))?
+                    match self.checked_text(&t) {
+                        Some(text) => Cow::Borrowed(text),
+                        None => t.decode().map_err(|e| self.error(bounded(e.to_string())))?,
+                    }
                 }
                 Ok(Event::GeneralRef(r)) => match self.resolve_reference(&r)? {
                     Reference::Char(c) => {
@@ -588,6 +599,16 @@ impl<'a> XmlReader<'a> {
                 text.to_mut().push_str(&piece);
             }
         }
+    }
+
+    /// `raw` as text without checking it again, when it is a piece of the document and the
+    /// whole document is known to be UTF-8: the same bytes, found by their position in it.
+    /// (A piece quick-xml had to copy is not in the document, and is decoded as before.)
+    #[inline]
+    fn checked_text(&self, raw: &[u8]) -> Option<&'a str> {
+        let doc = self.utf8?;
+        let start = (raw.as_ptr() as usize).checked_sub(doc.as_ptr() as usize)?;
+        doc.get(start..start.checked_add(raw.len())?)
     }
 
     fn resolve_reference(&self, r: &BytesRef<'_>) -> Result<Reference, XmlError> {
@@ -1264,6 +1285,28 @@ mod tests {
             (e.path(), e.message()),
             ("/a", "unexpected element <b> in text content")
         );
+    }
+
+    #[test]
+    fn text_that_is_not_utf8() {
+        // The whole document is not UTF-8, so each text is checked on its own: the good one
+        // reads as before (borrowed), the bad one is an error at its own element.
+        let mut r = XmlReader::new(b"<a><b>ok \xC3\xA9</b><c>x\xFFy</c><d>later</d></a>");
+        r.root().unwrap();
+        r.next_child().unwrap();
+        assert!(matches!(r.text().unwrap(), Cow::Borrowed("ok é")));
+        r.next_child().unwrap();
+        let e = r.text().unwrap_err();
+        assert_eq!(e.path(), "/a/c");
+        // The same text in a UTF-8 document reads from the document, in CDATA too.
+        let mut r = XmlReader::new("<a><b>ok é</b><c><![CDATA[x<y]]></c></a>".as_bytes());
+        r.root().unwrap();
+        r.next_child().unwrap();
+        assert!(matches!(r.text().unwrap(), Cow::Borrowed("ok é")));
+        r.next_child().unwrap();
+        assert!(matches!(r.text().unwrap(), Cow::Borrowed("x<y")));
+        assert!(r.next_child().unwrap().is_none());
+        r.finish().unwrap();
     }
 
     #[test]
