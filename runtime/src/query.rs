@@ -77,7 +77,12 @@ impl QueryWriter {
     #[inline]
     pub fn push_index(&mut self, index: usize) -> usize {
         let mark = self.key.len();
-        push_decimal(&mut self.key, index as u64);
+        if index < 10 {
+            // Most lists are short.
+            self.key.push(char::from(b'0' + index as u8));
+        } else {
+            push_decimal(&mut self.key, index as u64);
+        }
         self.key.push('.');
         mark
     }
