@@ -40,6 +40,7 @@ pub fn lower(model: &Model, options: &Options) -> Result<Ir> {
         referenced: BTreeSet::new(),
         io_owner: BTreeMap::new(),
         enums: BTreeSet::new(),
+        open_collections: Vec::new(),
     };
 
     let all_ops = service_operations(model, service_id)?;
@@ -316,6 +317,9 @@ struct Lowering<'m> {
     io_owner: BTreeMap<String, Vec<RustName>>,
     /// Enums of the closure.
     enums: BTreeSet<String>,
+    /// The lists and maps entered since the last structure or union on the path being
+    /// visited: one of them reached again is a collection that contains itself.
+    open_collections: Vec<String>,
 }
 
 impl<'m> Lowering<'m> {
@@ -536,26 +540,29 @@ impl<'m> Lowering<'m> {
         match shape.kind {
             ShapeType::Structure | ShapeType::Union => {
                 self.referenced.insert(target.to_owned());
-                self.visit_structure(target, dir)
+                // A cycle through a structure or union is allowed (and ends where the
+                // structure is visited again), so the collections before it are not on the
+                // structure's own path.
+                let outer = std::mem::take(&mut self.open_collections);
+                let visited = self.visit_structure(target, dir);
+                self.open_collections = outer;
+                visited
             }
-            ShapeType::List | ShapeType::Set => {
-                let m = shape
-                    .member
-                    .as_ref()
-                    .ok_or_else(|| Error::new(target, "list has no member"))?;
-                self.visit_target(&m.target, &format!("{target}$member"), dir)
-            }
-            ShapeType::Map => {
-                let k = shape
-                    .key
-                    .as_ref()
-                    .ok_or_else(|| Error::new(target, "map has no key"))?;
-                let v = shape
-                    .value
-                    .as_ref()
-                    .ok_or_else(|| Error::new(target, "map has no value"))?;
-                self.visit_target(&k.target, &format!("{target}$key"), dir)?;
-                self.visit_target(&v.target, &format!("{target}$value"), dir)
+            ShapeType::List | ShapeType::Set | ShapeType::Map => {
+                if let Some(at) = self.open_collections.iter().position(|c| c == target) {
+                    let path = self.open_collections[at..].join(" -> ");
+                    return Err(Error::new(
+                        target,
+                        format!(
+                            "contains itself through lists and maps only ({path} -> {target}); \
+                             a recursive shape must pass through a structure or union"
+                        ),
+                    ));
+                }
+                self.open_collections.push(target.to_owned());
+                let visited = self.visit_collection(target, shape, dir);
+                self.open_collections.pop();
+                visited
             }
             ShapeType::Enum | ShapeType::IntEnum => {
                 self.enums.insert(target.to_owned());
@@ -567,6 +574,27 @@ impl<'m> Lowering<'m> {
             }
             _ => Ok(()),
         }
+    }
+
+    /// Visits what a list's member, or a map's key and value, target.
+    fn visit_collection(&mut self, id: &str, shape: &Shape, dir: Directions) -> Result<()> {
+        if shape.kind == ShapeType::Map {
+            let k = shape
+                .key
+                .as_ref()
+                .ok_or_else(|| Error::new(id, "map has no key"))?;
+            let v = shape
+                .value
+                .as_ref()
+                .ok_or_else(|| Error::new(id, "map has no value"))?;
+            self.visit_target(&k.target, &format!("{id}$key"), dir)?;
+            return self.visit_target(&v.target, &format!("{id}$value"), dir);
+        }
+        let m = shape
+            .member
+            .as_ref()
+            .ok_or_else(|| Error::new(id, "list has no member"))?;
+        self.visit_target(&m.target, &format!("{id}$member"), dir)
     }
 
     fn structure(&self, id: &str, operations: &[Operation]) -> Result<Structure> {
