@@ -31,6 +31,7 @@
 //!   the document holds.
 
 use super::{Blob, DateTime, UnknownVariant};
+use quick_xml::encoding::EncodingError;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesRef, BytesStart, BytesText, Event};
 use quick_xml::Reader;
@@ -562,20 +563,8 @@ impl<'a> XmlReader<'a> {
         let mut text = Cow::Borrowed("");
         loop {
             let piece = match self.reader.read_event() {
-                Ok(Event::Text(t)) => {
-                    self.check_chars(&t)?;
-                    match self.checked_text(&t) {
-                        Some(text) => Cow::Borrowed(text),
-                        None => t.decode().map_err(|e| self.error(bounded(e.to_string())))?,
-                    }
-                }
-                Ok(Event::CData(t)) => {
-                    self.check_chars(&t)?;
-                    match self.checked_text(&t) {
-                        Some(text) => Cow::Borrowed(text),
-                        None => t.decode().map_err(|e| self.error(bounded(e.to_string())))?,
-                    }
-                }
+                Ok(Event::Text(t)) => self.text_piece(&t, || t.decode())?,
+                Ok(Event::CData(t)) => self.text_piece(&t, || t.decode())?,
                 Ok(Event::GeneralRef(r)) => match self.resolve_reference(&r)? {
                     Reference::Char(c) => {
                         text.to_mut().push(c);
@@ -601,14 +590,25 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// `raw` as text without checking it again, when it is a piece of the document and the
-    /// whole document is known to be UTF-8: the same bytes, found by their position in it.
-    /// (A piece quick-xml had to copy is not in the document, and is decoded as before.)
+    /// A text or CDATA piece as text, after checking its characters. When the whole document
+    /// is known to be UTF-8 and `raw` is a piece of it, the piece is sliced from the document
+    /// (the same bytes, found by their position) instead of being checked again; otherwise
+    /// (a document that is not UTF-8, or a piece quick-xml had to copy) `decode` decodes it.
     #[inline]
-    fn checked_text(&self, raw: &[u8]) -> Option<&'a str> {
-        let doc = self.utf8?;
-        let start = (raw.as_ptr() as usize).checked_sub(doc.as_ptr() as usize)?;
-        doc.get(start..start.checked_add(raw.len())?)
+    fn text_piece(
+        &self,
+        raw: &[u8],
+        decode: impl FnOnce() -> Result<Cow<'a, str>, EncodingError>,
+    ) -> Result<Cow<'a, str>, XmlError> {
+        self.check_chars(raw)?;
+        let in_document = self.utf8.and_then(|doc| {
+            let start = (raw.as_ptr() as usize).checked_sub(doc.as_ptr() as usize)?;
+            doc.get(start..start.checked_add(raw.len())?)
+        });
+        match in_document {
+            Some(text) => Ok(Cow::Borrowed(text)),
+            None => decode().map_err(|e| self.error(bounded(e.to_string()))),
+        }
     }
 
     fn resolve_reference(&self, r: &BytesRef<'_>) -> Result<Reference, XmlError> {
