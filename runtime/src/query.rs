@@ -77,12 +77,7 @@ impl QueryWriter {
     #[inline]
     pub fn push_index(&mut self, index: usize) -> usize {
         let mark = self.key.len();
-        if index < 10 {
-            // Most lists are short.
-            self.key.push(char::from(b'0' + index as u8));
-        } else {
-            push_decimal(&mut self.key, index as u64);
-        }
+        push_decimal(&mut self.key, index as u64);
         self.key.push('.');
         mark
     }
@@ -440,9 +435,14 @@ fn unreserved_prefix_len(bytes: &[u8]) -> usize {
         .unwrap_or(tail.len())
 }
 
-/// Appends `n` in decimal via a stack buffer.
+/// Appends `n` in decimal: one character below 10 (most list positions), otherwise via a
+/// stack buffer.
 #[inline]
 fn push_decimal(out: &mut String, mut n: u64) {
+    if n < 10 {
+        out.push(char::from(b'0' + n as u8));
+        return;
+    }
     let mut buf = [0u8; 20];
     let mut start = buf.len();
     loop {
