@@ -171,26 +171,33 @@ impl<'a> RawError<'a> {
     /// `message`).
     pub fn modeled<T: ModeledError>(&self) -> Result<T, ResponseError> {
         let mut e: T = self.deserialize()?;
-        if let Some(message) = e.message_mut() {
-            if message.is_none() {
-                message.clone_from(&self.meta.message);
-            }
-        }
+        self.fill_message(e.message_mut());
         e.set_meta(self.meta.clone());
         Ok(e)
     }
 
+    /// Sets a modelled `message` member that the body left unset to the envelope's message.
+    fn fill_message(&self, message: Option<&mut Option<String>>) {
+        if let Some(message @ None) = message {
+            message.clone_from(&self.meta.message);
+        }
+    }
+
     fn read_error_element<T: XmlDeserialize>(&self) -> Result<T, XmlError> {
+        let mut error = None;
+        self.walk_body(&mut |r| r.once(&mut error, T::deserialize))?;
+        error.ok_or_else(|| XmlError::new(self.form.error_path(), "missing <Error> element"))
+    }
+
+    /// Reads the body again and calls `error` inside its `<Error>` element (the one
+    /// [`walk`] picks). Not generic, so it is compiled once rather than per error type.
+    fn walk_body(
+        &self,
+        error: &mut dyn FnMut(&mut XmlReader<'a>) -> Result<(), XmlError>,
+    ) -> Result<(), XmlError> {
         let mut r = XmlReader::new(self.body);
         r.root()?;
-        let mut error = None;
-        walk(
-            &mut r,
-            self.form,
-            |r| r.once(&mut error, T::deserialize),
-            |r| r.skip(),
-        )?;
-        error.ok_or_else(|| XmlError::new(self.form.error_path(), "missing <Error> element"))
+        walk(&mut r, self.form, error, &mut |r| r.skip())
     }
 }
 
@@ -210,11 +217,14 @@ impl Form {
 /// of any `<Errors>` child (a list: later ones are not read). `request_id` reads each
 /// `RequestId` / `RequestID` child of the root; everything else is skipped. Consumes the
 /// root through its end tag.
+///
+/// The two readers are trait objects: `walk` is compiled once, not once for each modelled
+/// error type of a generated crate.
 fn walk<'a>(
     r: &mut XmlReader<'a>,
     form: Form,
-    mut error: impl FnMut(&mut XmlReader<'a>) -> Result<(), XmlError>,
-    mut request_id: impl FnMut(&mut XmlReader<'a>) -> Result<(), XmlError>,
+    error: &mut dyn FnMut(&mut XmlReader<'a>) -> Result<(), XmlError>,
+    request_id: &mut dyn FnMut(&mut XmlReader<'a>) -> Result<(), XmlError>,
 ) -> Result<(), XmlError> {
     let mut found = false;
     while let Some(child) = r.next_child()? {
@@ -276,8 +286,8 @@ fn parse_meta(status: u16, body: &[u8]) -> Result<(ErrorMeta, Form), XmlError> {
     walk(
         &mut r,
         form,
-        |r| r.once(&mut fields, read_error_fields),
-        |r| r.once(&mut request_id, |r| r.read()),
+        &mut |r| r.once(&mut fields, read_error_fields),
+        &mut |r| r.once(&mut request_id, |r| r.read()),
     )?;
     r.finish()?;
     let error_path = form.error_path();

@@ -132,20 +132,25 @@ impl QueryWriter {
         items: &[T],
         mut f: impl FnMut(&mut Self, &T),
     ) {
-        let mark = self.push(seg);
-        if items.is_empty() {
-            self.write_empty();
-        } else {
-            if let Some(member) = member {
-                self.push(member);
-            }
-            for (i, item) in items.iter().enumerate() {
-                let item_mark = self.push_index(i + 1);
-                f(self, item);
-                self.pop(item_mark);
-            }
+        let mark = self.open_list(seg, member, items.is_empty());
+        for (i, item) in items.iter().enumerate() {
+            let item_mark = self.push_index(i + 1);
+            f(self, item);
+            self.pop(item_mark);
         }
         self.pop(mark);
+    }
+
+    /// The part of [`list`](Self::list) that does not depend on the item type: pushes
+    /// `seg` (and `member`), or writes `&seg=` for an empty list. Returns the mark to pop.
+    fn open_list(&mut self, seg: &str, member: Option<&str>, empty: bool) -> usize {
+        let mark = self.push(seg);
+        if empty {
+            self.write_empty();
+        } else if let Some(member) = member {
+            self.push(member);
+        }
+        mark
     }
 
     /// Writes the list member `seg` the ec2Query way: items at `seg.N`, N counting from 1

@@ -321,10 +321,21 @@ impl<'a> XmlReader<'a> {
         f: impl FnOnce(&mut Self) -> Result<T, XmlError>,
     ) -> Result<(), XmlError> {
         if slot.is_some() {
-            return Err(self.error("duplicate element: it may appear only once here"));
+            return Err(self.duplicate());
         }
-        *slot = Some(f(self)?);
-        Ok(())
+        // A `match` rather than `?`: this is instantiated for every member type of a
+        // generated crate, and `?` would bring its own instances along.
+        match f(self) {
+            Ok(value) => {
+                *slot = Some(value);
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn duplicate(&self) -> XmlError {
+        self.error("duplicate element: it may appear only once here")
     }
 
     /// [`once`](Self::once) with [`read`](Self::read): a scalar member. Generic over the
@@ -845,23 +856,37 @@ pub fn parse_response<T: XmlDeserialize>(
     response: &str,
     result: &str,
 ) -> Result<T, XmlError> {
-    let mut r = XmlReader::new(body);
-    r.expect_root(response)?;
     let mut output = None;
-    while let Some(child) = r.next_child()? {
-        if child.local_name() == result.as_bytes() {
-            r.once(&mut output, T::deserialize)?;
-        } else {
-            r.skip()?;
-        }
-    }
-    r.finish()?;
+    read_envelope(body, response, result, &mut |r| {
+        r.once(&mut output, T::deserialize)
+    })?;
     output.ok_or_else(|| {
         XmlError::new(
             format!("/{response}/{result}"),
             format!("missing <{result}> element"),
         )
     })
+}
+
+/// The part of [`parse_response`] that does not depend on the output type, compiled once
+/// rather than once per operation: checks the root, calls `read` inside each `result`
+/// child, skips the others, and finishes the document.
+fn read_envelope(
+    body: &[u8],
+    response: &str,
+    result: &str,
+    read: &mut dyn FnMut(&mut XmlReader<'_>) -> Result<(), XmlError>,
+) -> Result<(), XmlError> {
+    let mut r = XmlReader::new(body);
+    r.expect_root(response)?;
+    while let Some(child) = r.next_child()? {
+        if child.local_name() == result.as_bytes() {
+            read(&mut r)?;
+        } else {
+            r.skip()?;
+        }
+    }
+    r.finish()
 }
 
 /// Parses an ec2Query success body `<{response}>…</{response}>`: `T` is read from the root's
