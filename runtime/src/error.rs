@@ -385,6 +385,21 @@ impl<'a> ErrorVariant<'a> {
         }
     }
 
+    /// The error code the service sent, unless the response could not be parsed.
+    pub fn code(self) -> Option<&'a str> {
+        self.meta().map(|m| m.code.as_str())
+    }
+
+    /// The error message the service sent, if any.
+    pub fn message(self) -> Option<&'a str> {
+        self.meta().and_then(|m| m.message.as_deref())
+    }
+
+    /// The request id the service sent, if any.
+    pub fn request_id(self) -> Option<&'a str> {
+        self.meta().and_then(|m| m.request_id.as_deref())
+    }
+
     /// The `std::error::Error::source` of the enum: the parse failure of an unparseable
     /// response (a modelled or unhandled error is itself the cause).
     pub fn source(self) -> Option<&'a (dyn std::error::Error + 'static)> {
@@ -419,9 +434,9 @@ pub trait ErrorEnum: Sized {
     fn into_unparseable(self) -> Result<ResponseError, Self>;
 }
 
-/// Reads the modelled errors of one operation: the variant for the code of `raw`, or `None`
-/// for a code the operation does not model.
-pub type ModeledErrors<E> = fn(&RawError<'_>) -> Option<Result<E, ResponseError>>;
+/// Reads the modelled errors of one operation: the variant for the code of `raw`, `None` for
+/// a code the operation does not model, or the failure to read the modelled error's members.
+pub type ModeledErrors<E> = fn(&RawError<'_>) -> Result<Option<E>, ResponseError>;
 
 /// Parses an error body into `E`: `modeled` gives the modelled error for the code, a code it
 /// does not know becomes `E::unhandled`, and a body that is not an error response (or whose
@@ -432,9 +447,9 @@ pub fn parse_error<E: ErrorEnum>(status: u16, body: &[u8], modeled: ModeledError
         Err(e) => return E::unparseable(e),
     };
     match modeled(&raw) {
-        Some(Ok(e)) => e,
-        Some(Err(e)) => E::unparseable(e),
-        None => E::unhandled(raw.into_meta()),
+        Ok(Some(e)) => e,
+        Ok(None) => E::unhandled(raw.into_meta()),
+        Err(e) => E::unparseable(e),
     }
 }
 
@@ -802,12 +817,12 @@ mod tests {
         }
     }
 
-    fn op_modeled(raw: &RawError<'_>) -> Option<Result<OpError, ResponseError>> {
-        Some(match raw.code() {
-            NotFound::CODE => raw.modeled().map(OpError::NotFound),
-            "Bare" => raw.modeled().map(OpError::Bare),
-            _ => return None,
-        })
+    fn op_modeled(raw: &RawError<'_>) -> Result<Option<OpError>, ResponseError> {
+        Ok(Some(match raw.code() {
+            NotFound::CODE => OpError::NotFound(raw.modeled()?),
+            "Bare" => OpError::Bare(raw.modeled()?),
+            _ => return Ok(None),
+        }))
     }
 
     #[test]
@@ -883,7 +898,7 @@ mod tests {
         };
         assert_eq!(e.xml_error().path(), "/ErrorResponse/Error/SnapshotName");
         // An operation without modelled errors.
-        let e = parse_error::<OpError>(404, ERROR.as_bytes(), |_| None);
+        let e = parse_error::<OpError>(404, ERROR.as_bytes(), |_| Ok(None));
         assert!(matches!(e, OpError::Unhandled(_)));
     }
 

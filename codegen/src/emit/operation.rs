@@ -157,15 +157,18 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
         .filter_map(|id| ir.structure(id))
         .map(|s| s.name.ident())
         .collect();
+    // `Self::Variant(raw.modeled()?)` rather than `raw.modeled().map(Self::Variant)`: the
+    // closure and `Result::map` would be compiled once per (operation, error) pair.
     let dispatch = op.errors.iter().filter_map(|id| ir.structure(id)).map(|s| {
         let name = s.name.ident();
         let code = s.error.as_ref().map_or(String::new(), |e| e.code.clone());
-        quote!(#code => raw.modeled().map(Self::#name),)
+        quote!(#code => Self::#name(raw.modeled()?),)
     });
     let error_doc = format!(" The errors `{wire}` can return.");
     let (option, some, none) = (scope.std("Option"), scope.std("Some"), scope.std("None"));
+    let ok = scope.std("Ok");
     let (modeled_arg, modeled_fn) = if op.errors.is_empty() {
-        (quote!(|_| #none), quote!())
+        (quote!(|_| #ok(#none)), quote!())
     } else {
         let doc = format!(" The modelled error with the code of `raw`, or `None` for a code `{wire}` does not model.");
         (
@@ -173,12 +176,12 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
             quote! {
                 impl #error_name {
                     #[doc = #doc]
-                    fn modeled(raw: &crate::rt::RawError<'_>) -> #option<#result<Self, crate::rt::ResponseError>> {
+                    fn modeled(raw: &crate::rt::RawError<'_>) -> #result<#option<Self>, crate::rt::ResponseError> {
                         let error = match raw.code() {
                             #(#dispatch)*
-                            _ => return #none,
+                            _ => return #ok(#none),
                         };
-                        #some(error)
+                        #ok(#some(error))
                     }
                 }
             },

@@ -297,15 +297,15 @@ impl CopySnapshotError {
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
-        self.meta().map(|m| m.code.as_str())
+        crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
     pub fn message(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.message.as_deref())
+        crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
     pub fn request_id(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.request_id.as_deref())
+        crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for CopySnapshotError {
@@ -350,28 +350,28 @@ impl CopySnapshotError {
     /// The modelled error with the code of `raw`, or `None` for a code `CopySnapshot` does not model.
     fn modeled(
         raw: &crate::rt::RawError<'_>,
-    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+    ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
             "InvalidParameterCombination" => {
-                raw.modeled().map(Self::InvalidParameterCombinationException)
+                Self::InvalidParameterCombinationException(raw.modeled()?)
             }
             "InvalidParameterValue" => {
-                raw.modeled().map(Self::InvalidParameterValueException)
+                Self::InvalidParameterValueException(raw.modeled()?)
             }
-            "InvalidSnapshotState" => raw.modeled().map(Self::InvalidSnapshotStateFault),
+            "InvalidSnapshotState" => Self::InvalidSnapshotStateFault(raw.modeled()?),
             "SnapshotAlreadyExistsFault" => {
-                raw.modeled().map(Self::SnapshotAlreadyExistsFault)
+                Self::SnapshotAlreadyExistsFault(raw.modeled()?)
             }
-            "SnapshotNotFoundFault" => raw.modeled().map(Self::SnapshotNotFoundFault),
+            "SnapshotNotFoundFault" => Self::SnapshotNotFoundFault(raw.modeled()?),
             "SnapshotQuotaExceededFault" => {
-                raw.modeled().map(Self::SnapshotQuotaExceededFault)
+                Self::SnapshotQuotaExceededFault(raw.modeled()?)
             }
             "TagQuotaPerResourceExceeded" => {
-                raw.modeled().map(Self::TagQuotaPerResourceExceeded)
+                Self::TagQuotaPerResourceExceeded(raw.modeled()?)
             }
-            _ => return None,
+            _ => return Ok(None),
         };
-        Some(error)
+        Ok(Some(error))
     }
 }
 impl From<CopySnapshotError> for crate::Error {

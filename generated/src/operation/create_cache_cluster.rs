@@ -781,15 +781,15 @@ impl CreateCacheClusterError {
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
-        self.meta().map(|m| m.code.as_str())
+        crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
     pub fn message(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.message.as_deref())
+        crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
     pub fn request_id(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.request_id.as_deref())
+        crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for CreateCacheClusterError {
@@ -841,53 +841,53 @@ impl CreateCacheClusterError {
     /// The modelled error with the code of `raw`, or `None` for a code `CreateCacheCluster` does not model.
     fn modeled(
         raw: &crate::rt::RawError<'_>,
-    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+    ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
             "CacheClusterAlreadyExists" => {
-                raw.modeled().map(Self::CacheClusterAlreadyExistsFault)
+                Self::CacheClusterAlreadyExistsFault(raw.modeled()?)
             }
             "CacheParameterGroupNotFound" => {
-                raw.modeled().map(Self::CacheParameterGroupNotFoundFault)
+                Self::CacheParameterGroupNotFoundFault(raw.modeled()?)
             }
             "CacheSecurityGroupNotFound" => {
-                raw.modeled().map(Self::CacheSecurityGroupNotFoundFault)
+                Self::CacheSecurityGroupNotFoundFault(raw.modeled()?)
             }
             "CacheSubnetGroupNotFoundFault" => {
-                raw.modeled().map(Self::CacheSubnetGroupNotFoundFault)
+                Self::CacheSubnetGroupNotFoundFault(raw.modeled()?)
             }
             "ClusterQuotaForCustomerExceeded" => {
-                raw.modeled().map(Self::ClusterQuotaForCustomerExceededFault)
+                Self::ClusterQuotaForCustomerExceededFault(raw.modeled()?)
             }
             "InsufficientCacheClusterCapacity" => {
-                raw.modeled().map(Self::InsufficientCacheClusterCapacityFault)
+                Self::InsufficientCacheClusterCapacityFault(raw.modeled()?)
             }
             "InvalidParameterCombination" => {
-                raw.modeled().map(Self::InvalidParameterCombinationException)
+                Self::InvalidParameterCombinationException(raw.modeled()?)
             }
             "InvalidParameterValue" => {
-                raw.modeled().map(Self::InvalidParameterValueException)
+                Self::InvalidParameterValueException(raw.modeled()?)
             }
             "InvalidReplicationGroupState" => {
-                raw.modeled().map(Self::InvalidReplicationGroupStateFault)
+                Self::InvalidReplicationGroupStateFault(raw.modeled()?)
             }
             "InvalidVPCNetworkStateFault" => {
-                raw.modeled().map(Self::InvalidVpcNetworkStateFault)
+                Self::InvalidVpcNetworkStateFault(raw.modeled()?)
             }
             "NodeQuotaForClusterExceeded" => {
-                raw.modeled().map(Self::NodeQuotaForClusterExceededFault)
+                Self::NodeQuotaForClusterExceededFault(raw.modeled()?)
             }
             "NodeQuotaForCustomerExceeded" => {
-                raw.modeled().map(Self::NodeQuotaForCustomerExceededFault)
+                Self::NodeQuotaForCustomerExceededFault(raw.modeled()?)
             }
             "ReplicationGroupNotFoundFault" => {
-                raw.modeled().map(Self::ReplicationGroupNotFoundFault)
+                Self::ReplicationGroupNotFoundFault(raw.modeled()?)
             }
             "TagQuotaPerResourceExceeded" => {
-                raw.modeled().map(Self::TagQuotaPerResourceExceeded)
+                Self::TagQuotaPerResourceExceeded(raw.modeled()?)
             }
-            _ => return None,
+            _ => return Ok(None),
         };
-        Some(error)
+        Ok(Some(error))
     }
 }
 impl From<CreateCacheClusterError> for crate::Error {

@@ -411,15 +411,15 @@ impl CreateSnapshotError {
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
-        self.meta().map(|m| m.code.as_str())
+        crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
     pub fn message(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.message.as_deref())
+        crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
     pub fn request_id(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.request_id.as_deref())
+        crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for CreateSnapshotError {
@@ -467,39 +467,39 @@ impl CreateSnapshotError {
     /// The modelled error with the code of `raw`, or `None` for a code `CreateSnapshot` does not model.
     fn modeled(
         raw: &crate::rt::RawError<'_>,
-    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+    ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
-            "CacheClusterNotFound" => raw.modeled().map(Self::CacheClusterNotFoundFault),
+            "CacheClusterNotFound" => Self::CacheClusterNotFoundFault(raw.modeled()?),
             "InvalidCacheClusterState" => {
-                raw.modeled().map(Self::InvalidCacheClusterStateFault)
+                Self::InvalidCacheClusterStateFault(raw.modeled()?)
             }
             "InvalidParameterCombination" => {
-                raw.modeled().map(Self::InvalidParameterCombinationException)
+                Self::InvalidParameterCombinationException(raw.modeled()?)
             }
             "InvalidParameterValue" => {
-                raw.modeled().map(Self::InvalidParameterValueException)
+                Self::InvalidParameterValueException(raw.modeled()?)
             }
             "InvalidReplicationGroupState" => {
-                raw.modeled().map(Self::InvalidReplicationGroupStateFault)
+                Self::InvalidReplicationGroupStateFault(raw.modeled()?)
             }
             "ReplicationGroupNotFoundFault" => {
-                raw.modeled().map(Self::ReplicationGroupNotFoundFault)
+                Self::ReplicationGroupNotFoundFault(raw.modeled()?)
             }
             "SnapshotAlreadyExistsFault" => {
-                raw.modeled().map(Self::SnapshotAlreadyExistsFault)
+                Self::SnapshotAlreadyExistsFault(raw.modeled()?)
             }
             "SnapshotFeatureNotSupportedFault" => {
-                raw.modeled().map(Self::SnapshotFeatureNotSupportedFault)
+                Self::SnapshotFeatureNotSupportedFault(raw.modeled()?)
             }
             "SnapshotQuotaExceededFault" => {
-                raw.modeled().map(Self::SnapshotQuotaExceededFault)
+                Self::SnapshotQuotaExceededFault(raw.modeled()?)
             }
             "TagQuotaPerResourceExceeded" => {
-                raw.modeled().map(Self::TagQuotaPerResourceExceeded)
+                Self::TagQuotaPerResourceExceeded(raw.modeled()?)
             }
-            _ => return None,
+            _ => return Ok(None),
         };
-        Some(error)
+        Ok(Some(error))
     }
 }
 impl From<CreateSnapshotError> for crate::Error {

@@ -324,15 +324,15 @@ impl DescribeServerlessCacheSnapshotsError {
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
-        self.meta().map(|m| m.code.as_str())
+        crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
     pub fn message(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.message.as_deref())
+        crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
     pub fn request_id(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.request_id.as_deref())
+        crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for DescribeServerlessCacheSnapshotsError {
@@ -374,23 +374,23 @@ impl DescribeServerlessCacheSnapshotsError {
     /// The modelled error with the code of `raw`, or `None` for a code `DescribeServerlessCacheSnapshots` does not model.
     fn modeled(
         raw: &crate::rt::RawError<'_>,
-    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+    ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
             "InvalidParameterCombination" => {
-                raw.modeled().map(Self::InvalidParameterCombinationException)
+                Self::InvalidParameterCombinationException(raw.modeled()?)
             }
             "InvalidParameterValue" => {
-                raw.modeled().map(Self::InvalidParameterValueException)
+                Self::InvalidParameterValueException(raw.modeled()?)
             }
             "ServerlessCacheNotFoundFault" => {
-                raw.modeled().map(Self::ServerlessCacheNotFoundFault)
+                Self::ServerlessCacheNotFoundFault(raw.modeled()?)
             }
             "ServerlessCacheSnapshotNotFoundFault" => {
-                raw.modeled().map(Self::ServerlessCacheSnapshotNotFoundFault)
+                Self::ServerlessCacheSnapshotNotFoundFault(raw.modeled()?)
             }
-            _ => return None,
+            _ => return Ok(None),
         };
-        Some(error)
+        Ok(Some(error))
     }
 }
 impl From<DescribeServerlessCacheSnapshotsError> for crate::Error {

@@ -339,15 +339,15 @@ impl DescribeSnapshotsError {
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
-        self.meta().map(|m| m.code.as_str())
+        crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
     pub fn message(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.message.as_deref())
+        crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
     pub fn request_id(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.request_id.as_deref())
+        crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for DescribeSnapshotsError {
@@ -389,19 +389,19 @@ impl DescribeSnapshotsError {
     /// The modelled error with the code of `raw`, or `None` for a code `DescribeSnapshots` does not model.
     fn modeled(
         raw: &crate::rt::RawError<'_>,
-    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+    ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
-            "CacheClusterNotFound" => raw.modeled().map(Self::CacheClusterNotFoundFault),
+            "CacheClusterNotFound" => Self::CacheClusterNotFoundFault(raw.modeled()?),
             "InvalidParameterCombination" => {
-                raw.modeled().map(Self::InvalidParameterCombinationException)
+                Self::InvalidParameterCombinationException(raw.modeled()?)
             }
             "InvalidParameterValue" => {
-                raw.modeled().map(Self::InvalidParameterValueException)
+                Self::InvalidParameterValueException(raw.modeled()?)
             }
-            "SnapshotNotFoundFault" => raw.modeled().map(Self::SnapshotNotFoundFault),
-            _ => return None,
+            "SnapshotNotFoundFault" => Self::SnapshotNotFoundFault(raw.modeled()?),
+            _ => return Ok(None),
         };
-        Some(error)
+        Ok(Some(error))
     }
 }
 impl From<DescribeSnapshotsError> for crate::Error {

@@ -388,15 +388,15 @@ impl AssumeRoleError {
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
-        self.meta().map(|m| m.code.as_str())
+        crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
     pub fn message(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.message.as_deref())
+        crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
     pub fn request_id(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.request_id.as_deref())
+        crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for AssumeRoleError {
@@ -438,19 +438,17 @@ impl AssumeRoleError {
     /// The modelled error with the code of `raw`, or `None` for a code `AssumeRole` does not model.
     fn modeled(
         raw: &crate::rt::RawError<'_>,
-    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+    ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
-            "ExpiredTokenException" => raw.modeled().map(Self::ExpiredTokenException),
+            "ExpiredTokenException" => Self::ExpiredTokenException(raw.modeled()?),
             "MalformedPolicyDocument" => {
-                raw.modeled().map(Self::MalformedPolicyDocumentException)
+                Self::MalformedPolicyDocumentException(raw.modeled()?)
             }
-            "PackedPolicyTooLarge" => {
-                raw.modeled().map(Self::PackedPolicyTooLargeException)
-            }
-            "RegionDisabledException" => raw.modeled().map(Self::RegionDisabledException),
-            _ => return None,
+            "PackedPolicyTooLarge" => Self::PackedPolicyTooLargeException(raw.modeled()?),
+            "RegionDisabledException" => Self::RegionDisabledException(raw.modeled()?),
+            _ => return Ok(None),
         };
-        Some(error)
+        Ok(Some(error))
     }
 }
 impl From<AssumeRoleError> for crate::Error {

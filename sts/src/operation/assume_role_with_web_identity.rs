@@ -356,15 +356,15 @@ impl AssumeRoleWithWebIdentityError {
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
-        self.meta().map(|m| m.code.as_str())
+        crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
     pub fn message(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.message.as_deref())
+        crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
     pub fn request_id(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.request_id.as_deref())
+        crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for AssumeRoleWithWebIdentityError {
@@ -409,26 +409,22 @@ impl AssumeRoleWithWebIdentityError {
     /// The modelled error with the code of `raw`, or `None` for a code `AssumeRoleWithWebIdentity` does not model.
     fn modeled(
         raw: &crate::rt::RawError<'_>,
-    ) -> Option<Result<Self, crate::rt::ResponseError>> {
+    ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
-            "ExpiredTokenException" => raw.modeled().map(Self::ExpiredTokenException),
+            "ExpiredTokenException" => Self::ExpiredTokenException(raw.modeled()?),
             "IDPCommunicationError" => {
-                raw.modeled().map(Self::IdpCommunicationErrorException)
+                Self::IdpCommunicationErrorException(raw.modeled()?)
             }
-            "IDPRejectedClaim" => raw.modeled().map(Self::IdpRejectedClaimException),
-            "InvalidIdentityToken" => {
-                raw.modeled().map(Self::InvalidIdentityTokenException)
-            }
+            "IDPRejectedClaim" => Self::IdpRejectedClaimException(raw.modeled()?),
+            "InvalidIdentityToken" => Self::InvalidIdentityTokenException(raw.modeled()?),
             "MalformedPolicyDocument" => {
-                raw.modeled().map(Self::MalformedPolicyDocumentException)
+                Self::MalformedPolicyDocumentException(raw.modeled()?)
             }
-            "PackedPolicyTooLarge" => {
-                raw.modeled().map(Self::PackedPolicyTooLargeException)
-            }
-            "RegionDisabledException" => raw.modeled().map(Self::RegionDisabledException),
-            _ => return None,
+            "PackedPolicyTooLarge" => Self::PackedPolicyTooLargeException(raw.modeled()?),
+            "RegionDisabledException" => Self::RegionDisabledException(raw.modeled()?),
+            _ => return Ok(None),
         };
-        Some(error)
+        Ok(Some(error))
     }
 }
 impl From<AssumeRoleWithWebIdentityError> for crate::Error {

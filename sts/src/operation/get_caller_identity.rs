@@ -62,7 +62,7 @@ pub fn parse_response(
     crate::rt::error::parse_response(
         status,
         body,
-        |_| None,
+        |_| Ok(None),
         |body| crate::rt::xml::parse_response(
             body,
             "GetCallerIdentityResponse",
@@ -173,15 +173,15 @@ impl GetCallerIdentityError {
     }
     /// The error code the service sent.
     pub fn code(&self) -> Option<&str> {
-        self.meta().map(|m| m.code.as_str())
+        crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
     pub fn message(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.message.as_deref())
+        crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
     pub fn request_id(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.request_id.as_deref())
+        crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for GetCallerIdentityError {
