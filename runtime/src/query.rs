@@ -143,6 +143,7 @@ impl QueryWriter {
 
     /// The part of [`list`](Self::list) that does not depend on the item type: pushes
     /// `seg` (and `member`), or writes `&seg=` for an empty list. Returns the mark to pop.
+    #[inline]
     fn open_list(&mut self, seg: &str, member: Option<&str>, empty: bool) -> usize {
         let mark = self.push(seg);
         if empty {

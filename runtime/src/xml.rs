@@ -856,37 +856,23 @@ pub fn parse_response<T: XmlDeserialize>(
     response: &str,
     result: &str,
 ) -> Result<T, XmlError> {
+    let mut r = XmlReader::new(body);
+    r.expect_root(response)?;
     let mut output = None;
-    read_envelope(body, response, result, &mut |r| {
-        r.once(&mut output, T::deserialize)
-    })?;
+    while let Some(child) = r.next_child()? {
+        if child.local_name() == result.as_bytes() {
+            r.once(&mut output, T::deserialize)?;
+        } else {
+            r.skip()?;
+        }
+    }
+    r.finish()?;
     output.ok_or_else(|| {
         XmlError::new(
             format!("/{response}/{result}"),
             format!("missing <{result}> element"),
         )
     })
-}
-
-/// The part of [`parse_response`] that does not depend on the output type, compiled once
-/// rather than once per operation: checks the root, calls `read` inside each `result`
-/// child, skips the others, and finishes the document.
-fn read_envelope(
-    body: &[u8],
-    response: &str,
-    result: &str,
-    read: &mut dyn FnMut(&mut XmlReader<'_>) -> Result<(), XmlError>,
-) -> Result<(), XmlError> {
-    let mut r = XmlReader::new(body);
-    r.expect_root(response)?;
-    while let Some(child) = r.next_child()? {
-        if child.local_name() == result.as_bytes() {
-            read(&mut r)?;
-        } else {
-            r.skip()?;
-        }
-    }
-    r.finish()
 }
 
 /// Parses an ec2Query success body `<{response}>…</{response}>`: `T` is read from the root's
