@@ -231,7 +231,7 @@ fn walk<'a>(
         match (form, child.local_name()) {
             (Form::ErrorResponse, b"Error") => {
                 if found {
-                    return Err(r.error("duplicate element: it may appear only once here"));
+                    return Err(r.duplicate());
                 }
                 error(r)?;
                 found = true;

@@ -334,7 +334,8 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    fn duplicate(&self) -> XmlError {
+    /// The error for a second occurrence of an element that may appear only once.
+    pub(crate) fn duplicate(&self) -> XmlError {
         self.error("duplicate element: it may appear only once here")
     }
 
