@@ -33,6 +33,7 @@ impl Client {
     /// A client that sends through `config`: clients of any service made from the
     /// same [`Config`] share its connection pool and credentials. Fails only when the
     /// service's endpoint for the configured region is not a usable URL.
+    #[inline]
     pub fn new(config: &Config) -> ::core::result::Result<Self, ConfigError> {
         ::core::result::Result::Ok(Self {
             handle: crate::rt::client::Handle::new(config, &SERVICE)?,
@@ -41,21 +42,25 @@ impl Client {
     /// A client configured from the environment (see [`ConfigBuilder::from_env`]).
     /// To share one configuration between several services, build a [`Config`] once
     /// and pass it to each client's [`new`](Self::new).
+    #[inline]
     pub fn from_env() -> ::core::result::Result<Self, ConfigError> {
         Self::new(&Config::from_env()?)
     }
     /// The configuration.
+    #[inline]
     pub fn config(&self) -> &Config {
         self.handle.config()
     }
     /// The untyped handle, for calling an operation through its marker type
     /// (`client.handle().call::<Op>(&input)`).
+    #[inline]
     pub fn handle(&self) -> &crate::rt::client::Handle {
         &self.handle
     }
     /// Makes a new snapshot of a serverless cache by duplicating one that already exists. The copy can be encrypted with a different KMS key and tagged when it is created.
     ///
     /// Sends [`CopyServerlessCacheSnapshot`](crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshot). Takes [`CopyServerlessCacheSnapshotInput`](crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotInput), returns [`CopyServerlessCacheSnapshotOutput`](crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    #[inline]
     pub async fn copy_serverless_cache_snapshot(
         &self,
         input: crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotRequest,
@@ -74,6 +79,7 @@ impl Client {
     /// Duplicates an existing snapshot of a Valkey or Redis OSS cluster under a new name. When `TargetBucket` is given, the copy is exported to that Amazon S3 bucket instead of being kept inside ElastiCache.
     ///
     /// Sends [`CopySnapshot`](crate::operation::copy_snapshot::CopySnapshot). Takes [`CopySnapshotInput`](crate::operation::copy_snapshot::CopySnapshotInput), returns [`CopySnapshotOutput`](crate::operation::copy_snapshot::CopySnapshotOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    #[inline]
     pub async fn copy_snapshot(
         &self,
         input: crate::operation::copy_snapshot::CopySnapshotMessage,
@@ -86,6 +92,7 @@ impl Client {
     /// Launches a new node-based cluster whose nodes all run the same engine: Memcached, Valkey or Redis OSS. A Valkey or Redis OSS cluster made this way has a single node, either standalone or added as a read replica to an existing replication group.
     ///
     /// Sends [`CreateCacheCluster`](crate::operation::create_cache_cluster::CreateCacheCluster). Takes [`CreateCacheClusterInput`](crate::operation::create_cache_cluster::CreateCacheClusterInput), returns [`CreateCacheClusterOutput`](crate::operation::create_cache_cluster::CreateCacheClusterOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    #[inline]
     pub async fn create_cache_cluster(
         &self,
         input: crate::operation::create_cache_cluster::CreateCacheClusterMessage,
@@ -100,6 +107,7 @@ impl Client {
     /// Takes a snapshot of a whole serverless cache as it is at this moment.
     ///
     /// Sends [`CreateServerlessCacheSnapshot`](crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshot). Takes [`CreateServerlessCacheSnapshotInput`](crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotInput), returns [`CreateServerlessCacheSnapshotOutput`](crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    #[inline]
     pub async fn create_serverless_cache_snapshot(
         &self,
         input: crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotRequest,
@@ -118,6 +126,7 @@ impl Client {
     /// Takes a manual snapshot of a whole node-based cluster or replication group as it is at this moment.
     ///
     /// Sends [`CreateSnapshot`](crate::operation::create_snapshot::CreateSnapshot). Takes [`CreateSnapshotInput`](crate::operation::create_snapshot::CreateSnapshotInput), returns [`CreateSnapshotOutput`](crate::operation::create_snapshot::CreateSnapshotOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    #[inline]
     pub async fn create_snapshot(
         &self,
         input: crate::operation::create_snapshot::CreateSnapshotMessage,
@@ -132,6 +141,7 @@ impl Client {
     /// Deletes a node-based cluster together with all its nodes and endpoints. Deletion starts as soon as the call succeeds and cannot be stopped or undone; a final snapshot can be requested first.
     ///
     /// Sends [`DeleteCacheCluster`](crate::operation::delete_cache_cluster::DeleteCacheCluster). Takes [`DeleteCacheClusterInput`](crate::operation::delete_cache_cluster::DeleteCacheClusterInput), returns [`DeleteCacheClusterOutput`](crate::operation::delete_cache_cluster::DeleteCacheClusterOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    #[inline]
     pub async fn delete_cache_cluster(
         &self,
         input: crate::operation::delete_cache_cluster::DeleteCacheClusterMessage,
@@ -146,6 +156,7 @@ impl Client {
     /// Removes a serverless cache snapshot.
     ///
     /// Sends [`DeleteServerlessCacheSnapshot`](crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshot). Takes [`DeleteServerlessCacheSnapshotInput`](crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotInput), returns [`DeleteServerlessCacheSnapshotOutput`](crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    #[inline]
     pub async fn delete_serverless_cache_snapshot(
         &self,
         input: crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotRequest,
@@ -164,6 +175,7 @@ impl Client {
     /// Removes a snapshot of a node-based cluster. Deletion starts as soon as the call succeeds and cannot be stopped or undone.
     ///
     /// Sends [`DeleteSnapshot`](crate::operation::delete_snapshot::DeleteSnapshot). Takes [`DeleteSnapshotInput`](crate::operation::delete_snapshot::DeleteSnapshotInput), returns [`DeleteSnapshotOutput`](crate::operation::delete_snapshot::DeleteSnapshotOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    #[inline]
     pub async fn delete_snapshot(
         &self,
         input: crate::operation::delete_snapshot::DeleteSnapshotMessage,
@@ -178,6 +190,7 @@ impl Client {
     /// Lists the node-based clusters of the account, or just one when `CacheClusterId` is given. Results are paginated with `Marker` and `MaxRecords`.
     ///
     /// Sends [`DescribeCacheClusters`](crate::operation::describe_cache_clusters::DescribeCacheClusters). Takes [`DescribeCacheClustersInput`](crate::operation::describe_cache_clusters::DescribeCacheClustersInput), returns [`DescribeCacheClustersOutput`](crate::operation::describe_cache_clusters::DescribeCacheClustersOutput). Retried after throttling, connection failures, timeouts and 5xx errors (its name marks it read-only).
+    #[inline]
     pub async fn describe_cache_clusters(
         &self,
         input: crate::operation::describe_cache_clusters::DescribeCacheClustersMessage,
@@ -192,6 +205,7 @@ impl Client {
             .await
     }
     /// The pages of `DescribeCacheClusters`: sends `input`, then again with `Marker` set to each page's `Marker`, until a page has none (or repeats one already sent). Set `max_records` on the input to choose the page size. [`Pages::items`] gives the items of `CacheClusters` instead.
+    #[inline]
     pub fn describe_cache_clusters_pages(
         &self,
         input: crate::operation::describe_cache_clusters::DescribeCacheClustersMessage,
@@ -201,6 +215,7 @@ impl Client {
     /// Lists serverless cache snapshots: all of them in the account by default, or only those of one serverless cache, or a single named snapshot. Results are paginated with `NextToken` and `MaxResults`.
     ///
     /// Sends [`DescribeServerlessCacheSnapshots`](crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshots). Takes [`DescribeServerlessCacheSnapshotsInput`](crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsInput), returns [`DescribeServerlessCacheSnapshotsOutput`](crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsOutput). Retried after throttling, connection failures, timeouts and 5xx errors (its name marks it read-only).
+    #[inline]
     pub async fn describe_serverless_cache_snapshots(
         &self,
         input: crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsRequest,
@@ -217,6 +232,7 @@ impl Client {
             .await
     }
     /// The pages of `DescribeServerlessCacheSnapshots`: sends `input`, then again with `NextToken` set to each page's `NextToken`, until a page has none (or repeats one already sent). Set `max_results` on the input to choose the page size. [`Pages::items`] gives the items of `ServerlessCacheSnapshots` instead.
+    #[inline]
     pub fn describe_serverless_cache_snapshots_pages(
         &self,
         input: crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsRequest,
@@ -228,6 +244,7 @@ impl Client {
     /// Lists snapshots of node-based clusters and replication groups: all of them by default, or only those of one cluster or replication group, or a single named snapshot. Results are paginated with `Marker` and `MaxRecords`.
     ///
     /// Sends [`DescribeSnapshots`](crate::operation::describe_snapshots::DescribeSnapshots). Takes [`DescribeSnapshotsInput`](crate::operation::describe_snapshots::DescribeSnapshotsInput), returns [`DescribeSnapshotsOutput`](crate::operation::describe_snapshots::DescribeSnapshotsOutput). Retried after throttling, connection failures, timeouts and 5xx errors (its name marks it read-only).
+    #[inline]
     pub async fn describe_snapshots(
         &self,
         input: crate::operation::describe_snapshots::DescribeSnapshotsMessage,
@@ -240,6 +257,7 @@ impl Client {
             .await
     }
     /// The pages of `DescribeSnapshots`: sends `input`, then again with `Marker` set to each page's `Marker`, until a page has none (or repeats one already sent). Set `max_records` on the input to choose the page size. [`Pages::items`] gives the items of `Snapshots` instead.
+    #[inline]
     pub fn describe_snapshots_pages(
         &self,
         input: crate::operation::describe_snapshots::DescribeSnapshotsMessage,
@@ -249,6 +267,7 @@ impl Client {
     /// Copies the data of a serverless cache snapshot to an Amazon S3 bucket in the same Region.
     ///
     /// Sends [`ExportServerlessCacheSnapshot`](crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshot). Takes [`ExportServerlessCacheSnapshotInput`](crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotInput), returns [`ExportServerlessCacheSnapshotOutput`](crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    #[inline]
     pub async fn export_serverless_cache_snapshot(
         &self,
         input: crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotRequest,
@@ -277,6 +296,7 @@ impl Client {
     /// An error response that no acceptor matches ends the wait with `WaiterError::UnexpectedError`; an output that none matches is polled again.
     ///
     /// The wait ends at the latest when `max_wait` leaves no time for another poll (`WaiterError::TimedOut`, with the last response). Await the returned [`Waiter`](crate::waiters::Waiter), after changing its delays ([`min_delay`](crate::waiters::Waiter::min_delay), [`max_delay`](crate::waiters::Waiter::max_delay)) if you like: `Ok` holds the [`Finished`](crate::waiters::Finished) wait with the success acceptor and the last response; a [`WaiterError`](crate::waiters::WaiterError) says what ended it otherwise. See [`waiters::CacheClusterAvailable`](crate::waiters::CacheClusterAvailable).
+    #[inline]
     pub fn wait_until_cache_cluster_available(
         &self,
         input: crate::operation::describe_cache_clusters::DescribeCacheClustersMessage,
@@ -300,6 +320,7 @@ impl Client {
     /// An error response that no acceptor matches ends the wait with `WaiterError::UnexpectedError`; an output that none matches is polled again.
     ///
     /// The wait ends at the latest when `max_wait` leaves no time for another poll (`WaiterError::TimedOut`, with the last response). Await the returned [`Waiter`](crate::waiters::Waiter), after changing its delays ([`min_delay`](crate::waiters::Waiter::min_delay), [`max_delay`](crate::waiters::Waiter::max_delay)) if you like: `Ok` holds the [`Finished`](crate::waiters::Finished) wait with the success acceptor and the last response; a [`WaiterError`](crate::waiters::WaiterError) says what ended it otherwise. See [`waiters::CacheClusterDeleted`](crate::waiters::CacheClusterDeleted).
+    #[inline]
     pub fn wait_until_cache_cluster_deleted(
         &self,
         input: crate::operation::describe_cache_clusters::DescribeCacheClustersMessage,
@@ -346,17 +367,20 @@ for crate::operation::describe_cache_clusters::DescribeCacheClusters {
 }
 impl crate::rt::paginate::Paginated
 for crate::operation::describe_cache_clusters::DescribeCacheClusters {
+    #[inline]
     fn input_token(
         input: &crate::operation::describe_cache_clusters::DescribeCacheClustersMessage,
     ) -> ::core::option::Option<&str> {
         input.marker.as_deref()
     }
+    #[inline]
     fn set_input_token(
         input: &mut crate::operation::describe_cache_clusters::DescribeCacheClustersMessage,
         token: ::core::option::Option<::std::string::String>,
     ) {
         input.marker = token;
     }
+    #[inline]
     fn output_token(
         output: &crate::operation::describe_cache_clusters::CacheClusterMessage,
     ) -> ::core::option::Option<&str> {
@@ -366,6 +390,7 @@ for crate::operation::describe_cache_clusters::DescribeCacheClusters {
 impl crate::rt::paginate::PaginatedItems
 for crate::operation::describe_cache_clusters::DescribeCacheClusters {
     type Item = crate::types::CacheCluster;
+    #[inline]
     fn items(
         output: crate::operation::describe_cache_clusters::CacheClusterMessage,
     ) -> ::std::vec::Vec<crate::types::CacheCluster> {
@@ -378,17 +403,20 @@ for crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCac
 }
 impl crate::rt::paginate::Paginated
 for crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshots {
+    #[inline]
     fn input_token(
         input: &crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsRequest,
     ) -> ::core::option::Option<&str> {
         input.next_token.as_deref()
     }
+    #[inline]
     fn set_input_token(
         input: &mut crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsRequest,
         token: ::core::option::Option<::std::string::String>,
     ) {
         input.next_token = token;
     }
+    #[inline]
     fn output_token(
         output: &crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsResponse,
     ) -> ::core::option::Option<&str> {
@@ -398,6 +426,7 @@ for crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCac
 impl crate::rt::paginate::PaginatedItems
 for crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshots {
     type Item = crate::types::ServerlessCacheSnapshot;
+    #[inline]
     fn items(
         output: crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsResponse,
     ) -> ::std::vec::Vec<crate::types::ServerlessCacheSnapshot> {
@@ -410,17 +439,20 @@ for crate::operation::describe_snapshots::DescribeSnapshots {
 }
 impl crate::rt::paginate::Paginated
 for crate::operation::describe_snapshots::DescribeSnapshots {
+    #[inline]
     fn input_token(
         input: &crate::operation::describe_snapshots::DescribeSnapshotsMessage,
     ) -> ::core::option::Option<&str> {
         input.marker.as_deref()
     }
+    #[inline]
     fn set_input_token(
         input: &mut crate::operation::describe_snapshots::DescribeSnapshotsMessage,
         token: ::core::option::Option<::std::string::String>,
     ) {
         input.marker = token;
     }
+    #[inline]
     fn output_token(
         output: &crate::operation::describe_snapshots::DescribeSnapshotsListMessage,
     ) -> ::core::option::Option<&str> {
@@ -430,6 +462,7 @@ for crate::operation::describe_snapshots::DescribeSnapshots {
 impl crate::rt::paginate::PaginatedItems
 for crate::operation::describe_snapshots::DescribeSnapshots {
     type Item = crate::types::Snapshot;
+    #[inline]
     fn items(
         output: crate::operation::describe_snapshots::DescribeSnapshotsListMessage,
     ) -> ::std::vec::Vec<crate::types::Snapshot> {

@@ -434,6 +434,7 @@ pub struct Params {
 }
 #[allow(clippy::derivable_impls)]
 impl ::core::default::Default for Params {
+    #[inline]
     fn default() -> Self {
         Self {
             region: ::core::option::Option::None,
@@ -445,10 +446,12 @@ impl ::core::default::Default for Params {
 }
 impl Params {
     /// Every parameter at its default (unset when it has none).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets `Region`.
+    #[inline]
     pub fn region(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -457,16 +460,19 @@ impl Params {
         self
     }
     /// Sets `UseDualStack`.
+    #[inline]
     pub fn use_dual_stack(mut self, value: bool) -> Self {
         self.use_dual_stack = value;
         self
     }
     /// Sets `UseFIPS`.
+    #[inline]
     pub fn use_fips(mut self, value: bool) -> Self {
         self.use_fips = value;
         self
     }
     /// Sets `Endpoint`.
+    #[inline]
     pub fn endpoint(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -475,6 +481,7 @@ impl Params {
         self
     }
     /// The values in the rule set's order, for the engine.
+    #[inline]
     fn values(&self) -> ::std::vec::Vec<::core::option::Option<Value>> {
         ::std::vec![
             self.region.as_ref().map(| v | Value::Str(::std::string::String::from(v
@@ -486,6 +493,7 @@ impl Params {
 }
 /// Resolves the endpoint for `params`: the endpoint the first matching rule gives, or
 /// the error a rule raises (the model's message, as is).
+#[inline]
 pub fn resolve_endpoint(
     params: &Params,
 ) -> ::core::result::Result<ResolvedEndpoint, EndpointError> {

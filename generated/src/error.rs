@@ -26,6 +26,7 @@ impl CacheClusterAlreadyExistsFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "CacheClusterAlreadyExists";
     /// A `CacheClusterAlreadyExistsFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -34,6 +35,7 @@ impl CacheClusterAlreadyExistsFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -42,23 +44,28 @@ impl CacheClusterAlreadyExistsFault {
 impl crate::rt::error::ModeledError for CacheClusterAlreadyExistsFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "CacheClusterAlreadyExistsFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for CacheClusterAlreadyExistsFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for CacheClusterAlreadyExistsFault {}
 impl crate::rt::xml::XmlDeserialize for CacheClusterAlreadyExistsFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -95,6 +102,7 @@ impl CacheClusterNotFoundFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "CacheClusterNotFound";
     /// A `CacheClusterNotFoundFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -103,6 +111,7 @@ impl CacheClusterNotFoundFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -111,23 +120,28 @@ impl CacheClusterNotFoundFault {
 impl crate::rt::error::ModeledError for CacheClusterNotFoundFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "CacheClusterNotFoundFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for CacheClusterNotFoundFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for CacheClusterNotFoundFault {}
 impl crate::rt::xml::XmlDeserialize for CacheClusterNotFoundFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -164,6 +178,7 @@ impl CacheParameterGroupNotFoundFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "CacheParameterGroupNotFound";
     /// A `CacheParameterGroupNotFoundFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -172,6 +187,7 @@ impl CacheParameterGroupNotFoundFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -180,23 +196,28 @@ impl CacheParameterGroupNotFoundFault {
 impl crate::rt::error::ModeledError for CacheParameterGroupNotFoundFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "CacheParameterGroupNotFoundFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for CacheParameterGroupNotFoundFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for CacheParameterGroupNotFoundFault {}
 impl crate::rt::xml::XmlDeserialize for CacheParameterGroupNotFoundFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -233,6 +254,7 @@ impl CacheSecurityGroupNotFoundFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "CacheSecurityGroupNotFound";
     /// A `CacheSecurityGroupNotFoundFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -241,6 +263,7 @@ impl CacheSecurityGroupNotFoundFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -249,23 +272,28 @@ impl CacheSecurityGroupNotFoundFault {
 impl crate::rt::error::ModeledError for CacheSecurityGroupNotFoundFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "CacheSecurityGroupNotFoundFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for CacheSecurityGroupNotFoundFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for CacheSecurityGroupNotFoundFault {}
 impl crate::rt::xml::XmlDeserialize for CacheSecurityGroupNotFoundFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -302,6 +330,7 @@ impl CacheSubnetGroupNotFoundFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "CacheSubnetGroupNotFoundFault";
     /// A `CacheSubnetGroupNotFoundFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -310,6 +339,7 @@ impl CacheSubnetGroupNotFoundFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -318,23 +348,28 @@ impl CacheSubnetGroupNotFoundFault {
 impl crate::rt::error::ModeledError for CacheSubnetGroupNotFoundFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "CacheSubnetGroupNotFoundFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for CacheSubnetGroupNotFoundFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for CacheSubnetGroupNotFoundFault {}
 impl crate::rt::xml::XmlDeserialize for CacheSubnetGroupNotFoundFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -371,6 +406,7 @@ impl ClusterQuotaForCustomerExceededFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "ClusterQuotaForCustomerExceeded";
     /// A `ClusterQuotaForCustomerExceededFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -379,6 +415,7 @@ impl ClusterQuotaForCustomerExceededFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -387,23 +424,28 @@ impl ClusterQuotaForCustomerExceededFault {
 impl crate::rt::error::ModeledError for ClusterQuotaForCustomerExceededFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "ClusterQuotaForCustomerExceededFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ClusterQuotaForCustomerExceededFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ClusterQuotaForCustomerExceededFault {}
 impl crate::rt::xml::XmlDeserialize for ClusterQuotaForCustomerExceededFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -440,6 +482,7 @@ impl InsufficientCacheClusterCapacityFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "InsufficientCacheClusterCapacity";
     /// A `InsufficientCacheClusterCapacityFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -448,6 +491,7 @@ impl InsufficientCacheClusterCapacityFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -456,23 +500,28 @@ impl InsufficientCacheClusterCapacityFault {
 impl crate::rt::error::ModeledError for InsufficientCacheClusterCapacityFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "InsufficientCacheClusterCapacityFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InsufficientCacheClusterCapacityFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InsufficientCacheClusterCapacityFault {}
 impl crate::rt::xml::XmlDeserialize for InsufficientCacheClusterCapacityFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -509,6 +558,7 @@ impl InvalidCacheClusterStateFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "InvalidCacheClusterState";
     /// A `InvalidCacheClusterStateFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -517,6 +567,7 @@ impl InvalidCacheClusterStateFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -525,23 +576,28 @@ impl InvalidCacheClusterStateFault {
 impl crate::rt::error::ModeledError for InvalidCacheClusterStateFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "InvalidCacheClusterStateFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidCacheClusterStateFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidCacheClusterStateFault {}
 impl crate::rt::xml::XmlDeserialize for InvalidCacheClusterStateFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -578,6 +634,7 @@ impl InvalidParameterCombinationException {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "InvalidParameterCombination";
     /// A `InvalidParameterCombinationException` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -586,6 +643,7 @@ impl InvalidParameterCombinationException {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -594,23 +652,28 @@ impl InvalidParameterCombinationException {
 impl crate::rt::error::ModeledError for InvalidParameterCombinationException {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "InvalidParameterCombinationException";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidParameterCombinationException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidParameterCombinationException {}
 impl crate::rt::xml::XmlDeserialize for InvalidParameterCombinationException {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -647,6 +710,7 @@ impl InvalidParameterValueException {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "InvalidParameterValue";
     /// A `InvalidParameterValueException` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -655,6 +719,7 @@ impl InvalidParameterValueException {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -663,23 +728,28 @@ impl InvalidParameterValueException {
 impl crate::rt::error::ModeledError for InvalidParameterValueException {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "InvalidParameterValueException";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidParameterValueException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidParameterValueException {}
 impl crate::rt::xml::XmlDeserialize for InvalidParameterValueException {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -716,6 +786,7 @@ impl InvalidReplicationGroupStateFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "InvalidReplicationGroupState";
     /// A `InvalidReplicationGroupStateFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -724,6 +795,7 @@ impl InvalidReplicationGroupStateFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -732,23 +804,28 @@ impl InvalidReplicationGroupStateFault {
 impl crate::rt::error::ModeledError for InvalidReplicationGroupStateFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "InvalidReplicationGroupStateFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidReplicationGroupStateFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidReplicationGroupStateFault {}
 impl crate::rt::xml::XmlDeserialize for InvalidReplicationGroupStateFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -785,6 +862,7 @@ impl InvalidServerlessCacheSnapshotStateFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "InvalidServerlessCacheSnapshotStateFault";
     /// A `InvalidServerlessCacheSnapshotStateFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -793,6 +871,7 @@ impl InvalidServerlessCacheSnapshotStateFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -801,23 +880,28 @@ impl InvalidServerlessCacheSnapshotStateFault {
 impl crate::rt::error::ModeledError for InvalidServerlessCacheSnapshotStateFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "InvalidServerlessCacheSnapshotStateFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidServerlessCacheSnapshotStateFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidServerlessCacheSnapshotStateFault {}
 impl crate::rt::xml::XmlDeserialize for InvalidServerlessCacheSnapshotStateFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -854,6 +938,7 @@ impl InvalidServerlessCacheStateFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "InvalidServerlessCacheStateFault";
     /// A `InvalidServerlessCacheStateFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -862,6 +947,7 @@ impl InvalidServerlessCacheStateFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -870,23 +956,28 @@ impl InvalidServerlessCacheStateFault {
 impl crate::rt::error::ModeledError for InvalidServerlessCacheStateFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "InvalidServerlessCacheStateFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidServerlessCacheStateFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidServerlessCacheStateFault {}
 impl crate::rt::xml::XmlDeserialize for InvalidServerlessCacheStateFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -923,6 +1014,7 @@ impl InvalidSnapshotStateFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "InvalidSnapshotState";
     /// A `InvalidSnapshotStateFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -931,6 +1023,7 @@ impl InvalidSnapshotStateFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -939,23 +1032,28 @@ impl InvalidSnapshotStateFault {
 impl crate::rt::error::ModeledError for InvalidSnapshotStateFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "InvalidSnapshotStateFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidSnapshotStateFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidSnapshotStateFault {}
 impl crate::rt::xml::XmlDeserialize for InvalidSnapshotStateFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -992,6 +1090,7 @@ impl InvalidVpcNetworkStateFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "InvalidVPCNetworkStateFault";
     /// A `InvalidVpcNetworkStateFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -1000,6 +1099,7 @@ impl InvalidVpcNetworkStateFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -1008,23 +1108,28 @@ impl InvalidVpcNetworkStateFault {
 impl crate::rt::error::ModeledError for InvalidVpcNetworkStateFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "InvalidVpcNetworkStateFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidVpcNetworkStateFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidVpcNetworkStateFault {}
 impl crate::rt::xml::XmlDeserialize for InvalidVpcNetworkStateFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1061,6 +1166,7 @@ impl NodeQuotaForClusterExceededFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "NodeQuotaForClusterExceeded";
     /// A `NodeQuotaForClusterExceededFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -1069,6 +1175,7 @@ impl NodeQuotaForClusterExceededFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -1077,23 +1184,28 @@ impl NodeQuotaForClusterExceededFault {
 impl crate::rt::error::ModeledError for NodeQuotaForClusterExceededFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "NodeQuotaForClusterExceededFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for NodeQuotaForClusterExceededFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for NodeQuotaForClusterExceededFault {}
 impl crate::rt::xml::XmlDeserialize for NodeQuotaForClusterExceededFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1130,6 +1242,7 @@ impl NodeQuotaForCustomerExceededFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "NodeQuotaForCustomerExceeded";
     /// A `NodeQuotaForCustomerExceededFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -1138,6 +1251,7 @@ impl NodeQuotaForCustomerExceededFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -1146,23 +1260,28 @@ impl NodeQuotaForCustomerExceededFault {
 impl crate::rt::error::ModeledError for NodeQuotaForCustomerExceededFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "NodeQuotaForCustomerExceededFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for NodeQuotaForCustomerExceededFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for NodeQuotaForCustomerExceededFault {}
 impl crate::rt::xml::XmlDeserialize for NodeQuotaForCustomerExceededFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1199,6 +1318,7 @@ impl ReplicationGroupNotFoundFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "ReplicationGroupNotFoundFault";
     /// A `ReplicationGroupNotFoundFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -1207,6 +1327,7 @@ impl ReplicationGroupNotFoundFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -1215,23 +1336,28 @@ impl ReplicationGroupNotFoundFault {
 impl crate::rt::error::ModeledError for ReplicationGroupNotFoundFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "ReplicationGroupNotFoundFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ReplicationGroupNotFoundFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ReplicationGroupNotFoundFault {}
 impl crate::rt::xml::XmlDeserialize for ReplicationGroupNotFoundFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1268,6 +1394,7 @@ impl ServerlessCacheNotFoundFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "ServerlessCacheNotFoundFault";
     /// A `ServerlessCacheNotFoundFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -1276,6 +1403,7 @@ impl ServerlessCacheNotFoundFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -1284,23 +1412,28 @@ impl ServerlessCacheNotFoundFault {
 impl crate::rt::error::ModeledError for ServerlessCacheNotFoundFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "ServerlessCacheNotFoundFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ServerlessCacheNotFoundFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ServerlessCacheNotFoundFault {}
 impl crate::rt::xml::XmlDeserialize for ServerlessCacheNotFoundFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1337,6 +1470,7 @@ impl ServerlessCacheSnapshotAlreadyExistsFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "ServerlessCacheSnapshotAlreadyExistsFault";
     /// A `ServerlessCacheSnapshotAlreadyExistsFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -1345,6 +1479,7 @@ impl ServerlessCacheSnapshotAlreadyExistsFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -1353,23 +1488,28 @@ impl ServerlessCacheSnapshotAlreadyExistsFault {
 impl crate::rt::error::ModeledError for ServerlessCacheSnapshotAlreadyExistsFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "ServerlessCacheSnapshotAlreadyExistsFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ServerlessCacheSnapshotAlreadyExistsFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ServerlessCacheSnapshotAlreadyExistsFault {}
 impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotAlreadyExistsFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1406,6 +1546,7 @@ impl ServerlessCacheSnapshotNotFoundFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "ServerlessCacheSnapshotNotFoundFault";
     /// A `ServerlessCacheSnapshotNotFoundFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -1414,6 +1555,7 @@ impl ServerlessCacheSnapshotNotFoundFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -1422,23 +1564,28 @@ impl ServerlessCacheSnapshotNotFoundFault {
 impl crate::rt::error::ModeledError for ServerlessCacheSnapshotNotFoundFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "ServerlessCacheSnapshotNotFoundFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ServerlessCacheSnapshotNotFoundFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ServerlessCacheSnapshotNotFoundFault {}
 impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotNotFoundFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1475,6 +1622,7 @@ impl ServerlessCacheSnapshotQuotaExceededFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "ServerlessCacheSnapshotQuotaExceededFault";
     /// A `ServerlessCacheSnapshotQuotaExceededFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -1483,6 +1631,7 @@ impl ServerlessCacheSnapshotQuotaExceededFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -1491,23 +1640,28 @@ impl ServerlessCacheSnapshotQuotaExceededFault {
 impl crate::rt::error::ModeledError for ServerlessCacheSnapshotQuotaExceededFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "ServerlessCacheSnapshotQuotaExceededFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ServerlessCacheSnapshotQuotaExceededFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ServerlessCacheSnapshotQuotaExceededFault {}
 impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotQuotaExceededFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1544,6 +1698,7 @@ impl ServiceLinkedRoleNotFoundFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "ServiceLinkedRoleNotFoundFault";
     /// A `ServiceLinkedRoleNotFoundFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -1552,6 +1707,7 @@ impl ServiceLinkedRoleNotFoundFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -1560,23 +1716,28 @@ impl ServiceLinkedRoleNotFoundFault {
 impl crate::rt::error::ModeledError for ServiceLinkedRoleNotFoundFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "ServiceLinkedRoleNotFoundFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ServiceLinkedRoleNotFoundFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ServiceLinkedRoleNotFoundFault {}
 impl crate::rt::xml::XmlDeserialize for ServiceLinkedRoleNotFoundFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1613,6 +1774,7 @@ impl SnapshotAlreadyExistsFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "SnapshotAlreadyExistsFault";
     /// A `SnapshotAlreadyExistsFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -1621,6 +1783,7 @@ impl SnapshotAlreadyExistsFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -1629,23 +1792,28 @@ impl SnapshotAlreadyExistsFault {
 impl crate::rt::error::ModeledError for SnapshotAlreadyExistsFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "SnapshotAlreadyExistsFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for SnapshotAlreadyExistsFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for SnapshotAlreadyExistsFault {}
 impl crate::rt::xml::XmlDeserialize for SnapshotAlreadyExistsFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1682,6 +1850,7 @@ impl SnapshotFeatureNotSupportedFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "SnapshotFeatureNotSupportedFault";
     /// A `SnapshotFeatureNotSupportedFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -1690,6 +1859,7 @@ impl SnapshotFeatureNotSupportedFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -1698,23 +1868,28 @@ impl SnapshotFeatureNotSupportedFault {
 impl crate::rt::error::ModeledError for SnapshotFeatureNotSupportedFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "SnapshotFeatureNotSupportedFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for SnapshotFeatureNotSupportedFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for SnapshotFeatureNotSupportedFault {}
 impl crate::rt::xml::XmlDeserialize for SnapshotFeatureNotSupportedFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1751,6 +1926,7 @@ impl SnapshotNotFoundFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "SnapshotNotFoundFault";
     /// A `SnapshotNotFoundFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -1759,6 +1935,7 @@ impl SnapshotNotFoundFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -1767,23 +1944,28 @@ impl SnapshotNotFoundFault {
 impl crate::rt::error::ModeledError for SnapshotNotFoundFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "SnapshotNotFoundFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for SnapshotNotFoundFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for SnapshotNotFoundFault {}
 impl crate::rt::xml::XmlDeserialize for SnapshotNotFoundFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1820,6 +2002,7 @@ impl SnapshotQuotaExceededFault {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "SnapshotQuotaExceededFault";
     /// A `SnapshotQuotaExceededFault` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -1828,6 +2011,7 @@ impl SnapshotQuotaExceededFault {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -1836,23 +2020,28 @@ impl SnapshotQuotaExceededFault {
 impl crate::rt::error::ModeledError for SnapshotQuotaExceededFault {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "SnapshotQuotaExceededFault";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for SnapshotQuotaExceededFault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for SnapshotQuotaExceededFault {}
 impl crate::rt::xml::XmlDeserialize for SnapshotQuotaExceededFault {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1889,6 +2078,7 @@ impl TagQuotaPerResourceExceeded {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "TagQuotaPerResourceExceeded";
     /// A `TagQuotaPerResourceExceeded` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -1897,6 +2087,7 @@ impl TagQuotaPerResourceExceeded {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -1905,23 +2096,28 @@ impl TagQuotaPerResourceExceeded {
 impl crate::rt::error::ModeledError for TagQuotaPerResourceExceeded {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "TagQuotaPerResourceExceeded";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for TagQuotaPerResourceExceeded {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for TagQuotaPerResourceExceeded {}
 impl crate::rt::xml::XmlDeserialize for TagQuotaPerResourceExceeded {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -2002,29 +2198,36 @@ pub enum Error {
 }
 impl Error {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for Error {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -2064,6 +2267,7 @@ impl crate::rt::error::ErrorEnum for Error {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -2072,11 +2276,13 @@ impl crate::rt::error::ErrorEnum for Error {
     }
 }
 impl ::std::fmt::Display for Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }

@@ -148,6 +148,7 @@ pub struct CacheCluster {
 }
 impl CacheCluster {
     /// A `CacheCluster` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cache_cluster_id: None,
@@ -187,90 +188,105 @@ impl CacheCluster {
     }
     /// Sets the `cache_cluster_id` field.
     #[must_use]
+    #[inline]
     pub fn cache_cluster_id(mut self, v: impl Into<String>) -> Self {
         self.cache_cluster_id = Some(v.into());
         self
     }
     /// Sets the `configuration_endpoint` field.
     #[must_use]
+    #[inline]
     pub fn configuration_endpoint(mut self, v: Endpoint) -> Self {
         self.configuration_endpoint = Some(v);
         self
     }
     /// Sets the `client_download_landing_page` field.
     #[must_use]
+    #[inline]
     pub fn client_download_landing_page(mut self, v: impl Into<String>) -> Self {
         self.client_download_landing_page = Some(v.into());
         self
     }
     /// Sets the `cache_node_type` field.
     #[must_use]
+    #[inline]
     pub fn cache_node_type(mut self, v: impl Into<String>) -> Self {
         self.cache_node_type = Some(v.into());
         self
     }
     /// Sets the `engine` field.
     #[must_use]
+    #[inline]
     pub fn engine(mut self, v: impl Into<String>) -> Self {
         self.engine = Some(v.into());
         self
     }
     /// Sets the `engine_version` field.
     #[must_use]
+    #[inline]
     pub fn engine_version(mut self, v: impl Into<String>) -> Self {
         self.engine_version = Some(v.into());
         self
     }
     /// Sets the `cache_cluster_status` field.
     #[must_use]
+    #[inline]
     pub fn cache_cluster_status(mut self, v: impl Into<String>) -> Self {
         self.cache_cluster_status = Some(v.into());
         self
     }
     /// Sets the `num_cache_nodes` field.
     #[must_use]
+    #[inline]
     pub fn num_cache_nodes(mut self, v: i32) -> Self {
         self.num_cache_nodes = Some(v);
         self
     }
     /// Sets the `preferred_availability_zone` field.
     #[must_use]
+    #[inline]
     pub fn preferred_availability_zone(mut self, v: impl Into<String>) -> Self {
         self.preferred_availability_zone = Some(v.into());
         self
     }
     /// Sets the `preferred_outpost_arn` field.
     #[must_use]
+    #[inline]
     pub fn preferred_outpost_arn(mut self, v: impl Into<String>) -> Self {
         self.preferred_outpost_arn = Some(v.into());
         self
     }
     /// Sets the `cache_cluster_create_time` field.
     #[must_use]
+    #[inline]
     pub fn cache_cluster_create_time(mut self, v: crate::rt::DateTime) -> Self {
         self.cache_cluster_create_time = Some(v);
         self
     }
     /// Sets the `preferred_maintenance_window` field.
     #[must_use]
+    #[inline]
     pub fn preferred_maintenance_window(mut self, v: impl Into<String>) -> Self {
         self.preferred_maintenance_window = Some(v.into());
         self
     }
     /// Sets the `pending_modified_values` field.
     #[must_use]
+    #[inline]
     pub fn pending_modified_values(mut self, v: PendingModifiedValues) -> Self {
         self.pending_modified_values = Some(v);
         self
     }
     /// Sets the `notification_configuration` field.
     #[must_use]
+    #[inline]
     pub fn notification_configuration(mut self, v: NotificationConfiguration) -> Self {
         self.notification_configuration = Some(v);
         self
     }
     /// Sets the `cache_security_groups` field.
     #[must_use]
+    #[inline]
     pub fn cache_security_groups(
         mut self,
         v: impl IntoIterator<Item = CacheSecurityGroupMembership>,
@@ -280,30 +296,35 @@ impl CacheCluster {
     }
     /// Sets the `cache_parameter_group` field.
     #[must_use]
+    #[inline]
     pub fn cache_parameter_group(mut self, v: CacheParameterGroupStatus) -> Self {
         self.cache_parameter_group = Some(v);
         self
     }
     /// Sets the `cache_subnet_group_name` field.
     #[must_use]
+    #[inline]
     pub fn cache_subnet_group_name(mut self, v: impl Into<String>) -> Self {
         self.cache_subnet_group_name = Some(v.into());
         self
     }
     /// Sets the `cache_nodes` field.
     #[must_use]
+    #[inline]
     pub fn cache_nodes(mut self, v: impl IntoIterator<Item = CacheNode>) -> Self {
         self.cache_nodes = Some(v.into_iter().collect());
         self
     }
     /// Sets the `auto_minor_version_upgrade` field.
     #[must_use]
+    #[inline]
     pub fn auto_minor_version_upgrade(mut self, v: bool) -> Self {
         self.auto_minor_version_upgrade = Some(v);
         self
     }
     /// Sets the `security_groups` field.
     #[must_use]
+    #[inline]
     pub fn security_groups(
         mut self,
         v: impl IntoIterator<Item = SecurityGroupMembership>,
@@ -313,60 +334,70 @@ impl CacheCluster {
     }
     /// Sets the `replication_group_id` field.
     #[must_use]
+    #[inline]
     pub fn replication_group_id(mut self, v: impl Into<String>) -> Self {
         self.replication_group_id = Some(v.into());
         self
     }
     /// Sets the `snapshot_retention_limit` field.
     #[must_use]
+    #[inline]
     pub fn snapshot_retention_limit(mut self, v: i32) -> Self {
         self.snapshot_retention_limit = Some(v);
         self
     }
     /// Sets the `snapshot_window` field.
     #[must_use]
+    #[inline]
     pub fn snapshot_window(mut self, v: impl Into<String>) -> Self {
         self.snapshot_window = Some(v.into());
         self
     }
     /// Sets the `auth_token_enabled` field.
     #[must_use]
+    #[inline]
     pub fn auth_token_enabled(mut self, v: bool) -> Self {
         self.auth_token_enabled = Some(v);
         self
     }
     /// Sets the `auth_token_last_modified_date` field.
     #[must_use]
+    #[inline]
     pub fn auth_token_last_modified_date(mut self, v: crate::rt::DateTime) -> Self {
         self.auth_token_last_modified_date = Some(v);
         self
     }
     /// Sets the `transit_encryption_enabled` field.
     #[must_use]
+    #[inline]
     pub fn transit_encryption_enabled(mut self, v: bool) -> Self {
         self.transit_encryption_enabled = Some(v);
         self
     }
     /// Sets the `at_rest_encryption_enabled` field.
     #[must_use]
+    #[inline]
     pub fn at_rest_encryption_enabled(mut self, v: bool) -> Self {
         self.at_rest_encryption_enabled = Some(v);
         self
     }
     /// Sets the `arn` field.
     #[must_use]
+    #[inline]
     pub fn arn(mut self, v: impl Into<String>) -> Self {
         self.arn = Some(v.into());
         self
     }
     /// Sets the `replication_group_log_delivery_enabled` field.
     #[must_use]
+    #[inline]
     pub fn replication_group_log_delivery_enabled(mut self, v: bool) -> Self {
         self.replication_group_log_delivery_enabled = Some(v);
         self
     }
     /// Sets the `log_delivery_configurations` field.
     #[must_use]
+    #[inline]
     pub fn log_delivery_configurations(
         mut self,
         v: impl IntoIterator<Item = LogDeliveryConfiguration>,
@@ -376,18 +407,21 @@ impl CacheCluster {
     }
     /// Sets the `network_type` field.
     #[must_use]
+    #[inline]
     pub fn network_type(mut self, v: impl Into<NetworkType>) -> Self {
         self.network_type = Some(v.into());
         self
     }
     /// Sets the `ip_discovery` field.
     #[must_use]
+    #[inline]
     pub fn ip_discovery(mut self, v: impl Into<IpDiscovery>) -> Self {
         self.ip_discovery = Some(v.into());
         self
     }
     /// Sets the `transit_encryption_mode` field.
     #[must_use]
+    #[inline]
     pub fn transit_encryption_mode(
         mut self,
         v: impl Into<TransitEncryptionMode>,
@@ -397,6 +431,7 @@ impl CacheCluster {
     }
 }
 impl crate::rt::xml::XmlDeserialize for CacheCluster {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -540,6 +575,7 @@ pub struct CacheNode {
 }
 impl CacheNode {
     /// A `CacheNode` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cache_node_id: None,
@@ -554,54 +590,63 @@ impl CacheNode {
     }
     /// Sets the `cache_node_id` field.
     #[must_use]
+    #[inline]
     pub fn cache_node_id(mut self, v: impl Into<String>) -> Self {
         self.cache_node_id = Some(v.into());
         self
     }
     /// Sets the `cache_node_status` field.
     #[must_use]
+    #[inline]
     pub fn cache_node_status(mut self, v: impl Into<String>) -> Self {
         self.cache_node_status = Some(v.into());
         self
     }
     /// Sets the `cache_node_create_time` field.
     #[must_use]
+    #[inline]
     pub fn cache_node_create_time(mut self, v: crate::rt::DateTime) -> Self {
         self.cache_node_create_time = Some(v);
         self
     }
     /// Sets the `endpoint` field.
     #[must_use]
+    #[inline]
     pub fn endpoint(mut self, v: Endpoint) -> Self {
         self.endpoint = Some(v);
         self
     }
     /// Sets the `parameter_group_status` field.
     #[must_use]
+    #[inline]
     pub fn parameter_group_status(mut self, v: impl Into<String>) -> Self {
         self.parameter_group_status = Some(v.into());
         self
     }
     /// Sets the `source_cache_node_id` field.
     #[must_use]
+    #[inline]
     pub fn source_cache_node_id(mut self, v: impl Into<String>) -> Self {
         self.source_cache_node_id = Some(v.into());
         self
     }
     /// Sets the `customer_availability_zone` field.
     #[must_use]
+    #[inline]
     pub fn customer_availability_zone(mut self, v: impl Into<String>) -> Self {
         self.customer_availability_zone = Some(v.into());
         self
     }
     /// Sets the `customer_outpost_arn` field.
     #[must_use]
+    #[inline]
     pub fn customer_outpost_arn(mut self, v: impl Into<String>) -> Self {
         self.customer_outpost_arn = Some(v.into());
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for CacheNode {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -650,6 +695,7 @@ pub struct CacheParameterGroupStatus {
 }
 impl CacheParameterGroupStatus {
     /// A `CacheParameterGroupStatus` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cache_parameter_group_name: None,
@@ -659,18 +705,21 @@ impl CacheParameterGroupStatus {
     }
     /// Sets the `cache_parameter_group_name` field.
     #[must_use]
+    #[inline]
     pub fn cache_parameter_group_name(mut self, v: impl Into<String>) -> Self {
         self.cache_parameter_group_name = Some(v.into());
         self
     }
     /// Sets the `parameter_apply_status` field.
     #[must_use]
+    #[inline]
     pub fn parameter_apply_status(mut self, v: impl Into<String>) -> Self {
         self.parameter_apply_status = Some(v.into());
         self
     }
     /// Sets the `cache_node_ids_to_reboot` field.
     #[must_use]
+    #[inline]
     pub fn cache_node_ids_to_reboot(
         mut self,
         v: impl IntoIterator<Item = String>,
@@ -680,6 +729,7 @@ impl CacheParameterGroupStatus {
     }
 }
 impl crate::rt::xml::XmlDeserialize for CacheParameterGroupStatus {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -724,6 +774,7 @@ pub struct CacheSecurityGroupMembership {
 }
 impl CacheSecurityGroupMembership {
     /// A `CacheSecurityGroupMembership` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cache_security_group_name: None,
@@ -732,18 +783,21 @@ impl CacheSecurityGroupMembership {
     }
     /// Sets the `cache_security_group_name` field.
     #[must_use]
+    #[inline]
     pub fn cache_security_group_name(mut self, v: impl Into<String>) -> Self {
         self.cache_security_group_name = Some(v.into());
         self
     }
     /// Sets the `status` field.
     #[must_use]
+    #[inline]
     pub fn status(mut self, v: impl Into<String>) -> Self {
         self.status = Some(v.into());
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for CacheSecurityGroupMembership {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -777,17 +831,20 @@ pub struct CloudWatchLogsDestinationDetails {
 }
 impl CloudWatchLogsDestinationDetails {
     /// A `CloudWatchLogsDestinationDetails` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self { log_group: None }
     }
     /// Sets the `log_group` field.
     #[must_use]
+    #[inline]
     pub fn log_group(mut self, v: impl Into<String>) -> Self {
         self.log_group = Some(v.into());
         self
     }
 }
 impl crate::rt::query::QuerySerialize for CloudWatchLogsDestinationDetails {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         if let Some(v) = &self.log_group {
             w.value("LogGroup", v);
@@ -795,6 +852,7 @@ impl crate::rt::query::QuerySerialize for CloudWatchLogsDestinationDetails {
     }
 }
 impl crate::rt::xml::XmlDeserialize for CloudWatchLogsDestinationDetails {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -829,6 +887,7 @@ pub struct DestinationDetails {
 }
 impl DestinationDetails {
     /// A `DestinationDetails` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cloud_watch_logs_details: None,
@@ -837,6 +896,7 @@ impl DestinationDetails {
     }
     /// Sets the `cloud_watch_logs_details` field.
     #[must_use]
+    #[inline]
     pub fn cloud_watch_logs_details(
         mut self,
         v: CloudWatchLogsDestinationDetails,
@@ -846,6 +906,7 @@ impl DestinationDetails {
     }
     /// Sets the `kinesis_firehose_details` field.
     #[must_use]
+    #[inline]
     pub fn kinesis_firehose_details(
         mut self,
         v: KinesisFirehoseDestinationDetails,
@@ -855,6 +916,7 @@ impl DestinationDetails {
     }
 }
 impl crate::rt::query::QuerySerialize for DestinationDetails {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         if let Some(v) = &self.cloud_watch_logs_details {
             w.structure("CloudWatchLogsDetails", v);
@@ -865,6 +927,7 @@ impl crate::rt::query::QuerySerialize for DestinationDetails {
     }
 }
 impl crate::rt::xml::XmlDeserialize for DestinationDetails {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -905,23 +968,27 @@ pub struct Endpoint {
 }
 impl Endpoint {
     /// A `Endpoint` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self { address: None, port: None }
     }
     /// Sets the `address` field.
     #[must_use]
+    #[inline]
     pub fn address(mut self, v: impl Into<String>) -> Self {
         self.address = Some(v.into());
         self
     }
     /// Sets the `port` field.
     #[must_use]
+    #[inline]
     pub fn port(mut self, v: i32) -> Self {
         self.port = Some(v);
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for Endpoint {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -953,17 +1020,20 @@ pub struct KinesisFirehoseDestinationDetails {
 }
 impl KinesisFirehoseDestinationDetails {
     /// A `KinesisFirehoseDestinationDetails` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self { delivery_stream: None }
     }
     /// Sets the `delivery_stream` field.
     #[must_use]
+    #[inline]
     pub fn delivery_stream(mut self, v: impl Into<String>) -> Self {
         self.delivery_stream = Some(v.into());
         self
     }
 }
 impl crate::rt::query::QuerySerialize for KinesisFirehoseDestinationDetails {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         if let Some(v) = &self.delivery_stream {
             w.value("DeliveryStream", v);
@@ -971,6 +1041,7 @@ impl crate::rt::query::QuerySerialize for KinesisFirehoseDestinationDetails {
     }
 }
 impl crate::rt::xml::XmlDeserialize for KinesisFirehoseDestinationDetails {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1022,6 +1093,7 @@ pub struct LogDeliveryConfiguration {
 }
 impl LogDeliveryConfiguration {
     /// A `LogDeliveryConfiguration` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             log_type: None,
@@ -1034,42 +1106,49 @@ impl LogDeliveryConfiguration {
     }
     /// Sets the `log_type` field.
     #[must_use]
+    #[inline]
     pub fn log_type(mut self, v: impl Into<LogType>) -> Self {
         self.log_type = Some(v.into());
         self
     }
     /// Sets the `destination_type` field.
     #[must_use]
+    #[inline]
     pub fn destination_type(mut self, v: impl Into<DestinationType>) -> Self {
         self.destination_type = Some(v.into());
         self
     }
     /// Sets the `destination_details` field.
     #[must_use]
+    #[inline]
     pub fn destination_details(mut self, v: DestinationDetails) -> Self {
         self.destination_details = Some(v);
         self
     }
     /// Sets the `log_format` field.
     #[must_use]
+    #[inline]
     pub fn log_format(mut self, v: impl Into<LogFormat>) -> Self {
         self.log_format = Some(v.into());
         self
     }
     /// Sets the `status` field.
     #[must_use]
+    #[inline]
     pub fn status(mut self, v: impl Into<LogDeliveryConfigurationStatus>) -> Self {
         self.status = Some(v.into());
         self
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for LogDeliveryConfiguration {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1121,6 +1200,7 @@ pub struct LogDeliveryConfigurationRequest {
 }
 impl LogDeliveryConfigurationRequest {
     /// A `LogDeliveryConfigurationRequest` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             log_type: None,
@@ -1132,36 +1212,42 @@ impl LogDeliveryConfigurationRequest {
     }
     /// Sets the `log_type` field.
     #[must_use]
+    #[inline]
     pub fn log_type(mut self, v: impl Into<LogType>) -> Self {
         self.log_type = Some(v.into());
         self
     }
     /// Sets the `destination_type` field.
     #[must_use]
+    #[inline]
     pub fn destination_type(mut self, v: impl Into<DestinationType>) -> Self {
         self.destination_type = Some(v.into());
         self
     }
     /// Sets the `destination_details` field.
     #[must_use]
+    #[inline]
     pub fn destination_details(mut self, v: DestinationDetails) -> Self {
         self.destination_details = Some(v);
         self
     }
     /// Sets the `log_format` field.
     #[must_use]
+    #[inline]
     pub fn log_format(mut self, v: impl Into<LogFormat>) -> Self {
         self.log_format = Some(v.into());
         self
     }
     /// Sets the `enabled` field.
     #[must_use]
+    #[inline]
     pub fn enabled(mut self, v: bool) -> Self {
         self.enabled = Some(v);
         self
     }
 }
 impl crate::rt::query::QuerySerialize for LogDeliveryConfigurationRequest {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         if let Some(v) = &self.log_type {
             w.value("LogType", v);
@@ -1222,6 +1308,7 @@ pub struct NodeGroupConfiguration {
 }
 impl NodeGroupConfiguration {
     /// A `NodeGroupConfiguration` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             node_group_id: None,
@@ -1235,30 +1322,35 @@ impl NodeGroupConfiguration {
     }
     /// Sets the `node_group_id` field.
     #[must_use]
+    #[inline]
     pub fn node_group_id(mut self, v: impl Into<String>) -> Self {
         self.node_group_id = Some(v.into());
         self
     }
     /// Sets the `slots` field.
     #[must_use]
+    #[inline]
     pub fn slots(mut self, v: impl Into<String>) -> Self {
         self.slots = Some(v.into());
         self
     }
     /// Sets the `replica_count` field.
     #[must_use]
+    #[inline]
     pub fn replica_count(mut self, v: i32) -> Self {
         self.replica_count = Some(v);
         self
     }
     /// Sets the `primary_availability_zone` field.
     #[must_use]
+    #[inline]
     pub fn primary_availability_zone(mut self, v: impl Into<String>) -> Self {
         self.primary_availability_zone = Some(v.into());
         self
     }
     /// Sets the `replica_availability_zones` field.
     #[must_use]
+    #[inline]
     pub fn replica_availability_zones(
         mut self,
         v: impl IntoIterator<Item = String>,
@@ -1268,18 +1360,21 @@ impl NodeGroupConfiguration {
     }
     /// Sets the `primary_outpost_arn` field.
     #[must_use]
+    #[inline]
     pub fn primary_outpost_arn(mut self, v: impl Into<String>) -> Self {
         self.primary_outpost_arn = Some(v.into());
         self
     }
     /// Sets the `replica_outpost_arns` field.
     #[must_use]
+    #[inline]
     pub fn replica_outpost_arns(mut self, v: impl IntoIterator<Item = String>) -> Self {
         self.replica_outpost_arns = Some(v.into_iter().collect());
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for NodeGroupConfiguration {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1353,6 +1448,7 @@ pub struct NodeSnapshot {
 }
 impl NodeSnapshot {
     /// A `NodeSnapshot` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cache_cluster_id: None,
@@ -1366,48 +1462,56 @@ impl NodeSnapshot {
     }
     /// Sets the `cache_cluster_id` field.
     #[must_use]
+    #[inline]
     pub fn cache_cluster_id(mut self, v: impl Into<String>) -> Self {
         self.cache_cluster_id = Some(v.into());
         self
     }
     /// Sets the `node_group_id` field.
     #[must_use]
+    #[inline]
     pub fn node_group_id(mut self, v: impl Into<String>) -> Self {
         self.node_group_id = Some(v.into());
         self
     }
     /// Sets the `cache_node_id` field.
     #[must_use]
+    #[inline]
     pub fn cache_node_id(mut self, v: impl Into<String>) -> Self {
         self.cache_node_id = Some(v.into());
         self
     }
     /// Sets the `node_group_configuration` field.
     #[must_use]
+    #[inline]
     pub fn node_group_configuration(mut self, v: NodeGroupConfiguration) -> Self {
         self.node_group_configuration = Some(v);
         self
     }
     /// Sets the `cache_size` field.
     #[must_use]
+    #[inline]
     pub fn cache_size(mut self, v: impl Into<String>) -> Self {
         self.cache_size = Some(v.into());
         self
     }
     /// Sets the `cache_node_create_time` field.
     #[must_use]
+    #[inline]
     pub fn cache_node_create_time(mut self, v: crate::rt::DateTime) -> Self {
         self.cache_node_create_time = Some(v);
         self
     }
     /// Sets the `snapshot_create_time` field.
     #[must_use]
+    #[inline]
     pub fn snapshot_create_time(mut self, v: crate::rt::DateTime) -> Self {
         self.snapshot_create_time = Some(v);
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for NodeSnapshot {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1451,6 +1555,7 @@ pub struct NotificationConfiguration {
 }
 impl NotificationConfiguration {
     /// A `NotificationConfiguration` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             topic_arn: None,
@@ -1459,18 +1564,21 @@ impl NotificationConfiguration {
     }
     /// Sets the `topic_arn` field.
     #[must_use]
+    #[inline]
     pub fn topic_arn(mut self, v: impl Into<String>) -> Self {
         self.topic_arn = Some(v.into());
         self
     }
     /// Sets the `topic_status` field.
     #[must_use]
+    #[inline]
     pub fn topic_status(mut self, v: impl Into<String>) -> Self {
         self.topic_status = Some(v.into());
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for NotificationConfiguration {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1515,6 +1623,7 @@ pub struct PendingLogDeliveryConfiguration {
 }
 impl PendingLogDeliveryConfiguration {
     /// A `PendingLogDeliveryConfiguration` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             log_type: None,
@@ -1525,30 +1634,35 @@ impl PendingLogDeliveryConfiguration {
     }
     /// Sets the `log_type` field.
     #[must_use]
+    #[inline]
     pub fn log_type(mut self, v: impl Into<LogType>) -> Self {
         self.log_type = Some(v.into());
         self
     }
     /// Sets the `destination_type` field.
     #[must_use]
+    #[inline]
     pub fn destination_type(mut self, v: impl Into<DestinationType>) -> Self {
         self.destination_type = Some(v.into());
         self
     }
     /// Sets the `destination_details` field.
     #[must_use]
+    #[inline]
     pub fn destination_details(mut self, v: DestinationDetails) -> Self {
         self.destination_details = Some(v);
         self
     }
     /// Sets the `log_format` field.
     #[must_use]
+    #[inline]
     pub fn log_format(mut self, v: impl Into<LogFormat>) -> Self {
         self.log_format = Some(v.into());
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for PendingLogDeliveryConfiguration {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1615,6 +1729,7 @@ pub struct PendingModifiedValues {
 }
 impl PendingModifiedValues {
     /// A `PendingModifiedValues` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             num_cache_nodes: None,
@@ -1630,12 +1745,14 @@ impl PendingModifiedValues {
     }
     /// Sets the `num_cache_nodes` field.
     #[must_use]
+    #[inline]
     pub fn num_cache_nodes(mut self, v: i32) -> Self {
         self.num_cache_nodes = Some(v);
         self
     }
     /// Sets the `cache_node_ids_to_remove` field.
     #[must_use]
+    #[inline]
     pub fn cache_node_ids_to_remove(
         mut self,
         v: impl IntoIterator<Item = String>,
@@ -1645,24 +1762,28 @@ impl PendingModifiedValues {
     }
     /// Sets the `engine_version` field.
     #[must_use]
+    #[inline]
     pub fn engine_version(mut self, v: impl Into<String>) -> Self {
         self.engine_version = Some(v.into());
         self
     }
     /// Sets the `cache_node_type` field.
     #[must_use]
+    #[inline]
     pub fn cache_node_type(mut self, v: impl Into<String>) -> Self {
         self.cache_node_type = Some(v.into());
         self
     }
     /// Sets the `auth_token_status` field.
     #[must_use]
+    #[inline]
     pub fn auth_token_status(mut self, v: impl Into<AuthTokenUpdateStatus>) -> Self {
         self.auth_token_status = Some(v.into());
         self
     }
     /// Sets the `log_delivery_configurations` field.
     #[must_use]
+    #[inline]
     pub fn log_delivery_configurations(
         mut self,
         v: impl IntoIterator<Item = PendingLogDeliveryConfiguration>,
@@ -1672,12 +1793,14 @@ impl PendingModifiedValues {
     }
     /// Sets the `transit_encryption_enabled` field.
     #[must_use]
+    #[inline]
     pub fn transit_encryption_enabled(mut self, v: bool) -> Self {
         self.transit_encryption_enabled = Some(v);
         self
     }
     /// Sets the `transit_encryption_mode` field.
     #[must_use]
+    #[inline]
     pub fn transit_encryption_mode(
         mut self,
         v: impl Into<TransitEncryptionMode>,
@@ -1687,12 +1810,14 @@ impl PendingModifiedValues {
     }
     /// Sets the `scale_config` field.
     #[must_use]
+    #[inline]
     pub fn scale_config(mut self, v: ScaleConfig) -> Self {
         self.scale_config = Some(v);
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for PendingModifiedValues {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1750,6 +1875,7 @@ pub struct ScaleConfig {
 }
 impl ScaleConfig {
     /// A `ScaleConfig` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             scale_percentage: None,
@@ -1758,18 +1884,21 @@ impl ScaleConfig {
     }
     /// Sets the `scale_percentage` field.
     #[must_use]
+    #[inline]
     pub fn scale_percentage(mut self, v: i32) -> Self {
         self.scale_percentage = Some(v);
         self
     }
     /// Sets the `scale_interval_minutes` field.
     #[must_use]
+    #[inline]
     pub fn scale_interval_minutes(mut self, v: i32) -> Self {
         self.scale_interval_minutes = Some(v);
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for ScaleConfig {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1806,6 +1935,7 @@ pub struct SecurityGroupMembership {
 }
 impl SecurityGroupMembership {
     /// A `SecurityGroupMembership` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             security_group_id: None,
@@ -1814,18 +1944,21 @@ impl SecurityGroupMembership {
     }
     /// Sets the `security_group_id` field.
     #[must_use]
+    #[inline]
     pub fn security_group_id(mut self, v: impl Into<String>) -> Self {
         self.security_group_id = Some(v.into());
         self
     }
     /// Sets the `status` field.
     #[must_use]
+    #[inline]
     pub fn status(mut self, v: impl Into<String>) -> Self {
         self.status = Some(v.into());
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for SecurityGroupMembership {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1866,6 +1999,7 @@ pub struct ServerlessCacheConfiguration {
 }
 impl ServerlessCacheConfiguration {
     /// A `ServerlessCacheConfiguration` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             serverless_cache_name: None,
@@ -1875,24 +2009,28 @@ impl ServerlessCacheConfiguration {
     }
     /// Sets the `serverless_cache_name` field.
     #[must_use]
+    #[inline]
     pub fn serverless_cache_name(mut self, v: impl Into<String>) -> Self {
         self.serverless_cache_name = Some(v.into());
         self
     }
     /// Sets the `engine` field.
     #[must_use]
+    #[inline]
     pub fn engine(mut self, v: impl Into<String>) -> Self {
         self.engine = Some(v.into());
         self
     }
     /// Sets the `major_engine_version` field.
     #[must_use]
+    #[inline]
     pub fn major_engine_version(mut self, v: impl Into<String>) -> Self {
         self.major_engine_version = Some(v.into());
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for ServerlessCacheConfiguration {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -1959,6 +2097,7 @@ pub struct ServerlessCacheSnapshot {
 }
 impl ServerlessCacheSnapshot {
     /// A `ServerlessCacheSnapshot` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             serverless_cache_snapshot_name: None,
@@ -1974,54 +2113,63 @@ impl ServerlessCacheSnapshot {
     }
     /// Sets the `serverless_cache_snapshot_name` field.
     #[must_use]
+    #[inline]
     pub fn serverless_cache_snapshot_name(mut self, v: impl Into<String>) -> Self {
         self.serverless_cache_snapshot_name = Some(v.into());
         self
     }
     /// Sets the `arn` field.
     #[must_use]
+    #[inline]
     pub fn arn(mut self, v: impl Into<String>) -> Self {
         self.arn = Some(v.into());
         self
     }
     /// Sets the `kms_key_id` field.
     #[must_use]
+    #[inline]
     pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
         self.kms_key_id = Some(v.into());
         self
     }
     /// Sets the `snapshot_type` field.
     #[must_use]
+    #[inline]
     pub fn snapshot_type(mut self, v: impl Into<String>) -> Self {
         self.snapshot_type = Some(v.into());
         self
     }
     /// Sets the `status` field.
     #[must_use]
+    #[inline]
     pub fn status(mut self, v: impl Into<String>) -> Self {
         self.status = Some(v.into());
         self
     }
     /// Sets the `create_time` field.
     #[must_use]
+    #[inline]
     pub fn create_time(mut self, v: crate::rt::DateTime) -> Self {
         self.create_time = Some(v);
         self
     }
     /// Sets the `expiry_time` field.
     #[must_use]
+    #[inline]
     pub fn expiry_time(mut self, v: crate::rt::DateTime) -> Self {
         self.expiry_time = Some(v);
         self
     }
     /// Sets the `bytes_used_for_cache` field.
     #[must_use]
+    #[inline]
     pub fn bytes_used_for_cache(mut self, v: impl Into<String>) -> Self {
         self.bytes_used_for_cache = Some(v.into());
         self
     }
     /// Sets the `serverless_cache_configuration` field.
     #[must_use]
+    #[inline]
     pub fn serverless_cache_configuration(
         mut self,
         v: ServerlessCacheConfiguration,
@@ -2031,6 +2179,7 @@ impl ServerlessCacheSnapshot {
     }
 }
 impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshot {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -2183,6 +2332,7 @@ pub struct Snapshot {
 }
 impl Snapshot {
     /// A `Snapshot` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             snapshot_name: None,
@@ -2217,174 +2367,203 @@ impl Snapshot {
     }
     /// Sets the `snapshot_name` field.
     #[must_use]
+    #[inline]
     pub fn snapshot_name(mut self, v: impl Into<String>) -> Self {
         self.snapshot_name = Some(v.into());
         self
     }
     /// Sets the `replication_group_id` field.
     #[must_use]
+    #[inline]
     pub fn replication_group_id(mut self, v: impl Into<String>) -> Self {
         self.replication_group_id = Some(v.into());
         self
     }
     /// Sets the `replication_group_description` field.
     #[must_use]
+    #[inline]
     pub fn replication_group_description(mut self, v: impl Into<String>) -> Self {
         self.replication_group_description = Some(v.into());
         self
     }
     /// Sets the `cache_cluster_id` field.
     #[must_use]
+    #[inline]
     pub fn cache_cluster_id(mut self, v: impl Into<String>) -> Self {
         self.cache_cluster_id = Some(v.into());
         self
     }
     /// Sets the `snapshot_status` field.
     #[must_use]
+    #[inline]
     pub fn snapshot_status(mut self, v: impl Into<String>) -> Self {
         self.snapshot_status = Some(v.into());
         self
     }
     /// Sets the `snapshot_source` field.
     #[must_use]
+    #[inline]
     pub fn snapshot_source(mut self, v: impl Into<String>) -> Self {
         self.snapshot_source = Some(v.into());
         self
     }
     /// Sets the `cache_node_type` field.
     #[must_use]
+    #[inline]
     pub fn cache_node_type(mut self, v: impl Into<String>) -> Self {
         self.cache_node_type = Some(v.into());
         self
     }
     /// Sets the `engine` field.
     #[must_use]
+    #[inline]
     pub fn engine(mut self, v: impl Into<String>) -> Self {
         self.engine = Some(v.into());
         self
     }
     /// Sets the `engine_version` field.
     #[must_use]
+    #[inline]
     pub fn engine_version(mut self, v: impl Into<String>) -> Self {
         self.engine_version = Some(v.into());
         self
     }
     /// Sets the `num_cache_nodes` field.
     #[must_use]
+    #[inline]
     pub fn num_cache_nodes(mut self, v: i32) -> Self {
         self.num_cache_nodes = Some(v);
         self
     }
     /// Sets the `preferred_availability_zone` field.
     #[must_use]
+    #[inline]
     pub fn preferred_availability_zone(mut self, v: impl Into<String>) -> Self {
         self.preferred_availability_zone = Some(v.into());
         self
     }
     /// Sets the `preferred_outpost_arn` field.
     #[must_use]
+    #[inline]
     pub fn preferred_outpost_arn(mut self, v: impl Into<String>) -> Self {
         self.preferred_outpost_arn = Some(v.into());
         self
     }
     /// Sets the `cache_cluster_create_time` field.
     #[must_use]
+    #[inline]
     pub fn cache_cluster_create_time(mut self, v: crate::rt::DateTime) -> Self {
         self.cache_cluster_create_time = Some(v);
         self
     }
     /// Sets the `preferred_maintenance_window` field.
     #[must_use]
+    #[inline]
     pub fn preferred_maintenance_window(mut self, v: impl Into<String>) -> Self {
         self.preferred_maintenance_window = Some(v.into());
         self
     }
     /// Sets the `topic_arn` field.
     #[must_use]
+    #[inline]
     pub fn topic_arn(mut self, v: impl Into<String>) -> Self {
         self.topic_arn = Some(v.into());
         self
     }
     /// Sets the `port` field.
     #[must_use]
+    #[inline]
     pub fn port(mut self, v: i32) -> Self {
         self.port = Some(v);
         self
     }
     /// Sets the `cache_parameter_group_name` field.
     #[must_use]
+    #[inline]
     pub fn cache_parameter_group_name(mut self, v: impl Into<String>) -> Self {
         self.cache_parameter_group_name = Some(v.into());
         self
     }
     /// Sets the `cache_subnet_group_name` field.
     #[must_use]
+    #[inline]
     pub fn cache_subnet_group_name(mut self, v: impl Into<String>) -> Self {
         self.cache_subnet_group_name = Some(v.into());
         self
     }
     /// Sets the `vpc_id` field.
     #[must_use]
+    #[inline]
     pub fn vpc_id(mut self, v: impl Into<String>) -> Self {
         self.vpc_id = Some(v.into());
         self
     }
     /// Sets the `auto_minor_version_upgrade` field.
     #[must_use]
+    #[inline]
     pub fn auto_minor_version_upgrade(mut self, v: bool) -> Self {
         self.auto_minor_version_upgrade = Some(v);
         self
     }
     /// Sets the `snapshot_retention_limit` field.
     #[must_use]
+    #[inline]
     pub fn snapshot_retention_limit(mut self, v: i32) -> Self {
         self.snapshot_retention_limit = Some(v);
         self
     }
     /// Sets the `snapshot_window` field.
     #[must_use]
+    #[inline]
     pub fn snapshot_window(mut self, v: impl Into<String>) -> Self {
         self.snapshot_window = Some(v.into());
         self
     }
     /// Sets the `num_node_groups` field.
     #[must_use]
+    #[inline]
     pub fn num_node_groups(mut self, v: i32) -> Self {
         self.num_node_groups = Some(v);
         self
     }
     /// Sets the `automatic_failover` field.
     #[must_use]
+    #[inline]
     pub fn automatic_failover(mut self, v: impl Into<AutomaticFailoverStatus>) -> Self {
         self.automatic_failover = Some(v.into());
         self
     }
     /// Sets the `node_snapshots` field.
     #[must_use]
+    #[inline]
     pub fn node_snapshots(mut self, v: impl IntoIterator<Item = NodeSnapshot>) -> Self {
         self.node_snapshots = Some(v.into_iter().collect());
         self
     }
     /// Sets the `kms_key_id` field.
     #[must_use]
+    #[inline]
     pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
         self.kms_key_id = Some(v.into());
         self
     }
     /// Sets the `arn` field.
     #[must_use]
+    #[inline]
     pub fn arn(mut self, v: impl Into<String>) -> Self {
         self.arn = Some(v.into());
         self
     }
     /// Sets the `data_tiering` field.
     #[must_use]
+    #[inline]
     pub fn data_tiering(mut self, v: impl Into<DataTieringStatus>) -> Self {
         self.data_tiering = Some(v.into());
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for Snapshot {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -2467,23 +2646,27 @@ pub struct Tag {
 }
 impl Tag {
     /// A `Tag` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self { key: None, value: None }
     }
     /// Sets the `key` field.
     #[must_use]
+    #[inline]
     pub fn key(mut self, v: impl Into<String>) -> Self {
         self.key = Some(v.into());
         self
     }
     /// Sets the `value` field.
     #[must_use]
+    #[inline]
     pub fn value(mut self, v: impl Into<String>) -> Self {
         self.value = Some(v.into());
         self
     }
 }
 impl crate::rt::query::QuerySerialize for Tag {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         if let Some(v) = &self.key {
             w.value("Key", v);
@@ -2508,6 +2691,7 @@ pub enum AzMode {
 }
 impl AzMode {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SingleAz => "single-az",
@@ -2519,6 +2703,7 @@ impl AzMode {
     pub const VALUES: &'static [&'static str] = &["single-az", "cross-az"];
 }
 impl From<&str> for AzMode {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "single-az" => Self::SingleAz,
@@ -2528,6 +2713,7 @@ impl From<&str> for AzMode {
     }
 }
 impl From<String> for AzMode {
+    #[inline]
     fn from(v: String) -> Self {
         match v.as_str() {
             "single-az" => Self::SingleAz,
@@ -2538,32 +2724,38 @@ impl From<String> for AzMode {
 }
 impl ::std::str::FromStr for AzMode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl AsRef<str> for AzMode {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 impl ::std::fmt::Display for AzMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl crate::rt::query::QueryValue for AzMode {
+    #[inline]
     fn write_value(&self, out: &mut String) {
         crate::rt::query::encode_into(self.as_str(), out)
     }
 }
 impl crate::rt::xml::XmlValue for AzMode {
+    #[inline]
     fn parse_xml(text: &str) -> ::core::result::Result<Self, String> {
         Ok(Self::from(text))
     }
 }
 #[cfg(feature = "serde")]
 impl crate::rt::serde::Serialize for AzMode {
+    #[inline]
     fn serialize<S: crate::rt::serde::Serializer>(
         &self,
         s: S,
@@ -2573,6 +2765,7 @@ impl crate::rt::serde::Serialize for AzMode {
 }
 #[cfg(feature = "serde")]
 impl<'de> crate::rt::serde::Deserialize<'de> for AzMode {
+    #[inline]
     fn deserialize<D: crate::rt::serde::Deserializer<'de>>(
         d: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -2594,6 +2787,7 @@ pub enum AuthTokenUpdateStatus {
 }
 impl AuthTokenUpdateStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Setting => "SETTING",
@@ -2605,6 +2799,7 @@ impl AuthTokenUpdateStatus {
     pub const VALUES: &'static [&'static str] = &["SETTING", "ROTATING"];
 }
 impl From<&str> for AuthTokenUpdateStatus {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "SETTING" => Self::Setting,
@@ -2614,6 +2809,7 @@ impl From<&str> for AuthTokenUpdateStatus {
     }
 }
 impl From<String> for AuthTokenUpdateStatus {
+    #[inline]
     fn from(v: String) -> Self {
         match v.as_str() {
             "SETTING" => Self::Setting,
@@ -2624,32 +2820,38 @@ impl From<String> for AuthTokenUpdateStatus {
 }
 impl ::std::str::FromStr for AuthTokenUpdateStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl AsRef<str> for AuthTokenUpdateStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 impl ::std::fmt::Display for AuthTokenUpdateStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl crate::rt::query::QueryValue for AuthTokenUpdateStatus {
+    #[inline]
     fn write_value(&self, out: &mut String) {
         crate::rt::query::encode_into(self.as_str(), out)
     }
 }
 impl crate::rt::xml::XmlValue for AuthTokenUpdateStatus {
+    #[inline]
     fn parse_xml(text: &str) -> ::core::result::Result<Self, String> {
         Ok(Self::from(text))
     }
 }
 #[cfg(feature = "serde")]
 impl crate::rt::serde::Serialize for AuthTokenUpdateStatus {
+    #[inline]
     fn serialize<S: crate::rt::serde::Serializer>(
         &self,
         s: S,
@@ -2659,6 +2861,7 @@ impl crate::rt::serde::Serialize for AuthTokenUpdateStatus {
 }
 #[cfg(feature = "serde")]
 impl<'de> crate::rt::serde::Deserialize<'de> for AuthTokenUpdateStatus {
+    #[inline]
     fn deserialize<D: crate::rt::serde::Deserializer<'de>>(
         d: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -2684,6 +2887,7 @@ pub enum AutomaticFailoverStatus {
 }
 impl AutomaticFailoverStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "enabled",
@@ -2702,6 +2906,7 @@ impl AutomaticFailoverStatus {
     ];
 }
 impl From<&str> for AutomaticFailoverStatus {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "enabled" => Self::Enabled,
@@ -2713,6 +2918,7 @@ impl From<&str> for AutomaticFailoverStatus {
     }
 }
 impl From<String> for AutomaticFailoverStatus {
+    #[inline]
     fn from(v: String) -> Self {
         match v.as_str() {
             "enabled" => Self::Enabled,
@@ -2725,32 +2931,38 @@ impl From<String> for AutomaticFailoverStatus {
 }
 impl ::std::str::FromStr for AutomaticFailoverStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl AsRef<str> for AutomaticFailoverStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 impl ::std::fmt::Display for AutomaticFailoverStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl crate::rt::query::QueryValue for AutomaticFailoverStatus {
+    #[inline]
     fn write_value(&self, out: &mut String) {
         crate::rt::query::encode_into(self.as_str(), out)
     }
 }
 impl crate::rt::xml::XmlValue for AutomaticFailoverStatus {
+    #[inline]
     fn parse_xml(text: &str) -> ::core::result::Result<Self, String> {
         Ok(Self::from(text))
     }
 }
 #[cfg(feature = "serde")]
 impl crate::rt::serde::Serialize for AutomaticFailoverStatus {
+    #[inline]
     fn serialize<S: crate::rt::serde::Serializer>(
         &self,
         s: S,
@@ -2760,6 +2972,7 @@ impl crate::rt::serde::Serialize for AutomaticFailoverStatus {
 }
 #[cfg(feature = "serde")]
 impl<'de> crate::rt::serde::Deserialize<'de> for AutomaticFailoverStatus {
+    #[inline]
     fn deserialize<D: crate::rt::serde::Deserializer<'de>>(
         d: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -2781,6 +2994,7 @@ pub enum DataTieringStatus {
 }
 impl DataTieringStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "enabled",
@@ -2792,6 +3006,7 @@ impl DataTieringStatus {
     pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
 }
 impl From<&str> for DataTieringStatus {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "enabled" => Self::Enabled,
@@ -2801,6 +3016,7 @@ impl From<&str> for DataTieringStatus {
     }
 }
 impl From<String> for DataTieringStatus {
+    #[inline]
     fn from(v: String) -> Self {
         match v.as_str() {
             "enabled" => Self::Enabled,
@@ -2811,32 +3027,38 @@ impl From<String> for DataTieringStatus {
 }
 impl ::std::str::FromStr for DataTieringStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl AsRef<str> for DataTieringStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 impl ::std::fmt::Display for DataTieringStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl crate::rt::query::QueryValue for DataTieringStatus {
+    #[inline]
     fn write_value(&self, out: &mut String) {
         crate::rt::query::encode_into(self.as_str(), out)
     }
 }
 impl crate::rt::xml::XmlValue for DataTieringStatus {
+    #[inline]
     fn parse_xml(text: &str) -> ::core::result::Result<Self, String> {
         Ok(Self::from(text))
     }
 }
 #[cfg(feature = "serde")]
 impl crate::rt::serde::Serialize for DataTieringStatus {
+    #[inline]
     fn serialize<S: crate::rt::serde::Serializer>(
         &self,
         s: S,
@@ -2846,6 +3068,7 @@ impl crate::rt::serde::Serialize for DataTieringStatus {
 }
 #[cfg(feature = "serde")]
 impl<'de> crate::rt::serde::Deserialize<'de> for DataTieringStatus {
+    #[inline]
     fn deserialize<D: crate::rt::serde::Deserializer<'de>>(
         d: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -2867,6 +3090,7 @@ pub enum DestinationType {
 }
 impl DestinationType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CloudWatchLogs => "cloudwatch-logs",
@@ -2878,6 +3102,7 @@ impl DestinationType {
     pub const VALUES: &'static [&'static str] = &["cloudwatch-logs", "kinesis-firehose"];
 }
 impl From<&str> for DestinationType {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "cloudwatch-logs" => Self::CloudWatchLogs,
@@ -2887,6 +3112,7 @@ impl From<&str> for DestinationType {
     }
 }
 impl From<String> for DestinationType {
+    #[inline]
     fn from(v: String) -> Self {
         match v.as_str() {
             "cloudwatch-logs" => Self::CloudWatchLogs,
@@ -2897,32 +3123,38 @@ impl From<String> for DestinationType {
 }
 impl ::std::str::FromStr for DestinationType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl AsRef<str> for DestinationType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 impl ::std::fmt::Display for DestinationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl crate::rt::query::QueryValue for DestinationType {
+    #[inline]
     fn write_value(&self, out: &mut String) {
         crate::rt::query::encode_into(self.as_str(), out)
     }
 }
 impl crate::rt::xml::XmlValue for DestinationType {
+    #[inline]
     fn parse_xml(text: &str) -> ::core::result::Result<Self, String> {
         Ok(Self::from(text))
     }
 }
 #[cfg(feature = "serde")]
 impl crate::rt::serde::Serialize for DestinationType {
+    #[inline]
     fn serialize<S: crate::rt::serde::Serializer>(
         &self,
         s: S,
@@ -2932,6 +3164,7 @@ impl crate::rt::serde::Serialize for DestinationType {
 }
 #[cfg(feature = "serde")]
 impl<'de> crate::rt::serde::Deserialize<'de> for DestinationType {
+    #[inline]
     fn deserialize<D: crate::rt::serde::Deserializer<'de>>(
         d: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -2953,6 +3186,7 @@ pub enum IpDiscovery {
 }
 impl IpDiscovery {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ipv4 => "ipv4",
@@ -2964,6 +3198,7 @@ impl IpDiscovery {
     pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
 }
 impl From<&str> for IpDiscovery {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "ipv4" => Self::Ipv4,
@@ -2973,6 +3208,7 @@ impl From<&str> for IpDiscovery {
     }
 }
 impl From<String> for IpDiscovery {
+    #[inline]
     fn from(v: String) -> Self {
         match v.as_str() {
             "ipv4" => Self::Ipv4,
@@ -2983,32 +3219,38 @@ impl From<String> for IpDiscovery {
 }
 impl ::std::str::FromStr for IpDiscovery {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl AsRef<str> for IpDiscovery {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 impl ::std::fmt::Display for IpDiscovery {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl crate::rt::query::QueryValue for IpDiscovery {
+    #[inline]
     fn write_value(&self, out: &mut String) {
         crate::rt::query::encode_into(self.as_str(), out)
     }
 }
 impl crate::rt::xml::XmlValue for IpDiscovery {
+    #[inline]
     fn parse_xml(text: &str) -> ::core::result::Result<Self, String> {
         Ok(Self::from(text))
     }
 }
 #[cfg(feature = "serde")]
 impl crate::rt::serde::Serialize for IpDiscovery {
+    #[inline]
     fn serialize<S: crate::rt::serde::Serializer>(
         &self,
         s: S,
@@ -3018,6 +3260,7 @@ impl crate::rt::serde::Serialize for IpDiscovery {
 }
 #[cfg(feature = "serde")]
 impl<'de> crate::rt::serde::Deserialize<'de> for IpDiscovery {
+    #[inline]
     fn deserialize<D: crate::rt::serde::Deserializer<'de>>(
         d: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -3045,6 +3288,7 @@ pub enum LogDeliveryConfigurationStatus {
 }
 impl LogDeliveryConfigurationStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -3065,6 +3309,7 @@ impl LogDeliveryConfigurationStatus {
     ];
 }
 impl From<&str> for LogDeliveryConfigurationStatus {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "active" => Self::Active,
@@ -3077,6 +3322,7 @@ impl From<&str> for LogDeliveryConfigurationStatus {
     }
 }
 impl From<String> for LogDeliveryConfigurationStatus {
+    #[inline]
     fn from(v: String) -> Self {
         match v.as_str() {
             "active" => Self::Active,
@@ -3090,32 +3336,38 @@ impl From<String> for LogDeliveryConfigurationStatus {
 }
 impl ::std::str::FromStr for LogDeliveryConfigurationStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl AsRef<str> for LogDeliveryConfigurationStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 impl ::std::fmt::Display for LogDeliveryConfigurationStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl crate::rt::query::QueryValue for LogDeliveryConfigurationStatus {
+    #[inline]
     fn write_value(&self, out: &mut String) {
         crate::rt::query::encode_into(self.as_str(), out)
     }
 }
 impl crate::rt::xml::XmlValue for LogDeliveryConfigurationStatus {
+    #[inline]
     fn parse_xml(text: &str) -> ::core::result::Result<Self, String> {
         Ok(Self::from(text))
     }
 }
 #[cfg(feature = "serde")]
 impl crate::rt::serde::Serialize for LogDeliveryConfigurationStatus {
+    #[inline]
     fn serialize<S: crate::rt::serde::Serializer>(
         &self,
         s: S,
@@ -3125,6 +3377,7 @@ impl crate::rt::serde::Serialize for LogDeliveryConfigurationStatus {
 }
 #[cfg(feature = "serde")]
 impl<'de> crate::rt::serde::Deserialize<'de> for LogDeliveryConfigurationStatus {
+    #[inline]
     fn deserialize<D: crate::rt::serde::Deserializer<'de>>(
         d: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -3146,6 +3399,7 @@ pub enum LogFormat {
 }
 impl LogFormat {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "text",
@@ -3157,6 +3411,7 @@ impl LogFormat {
     pub const VALUES: &'static [&'static str] = &["text", "json"];
 }
 impl From<&str> for LogFormat {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "text" => Self::Text,
@@ -3166,6 +3421,7 @@ impl From<&str> for LogFormat {
     }
 }
 impl From<String> for LogFormat {
+    #[inline]
     fn from(v: String) -> Self {
         match v.as_str() {
             "text" => Self::Text,
@@ -3176,32 +3432,38 @@ impl From<String> for LogFormat {
 }
 impl ::std::str::FromStr for LogFormat {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl AsRef<str> for LogFormat {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 impl ::std::fmt::Display for LogFormat {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl crate::rt::query::QueryValue for LogFormat {
+    #[inline]
     fn write_value(&self, out: &mut String) {
         crate::rt::query::encode_into(self.as_str(), out)
     }
 }
 impl crate::rt::xml::XmlValue for LogFormat {
+    #[inline]
     fn parse_xml(text: &str) -> ::core::result::Result<Self, String> {
         Ok(Self::from(text))
     }
 }
 #[cfg(feature = "serde")]
 impl crate::rt::serde::Serialize for LogFormat {
+    #[inline]
     fn serialize<S: crate::rt::serde::Serializer>(
         &self,
         s: S,
@@ -3211,6 +3473,7 @@ impl crate::rt::serde::Serialize for LogFormat {
 }
 #[cfg(feature = "serde")]
 impl<'de> crate::rt::serde::Deserialize<'de> for LogFormat {
+    #[inline]
     fn deserialize<D: crate::rt::serde::Deserializer<'de>>(
         d: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -3232,6 +3495,7 @@ pub enum LogType {
 }
 impl LogType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SlowLog => "slow-log",
@@ -3243,6 +3507,7 @@ impl LogType {
     pub const VALUES: &'static [&'static str] = &["slow-log", "engine-log"];
 }
 impl From<&str> for LogType {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "slow-log" => Self::SlowLog,
@@ -3252,6 +3517,7 @@ impl From<&str> for LogType {
     }
 }
 impl From<String> for LogType {
+    #[inline]
     fn from(v: String) -> Self {
         match v.as_str() {
             "slow-log" => Self::SlowLog,
@@ -3262,32 +3528,38 @@ impl From<String> for LogType {
 }
 impl ::std::str::FromStr for LogType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl AsRef<str> for LogType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 impl ::std::fmt::Display for LogType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl crate::rt::query::QueryValue for LogType {
+    #[inline]
     fn write_value(&self, out: &mut String) {
         crate::rt::query::encode_into(self.as_str(), out)
     }
 }
 impl crate::rt::xml::XmlValue for LogType {
+    #[inline]
     fn parse_xml(text: &str) -> ::core::result::Result<Self, String> {
         Ok(Self::from(text))
     }
 }
 #[cfg(feature = "serde")]
 impl crate::rt::serde::Serialize for LogType {
+    #[inline]
     fn serialize<S: crate::rt::serde::Serializer>(
         &self,
         s: S,
@@ -3297,6 +3569,7 @@ impl crate::rt::serde::Serialize for LogType {
 }
 #[cfg(feature = "serde")]
 impl<'de> crate::rt::serde::Deserialize<'de> for LogType {
+    #[inline]
     fn deserialize<D: crate::rt::serde::Deserializer<'de>>(
         d: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -3320,6 +3593,7 @@ pub enum NetworkType {
 }
 impl NetworkType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ipv4 => "ipv4",
@@ -3332,6 +3606,7 @@ impl NetworkType {
     pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6", "dual_stack"];
 }
 impl From<&str> for NetworkType {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "ipv4" => Self::Ipv4,
@@ -3342,6 +3617,7 @@ impl From<&str> for NetworkType {
     }
 }
 impl From<String> for NetworkType {
+    #[inline]
     fn from(v: String) -> Self {
         match v.as_str() {
             "ipv4" => Self::Ipv4,
@@ -3353,32 +3629,38 @@ impl From<String> for NetworkType {
 }
 impl ::std::str::FromStr for NetworkType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl AsRef<str> for NetworkType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 impl ::std::fmt::Display for NetworkType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl crate::rt::query::QueryValue for NetworkType {
+    #[inline]
     fn write_value(&self, out: &mut String) {
         crate::rt::query::encode_into(self.as_str(), out)
     }
 }
 impl crate::rt::xml::XmlValue for NetworkType {
+    #[inline]
     fn parse_xml(text: &str) -> ::core::result::Result<Self, String> {
         Ok(Self::from(text))
     }
 }
 #[cfg(feature = "serde")]
 impl crate::rt::serde::Serialize for NetworkType {
+    #[inline]
     fn serialize<S: crate::rt::serde::Serializer>(
         &self,
         s: S,
@@ -3388,6 +3670,7 @@ impl crate::rt::serde::Serialize for NetworkType {
 }
 #[cfg(feature = "serde")]
 impl<'de> crate::rt::serde::Deserialize<'de> for NetworkType {
+    #[inline]
     fn deserialize<D: crate::rt::serde::Deserializer<'de>>(
         d: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -3409,6 +3692,7 @@ pub enum OutpostMode {
 }
 impl OutpostMode {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SingleOutpost => "single-outpost",
@@ -3420,6 +3704,7 @@ impl OutpostMode {
     pub const VALUES: &'static [&'static str] = &["single-outpost", "cross-outpost"];
 }
 impl From<&str> for OutpostMode {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "single-outpost" => Self::SingleOutpost,
@@ -3429,6 +3714,7 @@ impl From<&str> for OutpostMode {
     }
 }
 impl From<String> for OutpostMode {
+    #[inline]
     fn from(v: String) -> Self {
         match v.as_str() {
             "single-outpost" => Self::SingleOutpost,
@@ -3439,32 +3725,38 @@ impl From<String> for OutpostMode {
 }
 impl ::std::str::FromStr for OutpostMode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl AsRef<str> for OutpostMode {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 impl ::std::fmt::Display for OutpostMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl crate::rt::query::QueryValue for OutpostMode {
+    #[inline]
     fn write_value(&self, out: &mut String) {
         crate::rt::query::encode_into(self.as_str(), out)
     }
 }
 impl crate::rt::xml::XmlValue for OutpostMode {
+    #[inline]
     fn parse_xml(text: &str) -> ::core::result::Result<Self, String> {
         Ok(Self::from(text))
     }
 }
 #[cfg(feature = "serde")]
 impl crate::rt::serde::Serialize for OutpostMode {
+    #[inline]
     fn serialize<S: crate::rt::serde::Serializer>(
         &self,
         s: S,
@@ -3474,6 +3766,7 @@ impl crate::rt::serde::Serialize for OutpostMode {
 }
 #[cfg(feature = "serde")]
 impl<'de> crate::rt::serde::Deserialize<'de> for OutpostMode {
+    #[inline]
     fn deserialize<D: crate::rt::serde::Deserializer<'de>>(
         d: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -3495,6 +3788,7 @@ pub enum TransitEncryptionMode {
 }
 impl TransitEncryptionMode {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Preferred => "preferred",
@@ -3506,6 +3800,7 @@ impl TransitEncryptionMode {
     pub const VALUES: &'static [&'static str] = &["preferred", "required"];
 }
 impl From<&str> for TransitEncryptionMode {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "preferred" => Self::Preferred,
@@ -3515,6 +3810,7 @@ impl From<&str> for TransitEncryptionMode {
     }
 }
 impl From<String> for TransitEncryptionMode {
+    #[inline]
     fn from(v: String) -> Self {
         match v.as_str() {
             "preferred" => Self::Preferred,
@@ -3525,32 +3821,38 @@ impl From<String> for TransitEncryptionMode {
 }
 impl ::std::str::FromStr for TransitEncryptionMode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl AsRef<str> for TransitEncryptionMode {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 impl ::std::fmt::Display for TransitEncryptionMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl crate::rt::query::QueryValue for TransitEncryptionMode {
+    #[inline]
     fn write_value(&self, out: &mut String) {
         crate::rt::query::encode_into(self.as_str(), out)
     }
 }
 impl crate::rt::xml::XmlValue for TransitEncryptionMode {
+    #[inline]
     fn parse_xml(text: &str) -> ::core::result::Result<Self, String> {
         Ok(Self::from(text))
     }
 }
 #[cfg(feature = "serde")]
 impl crate::rt::serde::Serialize for TransitEncryptionMode {
+    #[inline]
     fn serialize<S: crate::rt::serde::Serializer>(
         &self,
         s: S,
@@ -3560,6 +3862,7 @@ impl crate::rt::serde::Serialize for TransitEncryptionMode {
 }
 #[cfg(feature = "serde")]
 impl<'de> crate::rt::serde::Deserialize<'de> for TransitEncryptionMode {
+    #[inline]
     fn deserialize<D: crate::rt::serde::Deserializer<'de>>(
         d: D,
     ) -> ::core::result::Result<Self, D::Error> {

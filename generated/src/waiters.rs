@@ -47,6 +47,7 @@ impl WaiterSpec for CacheClusterAvailable {
             matcher: "output `CacheClusters[].CacheClusterStatus` anyStringEquals \"restore-failed\"",
         },
     ];
+    #[inline]
     fn matches(
         _input: &crate::operation::describe_cache_clusters::DescribeCacheClustersMessage,
         response: &crate::rt::waiter::Response<
@@ -238,6 +239,7 @@ impl WaiterSpec for CacheClusterDeleted {
             matcher: "output `CacheClusters[].CacheClusterStatus` anyStringEquals \"snapshotting\"",
         },
     ];
+    #[inline]
     fn matches(
         _input: &crate::operation::describe_cache_clusters::DescribeCacheClustersMessage,
         response: &crate::rt::waiter::Response<

@@ -33,6 +33,7 @@ impl Client {
     /// A client that sends through `config`: clients of any service made from the
     /// same [`Config`] share its connection pool and credentials. Fails only when the
     /// service's endpoint for the configured region is not a usable URL.
+    #[inline]
     pub fn new(config: &Config) -> ::core::result::Result<Self, ConfigError> {
         ::core::result::Result::Ok(Self {
             handle: crate::rt::client::Handle::new(config, &SERVICE)?,
@@ -41,21 +42,25 @@ impl Client {
     /// A client configured from the environment (see [`ConfigBuilder::from_env`]).
     /// To share one configuration between several services, build a [`Config`] once
     /// and pass it to each client's [`new`](Self::new).
+    #[inline]
     pub fn from_env() -> ::core::result::Result<Self, ConfigError> {
         Self::new(&Config::from_env()?)
     }
     /// The configuration.
+    #[inline]
     pub fn config(&self) -> &Config {
         self.handle.config()
     }
     /// The untyped handle, for calling an operation through its marker type
     /// (`client.handle().call::<Op>(&input)`).
+    #[inline]
     pub fn handle(&self) -> &crate::rt::client::Handle {
         &self.handle
     }
     /// Returns temporary credentials for an IAM role, for a caller who is allowed to assume it. The credential chain calls it for profiles with `role_arn`.
     ///
     /// Sends [`AssumeRole`](crate::operation::assume_role::AssumeRole). Takes [`AssumeRoleInput`](crate::operation::assume_role::AssumeRoleInput), returns [`AssumeRoleOutput`](crate::operation::assume_role::AssumeRoleOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    #[inline]
     pub async fn assume_role(
         &self,
         input: crate::operation::assume_role::AssumeRoleRequest,
@@ -68,6 +73,7 @@ impl Client {
     /// Exchanges an OpenID Connect token from a trusted identity provider (an EKS service account token, say) for temporary credentials of a role. It is sent unsigned: the token proves the identity.
     ///
     /// Sends [`AssumeRoleWithWebIdentity`](crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentity). Takes [`AssumeRoleWithWebIdentityInput`](crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput), returns [`AssumeRoleWithWebIdentityOutput`](crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    #[inline]
     pub async fn assume_role_with_web_identity(
         &self,
         input: crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityRequest,
@@ -86,6 +92,7 @@ impl Client {
     /// Tells which account, user or role the credentials that signed the request belong to. It needs no permission.
     ///
     /// Sends [`GetCallerIdentity`](crate::operation::get_caller_identity::GetCallerIdentity). Takes [`GetCallerIdentityInput`](crate::operation::get_caller_identity::GetCallerIdentityInput), returns [`GetCallerIdentityOutput`](crate::operation::get_caller_identity::GetCallerIdentityOutput). Retried only when the service proves it did nothing (throttling) or the connection was never made: after a 5xx error or a timeout the call may have taken effect.
+    #[inline]
     pub async fn get_caller_identity(
         &self,
         input: crate::operation::get_caller_identity::GetCallerIdentityRequest,

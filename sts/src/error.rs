@@ -26,6 +26,7 @@ impl ExpiredTokenException {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "ExpiredTokenException";
     /// A `ExpiredTokenException` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -34,6 +35,7 @@ impl ExpiredTokenException {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -42,23 +44,28 @@ impl ExpiredTokenException {
 impl crate::rt::error::ModeledError for ExpiredTokenException {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "ExpiredTokenException";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for ExpiredTokenException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for ExpiredTokenException {}
 impl crate::rt::xml::XmlDeserialize for ExpiredTokenException {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -95,6 +102,7 @@ impl IdpCommunicationErrorException {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "IDPCommunicationError";
     /// A `IdpCommunicationErrorException` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -103,6 +111,7 @@ impl IdpCommunicationErrorException {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -111,23 +120,28 @@ impl IdpCommunicationErrorException {
 impl crate::rt::error::ModeledError for IdpCommunicationErrorException {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "IdpCommunicationErrorException";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for IdpCommunicationErrorException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for IdpCommunicationErrorException {}
 impl crate::rt::xml::XmlDeserialize for IdpCommunicationErrorException {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -164,6 +178,7 @@ impl IdpRejectedClaimException {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "IDPRejectedClaim";
     /// A `IdpRejectedClaimException` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -172,6 +187,7 @@ impl IdpRejectedClaimException {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -180,23 +196,28 @@ impl IdpRejectedClaimException {
 impl crate::rt::error::ModeledError for IdpRejectedClaimException {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "IdpRejectedClaimException";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for IdpRejectedClaimException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for IdpRejectedClaimException {}
 impl crate::rt::xml::XmlDeserialize for IdpRejectedClaimException {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -233,6 +254,7 @@ impl InvalidIdentityTokenException {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "InvalidIdentityToken";
     /// A `InvalidIdentityTokenException` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -241,6 +263,7 @@ impl InvalidIdentityTokenException {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -249,23 +272,28 @@ impl InvalidIdentityTokenException {
 impl crate::rt::error::ModeledError for InvalidIdentityTokenException {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "InvalidIdentityTokenException";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for InvalidIdentityTokenException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for InvalidIdentityTokenException {}
 impl crate::rt::xml::XmlDeserialize for InvalidIdentityTokenException {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -302,6 +330,7 @@ impl MalformedPolicyDocumentException {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "MalformedPolicyDocument";
     /// A `MalformedPolicyDocumentException` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -310,6 +339,7 @@ impl MalformedPolicyDocumentException {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -318,23 +348,28 @@ impl MalformedPolicyDocumentException {
 impl crate::rt::error::ModeledError for MalformedPolicyDocumentException {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "MalformedPolicyDocumentException";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for MalformedPolicyDocumentException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for MalformedPolicyDocumentException {}
 impl crate::rt::xml::XmlDeserialize for MalformedPolicyDocumentException {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -371,6 +406,7 @@ impl PackedPolicyTooLargeException {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "PackedPolicyTooLarge";
     /// A `PackedPolicyTooLargeException` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -379,6 +415,7 @@ impl PackedPolicyTooLargeException {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -387,23 +424,28 @@ impl PackedPolicyTooLargeException {
 impl crate::rt::error::ModeledError for PackedPolicyTooLargeException {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "PackedPolicyTooLargeException";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for PackedPolicyTooLargeException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for PackedPolicyTooLargeException {}
 impl crate::rt::xml::XmlDeserialize for PackedPolicyTooLargeException {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -440,6 +482,7 @@ impl RegionDisabledException {
     /// The code the service sends for this error.
     pub const CODE: &'static str = "RegionDisabledException";
     /// A `RegionDisabledException` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             message: None,
@@ -448,6 +491,7 @@ impl RegionDisabledException {
     }
     /// Sets the `message` field.
     #[must_use]
+    #[inline]
     pub fn message(mut self, v: impl Into<String>) -> Self {
         self.message = Some(v.into());
         self
@@ -456,23 +500,28 @@ impl RegionDisabledException {
 impl crate::rt::error::ModeledError for RegionDisabledException {
     const CODE: &'static str = Self::CODE;
     const NAME: &'static str = "RegionDisabledException";
+    #[inline]
     fn meta(&self) -> &crate::rt::ErrorMeta {
         &self.meta
     }
+    #[inline]
     fn set_meta(&mut self, meta: crate::rt::ErrorMeta) {
         *self.meta = meta;
     }
+    #[inline]
     fn message_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.message)
     }
 }
 impl ::std::fmt::Display for RegionDisabledException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         crate::rt::error::fmt_modeled(self, f)
     }
 }
 impl ::std::error::Error for RegionDisabledException {}
 impl crate::rt::xml::XmlDeserialize for RegionDisabledException {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -511,29 +560,36 @@ pub enum Error {
 }
 impl Error {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for Error {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -548,6 +604,7 @@ impl crate::rt::error::ErrorEnum for Error {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -556,11 +613,13 @@ impl crate::rt::error::ErrorEnum for Error {
     }
 }
 impl ::std::fmt::Display for Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }

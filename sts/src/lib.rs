@@ -41,6 +41,7 @@ pub const SIGNING_NAME: &str = "sts";
 /// Stands in for a sensitive value in `Debug` output: prints `*** Sensitive Data Redacted ***`.
 pub(crate) struct Redacted;
 impl ::std::fmt::Debug for Redacted {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("*** Sensitive Data Redacted ***")
     }

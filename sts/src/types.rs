@@ -23,6 +23,7 @@ pub struct AssumedRoleUser {
 }
 impl AssumedRoleUser {
     /// A `AssumedRoleUser` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             assumed_role_id: None,
@@ -31,18 +32,21 @@ impl AssumedRoleUser {
     }
     /// Sets the `assumed_role_id` field.
     #[must_use]
+    #[inline]
     pub fn assumed_role_id(mut self, v: impl Into<String>) -> Self {
         self.assumed_role_id = Some(v.into());
         self
     }
     /// Sets the `arn` field.
     #[must_use]
+    #[inline]
     pub fn arn(mut self, v: impl Into<String>) -> Self {
         self.arn = Some(v.into());
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for AssumedRoleUser {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -89,6 +93,7 @@ pub struct Credentials {
 }
 impl Credentials {
     /// A `Credentials` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             access_key_id: None,
@@ -99,30 +104,35 @@ impl Credentials {
     }
     /// Sets the `access_key_id` field.
     #[must_use]
+    #[inline]
     pub fn access_key_id(mut self, v: impl Into<String>) -> Self {
         self.access_key_id = Some(v.into());
         self
     }
     /// Sets the `secret_access_key` field.
     #[must_use]
+    #[inline]
     pub fn secret_access_key(mut self, v: impl Into<String>) -> Self {
         self.secret_access_key = Some(v.into());
         self
     }
     /// Sets the `session_token` field.
     #[must_use]
+    #[inline]
     pub fn session_token(mut self, v: impl Into<String>) -> Self {
         self.session_token = Some(v.into());
         self
     }
     /// Sets the `expiration` field.
     #[must_use]
+    #[inline]
     pub fn expiration(mut self, v: crate::rt::DateTime) -> Self {
         self.expiration = Some(v);
         self
     }
 }
 impl ::std::fmt::Debug for Credentials {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
@@ -136,6 +146,7 @@ impl ::std::fmt::Debug for Credentials {
     }
 }
 impl crate::rt::xml::XmlDeserialize for Credentials {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -169,17 +180,20 @@ pub struct PolicyDescriptorType {
 }
 impl PolicyDescriptorType {
     /// A `PolicyDescriptorType` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self { arn: None }
     }
     /// Sets the `arn` field.
     #[must_use]
+    #[inline]
     pub fn arn(mut self, v: impl Into<String>) -> Self {
         self.arn = Some(v.into());
         self
     }
 }
 impl crate::rt::query::QuerySerialize for PolicyDescriptorType {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         if let Some(v) = &self.arn {
             w.value("arn", v);
@@ -207,6 +221,7 @@ pub struct ProvidedContext {
 }
 impl ProvidedContext {
     /// A `ProvidedContext` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             provider_arn: None,
@@ -215,18 +230,21 @@ impl ProvidedContext {
     }
     /// Sets the `provider_arn` field.
     #[must_use]
+    #[inline]
     pub fn provider_arn(mut self, v: impl Into<String>) -> Self {
         self.provider_arn = Some(v.into());
         self
     }
     /// Sets the `context_assertion` field.
     #[must_use]
+    #[inline]
     pub fn context_assertion(mut self, v: impl Into<String>) -> Self {
         self.context_assertion = Some(v.into());
         self
     }
 }
 impl crate::rt::query::QuerySerialize for ProvidedContext {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         if let Some(v) = &self.provider_arn {
             w.value("ProviderArn", v);
@@ -257,6 +275,7 @@ pub struct Tag {
 }
 impl Tag {
     /// A `Tag` with its required members: `key`, `value`.
+    #[inline]
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
             key: key.into(),
@@ -265,6 +284,7 @@ impl Tag {
     }
 }
 impl crate::rt::query::QuerySerialize for Tag {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         {
             let v = &self.key;

@@ -52,15 +52,18 @@ impl crate::rt::Operation for CopyServerlessCacheSnapshot {
     type Input = CopyServerlessCacheSnapshotRequest;
     type Output = CopyServerlessCacheSnapshotResponse;
     type Error = CopyServerlessCacheSnapshotError;
+    #[inline]
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
         request(input, &crate::rt::RequestOptions::default())
     }
+    #[inline]
     fn build_request_with(
         input: &Self::Input,
         options: &crate::rt::RequestOptions,
     ) -> Result<crate::rt::http::Request<Vec<u8>>, crate::rt::EndpointError> {
         options.resolve(request(input, options), "")
     }
+    #[inline]
     fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, Self::Error> {
         parse_response(status, body)
     }
@@ -70,15 +73,18 @@ pub type CopyServerlessCacheSnapshotInput = CopyServerlessCacheSnapshotRequest;
 /// The output of `CopyServerlessCacheSnapshot`, [`CopyServerlessCacheSnapshotResponse`] under the name every operation module gives its output.
 pub type CopyServerlessCacheSnapshotOutput = CopyServerlessCacheSnapshotResponse;
 /// Serializes a `CopyServerlessCacheSnapshot` request body (`application/x-www-form-urlencoded`).
+#[inline]
 pub fn serialize_request(input: &CopyServerlessCacheSnapshotRequest) -> String {
     serialize(input, &crate::rt::RequestOptions::default())
 }
+#[inline]
 fn request(
     input: &CopyServerlessCacheSnapshotRequest,
     options: &crate::rt::RequestOptions,
 ) -> crate::rt::http::Request<Vec<u8>> {
     crate::rt::operation::form_request_with(serialize(input, options), options, false)
 }
+#[inline]
 fn serialize(
     input: &CopyServerlessCacheSnapshotRequest,
     options: &crate::rt::RequestOptions,
@@ -96,6 +102,7 @@ fn serialize(
     body
 }
 /// Parses the HTTP status and body of a `CopyServerlessCacheSnapshot` response: `<CopyServerlessCacheSnapshotResponse><CopyServerlessCacheSnapshotResult>…` on success, `<ErrorResponse>` otherwise.
+#[inline]
 pub fn parse_response(
     status: u16,
     body: &[u8],
@@ -140,6 +147,7 @@ pub struct CopyServerlessCacheSnapshotRequest {
 }
 impl CopyServerlessCacheSnapshotRequest {
     /// A `CopyServerlessCacheSnapshotRequest` with its required members: `source_serverless_cache_snapshot_name`, `target_serverless_cache_snapshot_name`.
+    #[inline]
     pub fn new(
         source_serverless_cache_snapshot_name: impl Into<String>,
         target_serverless_cache_snapshot_name: impl Into<String>,
@@ -155,18 +163,21 @@ impl CopyServerlessCacheSnapshotRequest {
     }
     /// Sets the `kms_key_id` field.
     #[must_use]
+    #[inline]
     pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
         self.kms_key_id = Some(v.into());
         self
     }
     /// Sets the `tags` field.
     #[must_use]
+    #[inline]
     pub fn tags(mut self, v: impl IntoIterator<Item = crate::types::Tag>) -> Self {
         self.tags = Some(v.into_iter().collect());
         self
     }
 }
 impl crate::rt::query::QuerySerialize for CopyServerlessCacheSnapshotRequest {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         {
             let v = &self.source_serverless_cache_snapshot_name;
@@ -209,6 +220,7 @@ pub struct CopyServerlessCacheSnapshotResponse {
 }
 impl CopyServerlessCacheSnapshotResponse {
     /// A `CopyServerlessCacheSnapshotResponse` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             serverless_cache_snapshot: None,
@@ -216,6 +228,7 @@ impl CopyServerlessCacheSnapshotResponse {
     }
     /// Sets the `serverless_cache_snapshot` field.
     #[must_use]
+    #[inline]
     pub fn serverless_cache_snapshot(
         mut self,
         v: crate::types::ServerlessCacheSnapshot,
@@ -225,6 +238,7 @@ impl CopyServerlessCacheSnapshotResponse {
     }
 }
 impl crate::rt::xml::XmlDeserialize for CopyServerlessCacheSnapshotResponse {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -277,29 +291,36 @@ pub enum CopyServerlessCacheSnapshotError {
 }
 impl CopyServerlessCacheSnapshotError {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for CopyServerlessCacheSnapshotError {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -319,6 +340,7 @@ impl crate::rt::error::ErrorEnum for CopyServerlessCacheSnapshotError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -327,17 +349,20 @@ impl crate::rt::error::ErrorEnum for CopyServerlessCacheSnapshotError {
     }
 }
 impl ::std::fmt::Display for CopyServerlessCacheSnapshotError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for CopyServerlessCacheSnapshotError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }
 }
 impl CopyServerlessCacheSnapshotError {
     /// The modelled error with the code of `raw`, or `None` for a code `CopyServerlessCacheSnapshot` does not model.
+    #[inline]
     fn modeled(
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
@@ -372,6 +397,7 @@ impl CopyServerlessCacheSnapshotError {
     }
 }
 impl From<CopyServerlessCacheSnapshotError> for crate::Error {
+    #[inline]
     fn from(e: CopyServerlessCacheSnapshotError) -> Self {
         use CopyServerlessCacheSnapshotError as E;
         match e {

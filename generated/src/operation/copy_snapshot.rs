@@ -72,15 +72,18 @@ impl crate::rt::Operation for CopySnapshot {
     type Input = CopySnapshotMessage;
     type Output = CopySnapshotResult;
     type Error = CopySnapshotError;
+    #[inline]
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
         request(input, &crate::rt::RequestOptions::default())
     }
+    #[inline]
     fn build_request_with(
         input: &Self::Input,
         options: &crate::rt::RequestOptions,
     ) -> Result<crate::rt::http::Request<Vec<u8>>, crate::rt::EndpointError> {
         options.resolve(request(input, options), "")
     }
+    #[inline]
     fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, Self::Error> {
         parse_response(status, body)
     }
@@ -90,15 +93,18 @@ pub type CopySnapshotInput = CopySnapshotMessage;
 /// The output of `CopySnapshot`, [`CopySnapshotResult`] under the name every operation module gives its output.
 pub type CopySnapshotOutput = CopySnapshotResult;
 /// Serializes a `CopySnapshot` request body (`application/x-www-form-urlencoded`).
+#[inline]
 pub fn serialize_request(input: &CopySnapshotMessage) -> String {
     serialize(input, &crate::rt::RequestOptions::default())
 }
+#[inline]
 fn request(
     input: &CopySnapshotMessage,
     options: &crate::rt::RequestOptions,
 ) -> crate::rt::http::Request<Vec<u8>> {
     crate::rt::operation::form_request_with(serialize(input, options), options, false)
 }
+#[inline]
 fn serialize(
     input: &CopySnapshotMessage,
     options: &crate::rt::RequestOptions,
@@ -116,6 +122,7 @@ fn serialize(
     body
 }
 /// Parses the HTTP status and body of a `CopySnapshot` response: `<CopySnapshotResponse><CopySnapshotResult>…` on success, `<ErrorResponse>` otherwise.
+#[inline]
 pub fn parse_response(
     status: u16,
     body: &[u8],
@@ -164,6 +171,7 @@ pub struct CopySnapshotMessage {
 }
 impl CopySnapshotMessage {
     /// A `CopySnapshotMessage` with its required members: `source_snapshot_name`, `target_snapshot_name`.
+    #[inline]
     pub fn new(
         source_snapshot_name: impl Into<String>,
         target_snapshot_name: impl Into<String>,
@@ -178,24 +186,28 @@ impl CopySnapshotMessage {
     }
     /// Sets the `target_bucket` field.
     #[must_use]
+    #[inline]
     pub fn target_bucket(mut self, v: impl Into<String>) -> Self {
         self.target_bucket = Some(v.into());
         self
     }
     /// Sets the `kms_key_id` field.
     #[must_use]
+    #[inline]
     pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
         self.kms_key_id = Some(v.into());
         self
     }
     /// Sets the `tags` field.
     #[must_use]
+    #[inline]
     pub fn tags(mut self, v: impl IntoIterator<Item = crate::types::Tag>) -> Self {
         self.tags = Some(v.into_iter().collect());
         self
     }
 }
 impl crate::rt::query::QuerySerialize for CopySnapshotMessage {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         {
             let v = &self.source_snapshot_name;
@@ -241,17 +253,20 @@ pub struct CopySnapshotResult {
 }
 impl CopySnapshotResult {
     /// A `CopySnapshotResult` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self { snapshot: None }
     }
     /// Sets the `snapshot` field.
     #[must_use]
+    #[inline]
     pub fn snapshot(mut self, v: crate::types::Snapshot) -> Self {
         self.snapshot = Some(v);
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for CopySnapshotResult {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -292,29 +307,36 @@ pub enum CopySnapshotError {
 }
 impl CopySnapshotError {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for CopySnapshotError {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -329,6 +351,7 @@ impl crate::rt::error::ErrorEnum for CopySnapshotError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -337,17 +360,20 @@ impl crate::rt::error::ErrorEnum for CopySnapshotError {
     }
 }
 impl ::std::fmt::Display for CopySnapshotError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for CopySnapshotError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }
 }
 impl CopySnapshotError {
     /// The modelled error with the code of `raw`, or `None` for a code `CopySnapshot` does not model.
+    #[inline]
     fn modeled(
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
@@ -375,6 +401,7 @@ impl CopySnapshotError {
     }
 }
 impl From<CopySnapshotError> for crate::Error {
+    #[inline]
     fn from(e: CopySnapshotError) -> Self {
         use CopySnapshotError as E;
         match e {

@@ -129,15 +129,18 @@ impl crate::rt::Operation for CreateCacheCluster {
     type Input = CreateCacheClusterMessage;
     type Output = CreateCacheClusterResult;
     type Error = CreateCacheClusterError;
+    #[inline]
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
         request(input, &crate::rt::RequestOptions::default())
     }
+    #[inline]
     fn build_request_with(
         input: &Self::Input,
         options: &crate::rt::RequestOptions,
     ) -> Result<crate::rt::http::Request<Vec<u8>>, crate::rt::EndpointError> {
         options.resolve(request(input, options), "")
     }
+    #[inline]
     fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, Self::Error> {
         parse_response(status, body)
     }
@@ -147,15 +150,18 @@ pub type CreateCacheClusterInput = CreateCacheClusterMessage;
 /// The output of `CreateCacheCluster`, [`CreateCacheClusterResult`] under the name every operation module gives its output.
 pub type CreateCacheClusterOutput = CreateCacheClusterResult;
 /// Serializes a `CreateCacheCluster` request body (`application/x-www-form-urlencoded`).
+#[inline]
 pub fn serialize_request(input: &CreateCacheClusterMessage) -> String {
     serialize(input, &crate::rt::RequestOptions::default())
 }
+#[inline]
 fn request(
     input: &CreateCacheClusterMessage,
     options: &crate::rt::RequestOptions,
 ) -> crate::rt::http::Request<Vec<u8>> {
     crate::rt::operation::form_request_with(serialize(input, options), options, false)
 }
+#[inline]
 fn serialize(
     input: &CreateCacheClusterMessage,
     options: &crate::rt::RequestOptions,
@@ -173,6 +179,7 @@ fn serialize(
     body
 }
 /// Parses the HTTP status and body of a `CreateCacheCluster` response: `<CreateCacheClusterResponse><CreateCacheClusterResult>…` on success, `<ErrorResponse>` otherwise.
+#[inline]
 pub fn parse_response(
     status: u16,
     body: &[u8],
@@ -324,6 +331,7 @@ pub struct CreateCacheClusterMessage {
 }
 impl CreateCacheClusterMessage {
     /// A `CreateCacheClusterMessage` with its required members: `cache_cluster_id`.
+    #[inline]
     pub fn new(cache_cluster_id: impl Into<String>) -> Self {
         Self {
             cache_cluster_id: cache_cluster_id.into(),
@@ -360,24 +368,28 @@ impl CreateCacheClusterMessage {
     }
     /// Sets the `replication_group_id` field.
     #[must_use]
+    #[inline]
     pub fn replication_group_id(mut self, v: impl Into<String>) -> Self {
         self.replication_group_id = Some(v.into());
         self
     }
     /// Sets the `az_mode` field.
     #[must_use]
+    #[inline]
     pub fn az_mode(mut self, v: impl Into<crate::types::AzMode>) -> Self {
         self.az_mode = Some(v.into());
         self
     }
     /// Sets the `preferred_availability_zone` field.
     #[must_use]
+    #[inline]
     pub fn preferred_availability_zone(mut self, v: impl Into<String>) -> Self {
         self.preferred_availability_zone = Some(v.into());
         self
     }
     /// Sets the `preferred_availability_zones` field.
     #[must_use]
+    #[inline]
     pub fn preferred_availability_zones(
         mut self,
         v: impl IntoIterator<Item = String>,
@@ -387,42 +399,49 @@ impl CreateCacheClusterMessage {
     }
     /// Sets the `num_cache_nodes` field.
     #[must_use]
+    #[inline]
     pub fn num_cache_nodes(mut self, v: i32) -> Self {
         self.num_cache_nodes = Some(v);
         self
     }
     /// Sets the `cache_node_type` field.
     #[must_use]
+    #[inline]
     pub fn cache_node_type(mut self, v: impl Into<String>) -> Self {
         self.cache_node_type = Some(v.into());
         self
     }
     /// Sets the `engine` field.
     #[must_use]
+    #[inline]
     pub fn engine(mut self, v: impl Into<String>) -> Self {
         self.engine = Some(v.into());
         self
     }
     /// Sets the `engine_version` field.
     #[must_use]
+    #[inline]
     pub fn engine_version(mut self, v: impl Into<String>) -> Self {
         self.engine_version = Some(v.into());
         self
     }
     /// Sets the `cache_parameter_group_name` field.
     #[must_use]
+    #[inline]
     pub fn cache_parameter_group_name(mut self, v: impl Into<String>) -> Self {
         self.cache_parameter_group_name = Some(v.into());
         self
     }
     /// Sets the `cache_subnet_group_name` field.
     #[must_use]
+    #[inline]
     pub fn cache_subnet_group_name(mut self, v: impl Into<String>) -> Self {
         self.cache_subnet_group_name = Some(v.into());
         self
     }
     /// Sets the `cache_security_group_names` field.
     #[must_use]
+    #[inline]
     pub fn cache_security_group_names(
         mut self,
         v: impl IntoIterator<Item = String>,
@@ -432,84 +451,98 @@ impl CreateCacheClusterMessage {
     }
     /// Sets the `security_group_ids` field.
     #[must_use]
+    #[inline]
     pub fn security_group_ids(mut self, v: impl IntoIterator<Item = String>) -> Self {
         self.security_group_ids = Some(v.into_iter().collect());
         self
     }
     /// Sets the `tags` field.
     #[must_use]
+    #[inline]
     pub fn tags(mut self, v: impl IntoIterator<Item = crate::types::Tag>) -> Self {
         self.tags = Some(v.into_iter().collect());
         self
     }
     /// Sets the `snapshot_arns` field.
     #[must_use]
+    #[inline]
     pub fn snapshot_arns(mut self, v: impl IntoIterator<Item = String>) -> Self {
         self.snapshot_arns = Some(v.into_iter().collect());
         self
     }
     /// Sets the `snapshot_name` field.
     #[must_use]
+    #[inline]
     pub fn snapshot_name(mut self, v: impl Into<String>) -> Self {
         self.snapshot_name = Some(v.into());
         self
     }
     /// Sets the `preferred_maintenance_window` field.
     #[must_use]
+    #[inline]
     pub fn preferred_maintenance_window(mut self, v: impl Into<String>) -> Self {
         self.preferred_maintenance_window = Some(v.into());
         self
     }
     /// Sets the `port` field.
     #[must_use]
+    #[inline]
     pub fn port(mut self, v: i32) -> Self {
         self.port = Some(v);
         self
     }
     /// Sets the `notification_topic_arn` field.
     #[must_use]
+    #[inline]
     pub fn notification_topic_arn(mut self, v: impl Into<String>) -> Self {
         self.notification_topic_arn = Some(v.into());
         self
     }
     /// Sets the `auto_minor_version_upgrade` field.
     #[must_use]
+    #[inline]
     pub fn auto_minor_version_upgrade(mut self, v: bool) -> Self {
         self.auto_minor_version_upgrade = Some(v);
         self
     }
     /// Sets the `snapshot_retention_limit` field.
     #[must_use]
+    #[inline]
     pub fn snapshot_retention_limit(mut self, v: i32) -> Self {
         self.snapshot_retention_limit = Some(v);
         self
     }
     /// Sets the `snapshot_window` field.
     #[must_use]
+    #[inline]
     pub fn snapshot_window(mut self, v: impl Into<String>) -> Self {
         self.snapshot_window = Some(v.into());
         self
     }
     /// Sets the `auth_token` field.
     #[must_use]
+    #[inline]
     pub fn auth_token(mut self, v: impl Into<String>) -> Self {
         self.auth_token = Some(v.into());
         self
     }
     /// Sets the `outpost_mode` field.
     #[must_use]
+    #[inline]
     pub fn outpost_mode(mut self, v: impl Into<crate::types::OutpostMode>) -> Self {
         self.outpost_mode = Some(v.into());
         self
     }
     /// Sets the `preferred_outpost_arn` field.
     #[must_use]
+    #[inline]
     pub fn preferred_outpost_arn(mut self, v: impl Into<String>) -> Self {
         self.preferred_outpost_arn = Some(v.into());
         self
     }
     /// Sets the `preferred_outpost_arns` field.
     #[must_use]
+    #[inline]
     pub fn preferred_outpost_arns(
         mut self,
         v: impl IntoIterator<Item = String>,
@@ -519,6 +552,7 @@ impl CreateCacheClusterMessage {
     }
     /// Sets the `log_delivery_configurations` field.
     #[must_use]
+    #[inline]
     pub fn log_delivery_configurations(
         mut self,
         v: impl IntoIterator<Item = crate::types::LogDeliveryConfigurationRequest>,
@@ -528,24 +562,28 @@ impl CreateCacheClusterMessage {
     }
     /// Sets the `transit_encryption_enabled` field.
     #[must_use]
+    #[inline]
     pub fn transit_encryption_enabled(mut self, v: bool) -> Self {
         self.transit_encryption_enabled = Some(v);
         self
     }
     /// Sets the `network_type` field.
     #[must_use]
+    #[inline]
     pub fn network_type(mut self, v: impl Into<crate::types::NetworkType>) -> Self {
         self.network_type = Some(v.into());
         self
     }
     /// Sets the `ip_discovery` field.
     #[must_use]
+    #[inline]
     pub fn ip_discovery(mut self, v: impl Into<crate::types::IpDiscovery>) -> Self {
         self.ip_discovery = Some(v.into());
         self
     }
 }
 impl crate::rt::query::QuerySerialize for CreateCacheClusterMessage {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         {
             let v = &self.cache_cluster_id;
@@ -707,17 +745,20 @@ pub struct CreateCacheClusterResult {
 }
 impl CreateCacheClusterResult {
     /// A `CreateCacheClusterResult` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self { cache_cluster: None }
     }
     /// Sets the `cache_cluster` field.
     #[must_use]
+    #[inline]
     pub fn cache_cluster(mut self, v: crate::types::CacheCluster) -> Self {
         self.cache_cluster = Some(v);
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for CreateCacheClusterResult {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -776,29 +817,36 @@ pub enum CreateCacheClusterError {
 }
 impl CreateCacheClusterError {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for CreateCacheClusterError {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -820,6 +868,7 @@ impl crate::rt::error::ErrorEnum for CreateCacheClusterError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -828,17 +877,20 @@ impl crate::rt::error::ErrorEnum for CreateCacheClusterError {
     }
 }
 impl ::std::fmt::Display for CreateCacheClusterError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for CreateCacheClusterError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }
 }
 impl CreateCacheClusterError {
     /// The modelled error with the code of `raw`, or `None` for a code `CreateCacheCluster` does not model.
+    #[inline]
     fn modeled(
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
@@ -891,6 +943,7 @@ impl CreateCacheClusterError {
     }
 }
 impl From<CreateCacheClusterError> for crate::Error {
+    #[inline]
     fn from(e: CreateCacheClusterError) -> Self {
         use CreateCacheClusterError as E;
         match e {

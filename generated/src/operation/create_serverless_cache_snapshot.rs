@@ -52,15 +52,18 @@ impl crate::rt::Operation for CreateServerlessCacheSnapshot {
     type Input = CreateServerlessCacheSnapshotRequest;
     type Output = CreateServerlessCacheSnapshotResponse;
     type Error = CreateServerlessCacheSnapshotError;
+    #[inline]
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
         request(input, &crate::rt::RequestOptions::default())
     }
+    #[inline]
     fn build_request_with(
         input: &Self::Input,
         options: &crate::rt::RequestOptions,
     ) -> Result<crate::rt::http::Request<Vec<u8>>, crate::rt::EndpointError> {
         options.resolve(request(input, options), "")
     }
+    #[inline]
     fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, Self::Error> {
         parse_response(status, body)
     }
@@ -70,15 +73,18 @@ pub type CreateServerlessCacheSnapshotInput = CreateServerlessCacheSnapshotReque
 /// The output of `CreateServerlessCacheSnapshot`, [`CreateServerlessCacheSnapshotResponse`] under the name every operation module gives its output.
 pub type CreateServerlessCacheSnapshotOutput = CreateServerlessCacheSnapshotResponse;
 /// Serializes a `CreateServerlessCacheSnapshot` request body (`application/x-www-form-urlencoded`).
+#[inline]
 pub fn serialize_request(input: &CreateServerlessCacheSnapshotRequest) -> String {
     serialize(input, &crate::rt::RequestOptions::default())
 }
+#[inline]
 fn request(
     input: &CreateServerlessCacheSnapshotRequest,
     options: &crate::rt::RequestOptions,
 ) -> crate::rt::http::Request<Vec<u8>> {
     crate::rt::operation::form_request_with(serialize(input, options), options, false)
 }
+#[inline]
 fn serialize(
     input: &CreateServerlessCacheSnapshotRequest,
     options: &crate::rt::RequestOptions,
@@ -96,6 +102,7 @@ fn serialize(
     body
 }
 /// Parses the HTTP status and body of a `CreateServerlessCacheSnapshot` response: `<CreateServerlessCacheSnapshotResponse><CreateServerlessCacheSnapshotResult>…` on success, `<ErrorResponse>` otherwise.
+#[inline]
 pub fn parse_response(
     status: u16,
     body: &[u8],
@@ -140,6 +147,7 @@ pub struct CreateServerlessCacheSnapshotRequest {
 }
 impl CreateServerlessCacheSnapshotRequest {
     /// A `CreateServerlessCacheSnapshotRequest` with its required members: `serverless_cache_snapshot_name`, `serverless_cache_name`.
+    #[inline]
     pub fn new(
         serverless_cache_snapshot_name: impl Into<String>,
         serverless_cache_name: impl Into<String>,
@@ -153,18 +161,21 @@ impl CreateServerlessCacheSnapshotRequest {
     }
     /// Sets the `kms_key_id` field.
     #[must_use]
+    #[inline]
     pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
         self.kms_key_id = Some(v.into());
         self
     }
     /// Sets the `tags` field.
     #[must_use]
+    #[inline]
     pub fn tags(mut self, v: impl IntoIterator<Item = crate::types::Tag>) -> Self {
         self.tags = Some(v.into_iter().collect());
         self
     }
 }
 impl crate::rt::query::QuerySerialize for CreateServerlessCacheSnapshotRequest {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         {
             let v = &self.serverless_cache_snapshot_name;
@@ -207,6 +218,7 @@ pub struct CreateServerlessCacheSnapshotResponse {
 }
 impl CreateServerlessCacheSnapshotResponse {
     /// A `CreateServerlessCacheSnapshotResponse` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             serverless_cache_snapshot: None,
@@ -214,6 +226,7 @@ impl CreateServerlessCacheSnapshotResponse {
     }
     /// Sets the `serverless_cache_snapshot` field.
     #[must_use]
+    #[inline]
     pub fn serverless_cache_snapshot(
         mut self,
         v: crate::types::ServerlessCacheSnapshot,
@@ -223,6 +236,7 @@ impl CreateServerlessCacheSnapshotResponse {
     }
 }
 impl crate::rt::xml::XmlDeserialize for CreateServerlessCacheSnapshotResponse {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -271,29 +285,36 @@ pub enum CreateServerlessCacheSnapshotError {
 }
 impl CreateServerlessCacheSnapshotError {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for CreateServerlessCacheSnapshotError {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -313,6 +334,7 @@ impl crate::rt::error::ErrorEnum for CreateServerlessCacheSnapshotError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -321,17 +343,20 @@ impl crate::rt::error::ErrorEnum for CreateServerlessCacheSnapshotError {
     }
 }
 impl ::std::fmt::Display for CreateServerlessCacheSnapshotError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for CreateServerlessCacheSnapshotError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }
 }
 impl CreateServerlessCacheSnapshotError {
     /// The modelled error with the code of `raw`, or `None` for a code `CreateServerlessCacheSnapshot` does not model.
+    #[inline]
     fn modeled(
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
@@ -366,6 +391,7 @@ impl CreateServerlessCacheSnapshotError {
     }
 }
 impl From<CreateServerlessCacheSnapshotError> for crate::Error {
+    #[inline]
     fn from(e: CreateServerlessCacheSnapshotError) -> Self {
         use CreateServerlessCacheSnapshotError as E;
         match e {

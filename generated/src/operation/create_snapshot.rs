@@ -178,15 +178,18 @@ impl crate::rt::Operation for CreateSnapshot {
     type Input = CreateSnapshotMessage;
     type Output = CreateSnapshotResult;
     type Error = CreateSnapshotError;
+    #[inline]
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
         request(input, &crate::rt::RequestOptions::default())
     }
+    #[inline]
     fn build_request_with(
         input: &Self::Input,
         options: &crate::rt::RequestOptions,
     ) -> Result<crate::rt::http::Request<Vec<u8>>, crate::rt::EndpointError> {
         options.resolve(request(input, options), "")
     }
+    #[inline]
     fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, Self::Error> {
         parse_response(status, body)
     }
@@ -196,15 +199,18 @@ pub type CreateSnapshotInput = CreateSnapshotMessage;
 /// The output of `CreateSnapshot`, [`CreateSnapshotResult`] under the name every operation module gives its output.
 pub type CreateSnapshotOutput = CreateSnapshotResult;
 /// Serializes a `CreateSnapshot` request body (`application/x-www-form-urlencoded`).
+#[inline]
 pub fn serialize_request(input: &CreateSnapshotMessage) -> String {
     serialize(input, &crate::rt::RequestOptions::default())
 }
+#[inline]
 fn request(
     input: &CreateSnapshotMessage,
     options: &crate::rt::RequestOptions,
 ) -> crate::rt::http::Request<Vec<u8>> {
     crate::rt::operation::form_request_with(serialize(input, options), options, false)
 }
+#[inline]
 fn serialize(
     input: &CreateSnapshotMessage,
     options: &crate::rt::RequestOptions,
@@ -222,6 +228,7 @@ fn serialize(
     body
 }
 /// Parses the HTTP status and body of a `CreateSnapshot` response: `<CreateSnapshotResponse><CreateSnapshotResult>…` on success, `<ErrorResponse>` otherwise.
+#[inline]
 pub fn parse_response(
     status: u16,
     body: &[u8],
@@ -270,6 +277,7 @@ pub struct CreateSnapshotMessage {
 }
 impl CreateSnapshotMessage {
     /// A `CreateSnapshotMessage` with its required members: `snapshot_name`.
+    #[inline]
     pub fn new(snapshot_name: impl Into<String>) -> Self {
         Self {
             replication_group_id: None,
@@ -281,30 +289,35 @@ impl CreateSnapshotMessage {
     }
     /// Sets the `replication_group_id` field.
     #[must_use]
+    #[inline]
     pub fn replication_group_id(mut self, v: impl Into<String>) -> Self {
         self.replication_group_id = Some(v.into());
         self
     }
     /// Sets the `cache_cluster_id` field.
     #[must_use]
+    #[inline]
     pub fn cache_cluster_id(mut self, v: impl Into<String>) -> Self {
         self.cache_cluster_id = Some(v.into());
         self
     }
     /// Sets the `kms_key_id` field.
     #[must_use]
+    #[inline]
     pub fn kms_key_id(mut self, v: impl Into<String>) -> Self {
         self.kms_key_id = Some(v.into());
         self
     }
     /// Sets the `tags` field.
     #[must_use]
+    #[inline]
     pub fn tags(mut self, v: impl IntoIterator<Item = crate::types::Tag>) -> Self {
         self.tags = Some(v.into_iter().collect());
         self
     }
 }
 impl crate::rt::query::QuerySerialize for CreateSnapshotMessage {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         if let Some(v) = &self.replication_group_id {
             w.value("ReplicationGroupId", v);
@@ -349,17 +362,20 @@ pub struct CreateSnapshotResult {
 }
 impl CreateSnapshotResult {
     /// A `CreateSnapshotResult` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self { snapshot: None }
     }
     /// Sets the `snapshot` field.
     #[must_use]
+    #[inline]
     pub fn snapshot(mut self, v: crate::types::Snapshot) -> Self {
         self.snapshot = Some(v);
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for CreateSnapshotResult {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -406,29 +422,36 @@ pub enum CreateSnapshotError {
 }
 impl CreateSnapshotError {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for CreateSnapshotError {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -446,6 +469,7 @@ impl crate::rt::error::ErrorEnum for CreateSnapshotError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -454,17 +478,20 @@ impl crate::rt::error::ErrorEnum for CreateSnapshotError {
     }
 }
 impl ::std::fmt::Display for CreateSnapshotError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for CreateSnapshotError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }
 }
 impl CreateSnapshotError {
     /// The modelled error with the code of `raw`, or `None` for a code `CreateSnapshot` does not model.
+    #[inline]
     fn modeled(
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
@@ -503,6 +530,7 @@ impl CreateSnapshotError {
     }
 }
 impl From<CreateSnapshotError> for crate::Error {
+    #[inline]
     fn from(e: CreateSnapshotError) -> Self {
         use CreateSnapshotError as E;
         match e {

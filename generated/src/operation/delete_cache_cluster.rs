@@ -69,15 +69,18 @@ impl crate::rt::Operation for DeleteCacheCluster {
     type Input = DeleteCacheClusterMessage;
     type Output = DeleteCacheClusterResult;
     type Error = DeleteCacheClusterError;
+    #[inline]
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
         request(input, &crate::rt::RequestOptions::default())
     }
+    #[inline]
     fn build_request_with(
         input: &Self::Input,
         options: &crate::rt::RequestOptions,
     ) -> Result<crate::rt::http::Request<Vec<u8>>, crate::rt::EndpointError> {
         options.resolve(request(input, options), "")
     }
+    #[inline]
     fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, Self::Error> {
         parse_response(status, body)
     }
@@ -87,15 +90,18 @@ pub type DeleteCacheClusterInput = DeleteCacheClusterMessage;
 /// The output of `DeleteCacheCluster`, [`DeleteCacheClusterResult`] under the name every operation module gives its output.
 pub type DeleteCacheClusterOutput = DeleteCacheClusterResult;
 /// Serializes a `DeleteCacheCluster` request body (`application/x-www-form-urlencoded`).
+#[inline]
 pub fn serialize_request(input: &DeleteCacheClusterMessage) -> String {
     serialize(input, &crate::rt::RequestOptions::default())
 }
+#[inline]
 fn request(
     input: &DeleteCacheClusterMessage,
     options: &crate::rt::RequestOptions,
 ) -> crate::rt::http::Request<Vec<u8>> {
     crate::rt::operation::form_request_with(serialize(input, options), options, false)
 }
+#[inline]
 fn serialize(
     input: &DeleteCacheClusterMessage,
     options: &crate::rt::RequestOptions,
@@ -113,6 +119,7 @@ fn serialize(
     body
 }
 /// Parses the HTTP status and body of a `DeleteCacheCluster` response: `<DeleteCacheClusterResponse><DeleteCacheClusterResult>…` on success, `<ErrorResponse>` otherwise.
+#[inline]
 pub fn parse_response(
     status: u16,
     body: &[u8],
@@ -149,6 +156,7 @@ pub struct DeleteCacheClusterMessage {
 }
 impl DeleteCacheClusterMessage {
     /// A `DeleteCacheClusterMessage` with its required members: `cache_cluster_id`.
+    #[inline]
     pub fn new(cache_cluster_id: impl Into<String>) -> Self {
         Self {
             cache_cluster_id: cache_cluster_id.into(),
@@ -157,12 +165,14 @@ impl DeleteCacheClusterMessage {
     }
     /// Sets the `final_snapshot_identifier` field.
     #[must_use]
+    #[inline]
     pub fn final_snapshot_identifier(mut self, v: impl Into<String>) -> Self {
         self.final_snapshot_identifier = Some(v.into());
         self
     }
 }
 impl crate::rt::query::QuerySerialize for DeleteCacheClusterMessage {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         {
             let v = &self.cache_cluster_id;
@@ -191,17 +201,20 @@ pub struct DeleteCacheClusterResult {
 }
 impl DeleteCacheClusterResult {
     /// A `DeleteCacheClusterResult` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self { cache_cluster: None }
     }
     /// Sets the `cache_cluster` field.
     #[must_use]
+    #[inline]
     pub fn cache_cluster(mut self, v: crate::types::CacheCluster) -> Self {
         self.cache_cluster = Some(v);
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for DeleteCacheClusterResult {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -242,29 +255,36 @@ pub enum DeleteCacheClusterError {
 }
 impl DeleteCacheClusterError {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for DeleteCacheClusterError {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -279,6 +299,7 @@ impl crate::rt::error::ErrorEnum for DeleteCacheClusterError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -287,17 +308,20 @@ impl crate::rt::error::ErrorEnum for DeleteCacheClusterError {
     }
 }
 impl ::std::fmt::Display for DeleteCacheClusterError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for DeleteCacheClusterError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }
 }
 impl DeleteCacheClusterError {
     /// The modelled error with the code of `raw`, or `None` for a code `DeleteCacheCluster` does not model.
+    #[inline]
     fn modeled(
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
@@ -327,6 +351,7 @@ impl DeleteCacheClusterError {
     }
 }
 impl From<DeleteCacheClusterError> for crate::Error {
+    #[inline]
     fn from(e: DeleteCacheClusterError) -> Self {
         use DeleteCacheClusterError as E;
         match e {

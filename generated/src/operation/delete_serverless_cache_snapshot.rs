@@ -53,15 +53,18 @@ impl crate::rt::Operation for DeleteServerlessCacheSnapshot {
     type Input = DeleteServerlessCacheSnapshotRequest;
     type Output = DeleteServerlessCacheSnapshotResponse;
     type Error = DeleteServerlessCacheSnapshotError;
+    #[inline]
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
         request(input, &crate::rt::RequestOptions::default())
     }
+    #[inline]
     fn build_request_with(
         input: &Self::Input,
         options: &crate::rt::RequestOptions,
     ) -> Result<crate::rt::http::Request<Vec<u8>>, crate::rt::EndpointError> {
         options.resolve(request(input, options), "")
     }
+    #[inline]
     fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, Self::Error> {
         parse_response(status, body)
     }
@@ -71,15 +74,18 @@ pub type DeleteServerlessCacheSnapshotInput = DeleteServerlessCacheSnapshotReque
 /// The output of `DeleteServerlessCacheSnapshot`, [`DeleteServerlessCacheSnapshotResponse`] under the name every operation module gives its output.
 pub type DeleteServerlessCacheSnapshotOutput = DeleteServerlessCacheSnapshotResponse;
 /// Serializes a `DeleteServerlessCacheSnapshot` request body (`application/x-www-form-urlencoded`).
+#[inline]
 pub fn serialize_request(input: &DeleteServerlessCacheSnapshotRequest) -> String {
     serialize(input, &crate::rt::RequestOptions::default())
 }
+#[inline]
 fn request(
     input: &DeleteServerlessCacheSnapshotRequest,
     options: &crate::rt::RequestOptions,
 ) -> crate::rt::http::Request<Vec<u8>> {
     crate::rt::operation::form_request_with(serialize(input, options), options, false)
 }
+#[inline]
 fn serialize(
     input: &DeleteServerlessCacheSnapshotRequest,
     options: &crate::rt::RequestOptions,
@@ -97,6 +103,7 @@ fn serialize(
     body
 }
 /// Parses the HTTP status and body of a `DeleteServerlessCacheSnapshot` response: `<DeleteServerlessCacheSnapshotResponse><DeleteServerlessCacheSnapshotResult>…` on success, `<ErrorResponse>` otherwise.
+#[inline]
 pub fn parse_response(
     status: u16,
     body: &[u8],
@@ -129,6 +136,7 @@ pub struct DeleteServerlessCacheSnapshotRequest {
 }
 impl DeleteServerlessCacheSnapshotRequest {
     /// A `DeleteServerlessCacheSnapshotRequest` with its required members: `serverless_cache_snapshot_name`.
+    #[inline]
     pub fn new(serverless_cache_snapshot_name: impl Into<String>) -> Self {
         Self {
             serverless_cache_snapshot_name: serverless_cache_snapshot_name.into(),
@@ -136,6 +144,7 @@ impl DeleteServerlessCacheSnapshotRequest {
     }
 }
 impl crate::rt::query::QuerySerialize for DeleteServerlessCacheSnapshotRequest {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         {
             let v = &self.serverless_cache_snapshot_name;
@@ -161,6 +170,7 @@ pub struct DeleteServerlessCacheSnapshotResponse {
 }
 impl DeleteServerlessCacheSnapshotResponse {
     /// A `DeleteServerlessCacheSnapshotResponse` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             serverless_cache_snapshot: None,
@@ -168,6 +178,7 @@ impl DeleteServerlessCacheSnapshotResponse {
     }
     /// Sets the `serverless_cache_snapshot` field.
     #[must_use]
+    #[inline]
     pub fn serverless_cache_snapshot(
         mut self,
         v: crate::types::ServerlessCacheSnapshot,
@@ -177,6 +188,7 @@ impl DeleteServerlessCacheSnapshotResponse {
     }
 }
 impl crate::rt::xml::XmlDeserialize for DeleteServerlessCacheSnapshotResponse {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -215,29 +227,36 @@ pub enum DeleteServerlessCacheSnapshotError {
 }
 impl DeleteServerlessCacheSnapshotError {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for DeleteServerlessCacheSnapshotError {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -249,6 +268,7 @@ impl crate::rt::error::ErrorEnum for DeleteServerlessCacheSnapshotError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -257,17 +277,20 @@ impl crate::rt::error::ErrorEnum for DeleteServerlessCacheSnapshotError {
     }
 }
 impl ::std::fmt::Display for DeleteServerlessCacheSnapshotError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for DeleteServerlessCacheSnapshotError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }
 }
 impl DeleteServerlessCacheSnapshotError {
     /// The modelled error with the code of `raw`, or `None` for a code `DeleteServerlessCacheSnapshot` does not model.
+    #[inline]
     fn modeled(
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
@@ -290,6 +313,7 @@ impl DeleteServerlessCacheSnapshotError {
     }
 }
 impl From<DeleteServerlessCacheSnapshotError> for crate::Error {
+    #[inline]
     fn from(e: DeleteServerlessCacheSnapshotError) -> Self {
         use DeleteServerlessCacheSnapshotError as E;
         match e {

@@ -69,15 +69,18 @@ impl crate::rt::Operation for DeleteSnapshot {
     type Input = DeleteSnapshotMessage;
     type Output = DeleteSnapshotResult;
     type Error = DeleteSnapshotError;
+    #[inline]
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
         request(input, &crate::rt::RequestOptions::default())
     }
+    #[inline]
     fn build_request_with(
         input: &Self::Input,
         options: &crate::rt::RequestOptions,
     ) -> Result<crate::rt::http::Request<Vec<u8>>, crate::rt::EndpointError> {
         options.resolve(request(input, options), "")
     }
+    #[inline]
     fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, Self::Error> {
         parse_response(status, body)
     }
@@ -87,15 +90,18 @@ pub type DeleteSnapshotInput = DeleteSnapshotMessage;
 /// The output of `DeleteSnapshot`, [`DeleteSnapshotResult`] under the name every operation module gives its output.
 pub type DeleteSnapshotOutput = DeleteSnapshotResult;
 /// Serializes a `DeleteSnapshot` request body (`application/x-www-form-urlencoded`).
+#[inline]
 pub fn serialize_request(input: &DeleteSnapshotMessage) -> String {
     serialize(input, &crate::rt::RequestOptions::default())
 }
+#[inline]
 fn request(
     input: &DeleteSnapshotMessage,
     options: &crate::rt::RequestOptions,
 ) -> crate::rt::http::Request<Vec<u8>> {
     crate::rt::operation::form_request_with(serialize(input, options), options, false)
 }
+#[inline]
 fn serialize(
     input: &DeleteSnapshotMessage,
     options: &crate::rt::RequestOptions,
@@ -113,6 +119,7 @@ fn serialize(
     body
 }
 /// Parses the HTTP status and body of a `DeleteSnapshot` response: `<DeleteSnapshotResponse><DeleteSnapshotResult>…` on success, `<ErrorResponse>` otherwise.
+#[inline]
 pub fn parse_response(
     status: u16,
     body: &[u8],
@@ -145,6 +152,7 @@ pub struct DeleteSnapshotMessage {
 }
 impl DeleteSnapshotMessage {
     /// A `DeleteSnapshotMessage` with its required members: `snapshot_name`.
+    #[inline]
     pub fn new(snapshot_name: impl Into<String>) -> Self {
         Self {
             snapshot_name: snapshot_name.into(),
@@ -152,6 +160,7 @@ impl DeleteSnapshotMessage {
     }
 }
 impl crate::rt::query::QuerySerialize for DeleteSnapshotMessage {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         {
             let v = &self.snapshot_name;
@@ -177,17 +186,20 @@ pub struct DeleteSnapshotResult {
 }
 impl DeleteSnapshotResult {
     /// A `DeleteSnapshotResult` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self { snapshot: None }
     }
     /// Sets the `snapshot` field.
     #[must_use]
+    #[inline]
     pub fn snapshot(mut self, v: crate::types::Snapshot) -> Self {
         self.snapshot = Some(v);
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for DeleteSnapshotResult {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -222,29 +234,36 @@ pub enum DeleteSnapshotError {
 }
 impl DeleteSnapshotError {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for DeleteSnapshotError {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -256,6 +275,7 @@ impl crate::rt::error::ErrorEnum for DeleteSnapshotError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -264,17 +284,20 @@ impl crate::rt::error::ErrorEnum for DeleteSnapshotError {
     }
 }
 impl ::std::fmt::Display for DeleteSnapshotError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for DeleteSnapshotError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }
 }
 impl DeleteSnapshotError {
     /// The modelled error with the code of `raw`, or `None` for a code `DeleteSnapshot` does not model.
+    #[inline]
     fn modeled(
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
@@ -293,6 +316,7 @@ impl DeleteSnapshotError {
     }
 }
 impl From<DeleteSnapshotError> for crate::Error {
+    #[inline]
     fn from(e: DeleteSnapshotError) -> Self {
         use DeleteSnapshotError as E;
         match e {

@@ -158,15 +158,18 @@ impl crate::rt::Operation for DescribeCacheClusters {
     type Input = DescribeCacheClustersMessage;
     type Output = CacheClusterMessage;
     type Error = DescribeCacheClustersError;
+    #[inline]
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
         request(input, &crate::rt::RequestOptions::default())
     }
+    #[inline]
     fn build_request_with(
         input: &Self::Input,
         options: &crate::rt::RequestOptions,
     ) -> Result<crate::rt::http::Request<Vec<u8>>, crate::rt::EndpointError> {
         options.resolve(request(input, options), "")
     }
+    #[inline]
     fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, Self::Error> {
         parse_response(status, body)
     }
@@ -176,15 +179,18 @@ pub type DescribeCacheClustersInput = DescribeCacheClustersMessage;
 /// The output of `DescribeCacheClusters`, [`CacheClusterMessage`] under the name every operation module gives its output.
 pub type DescribeCacheClustersOutput = CacheClusterMessage;
 /// Serializes a `DescribeCacheClusters` request body (`application/x-www-form-urlencoded`).
+#[inline]
 pub fn serialize_request(input: &DescribeCacheClustersMessage) -> String {
     serialize(input, &crate::rt::RequestOptions::default())
 }
+#[inline]
 fn request(
     input: &DescribeCacheClustersMessage,
     options: &crate::rt::RequestOptions,
 ) -> crate::rt::http::Request<Vec<u8>> {
     crate::rt::operation::form_request_with(serialize(input, options), options, false)
 }
+#[inline]
 fn serialize(
     input: &DescribeCacheClustersMessage,
     options: &crate::rt::RequestOptions,
@@ -202,6 +208,7 @@ fn serialize(
     body
 }
 /// Parses the HTTP status and body of a `DescribeCacheClusters` response: `<DescribeCacheClustersResponse><DescribeCacheClustersResult>…` on success, `<ErrorResponse>` otherwise.
+#[inline]
 pub fn parse_response(
     status: u16,
     body: &[u8],
@@ -239,6 +246,7 @@ pub struct CacheClusterMessage {
 }
 impl CacheClusterMessage {
     /// A `CacheClusterMessage` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             marker: None,
@@ -247,12 +255,14 @@ impl CacheClusterMessage {
     }
     /// Sets the `marker` field.
     #[must_use]
+    #[inline]
     pub fn marker(mut self, v: impl Into<String>) -> Self {
         self.marker = Some(v.into());
         self
     }
     /// Sets the `cache_clusters` field.
     #[must_use]
+    #[inline]
     pub fn cache_clusters(
         mut self,
         v: impl IntoIterator<Item = crate::types::CacheCluster>,
@@ -262,6 +272,7 @@ impl CacheClusterMessage {
     }
 }
 impl crate::rt::xml::XmlDeserialize for CacheClusterMessage {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -314,6 +325,7 @@ pub struct DescribeCacheClustersMessage {
 }
 impl DescribeCacheClustersMessage {
     /// A `DescribeCacheClustersMessage` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cache_cluster_id: None,
@@ -325,36 +337,42 @@ impl DescribeCacheClustersMessage {
     }
     /// Sets the `cache_cluster_id` field.
     #[must_use]
+    #[inline]
     pub fn cache_cluster_id(mut self, v: impl Into<String>) -> Self {
         self.cache_cluster_id = Some(v.into());
         self
     }
     /// Sets the `max_records` field.
     #[must_use]
+    #[inline]
     pub fn max_records(mut self, v: i32) -> Self {
         self.max_records = Some(v);
         self
     }
     /// Sets the `marker` field.
     #[must_use]
+    #[inline]
     pub fn marker(mut self, v: impl Into<String>) -> Self {
         self.marker = Some(v.into());
         self
     }
     /// Sets the `show_cache_node_info` field.
     #[must_use]
+    #[inline]
     pub fn show_cache_node_info(mut self, v: bool) -> Self {
         self.show_cache_node_info = Some(v);
         self
     }
     /// Sets the `show_cache_clusters_not_in_replication_groups` field.
     #[must_use]
+    #[inline]
     pub fn show_cache_clusters_not_in_replication_groups(mut self, v: bool) -> Self {
         self.show_cache_clusters_not_in_replication_groups = Some(v);
         self
     }
 }
 impl crate::rt::query::QuerySerialize for DescribeCacheClustersMessage {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         if let Some(v) = &self.cache_cluster_id {
             w.value("CacheClusterId", v);
@@ -392,29 +410,36 @@ pub enum DescribeCacheClustersError {
 }
 impl DescribeCacheClustersError {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for DescribeCacheClustersError {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -425,6 +450,7 @@ impl crate::rt::error::ErrorEnum for DescribeCacheClustersError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -433,17 +459,20 @@ impl crate::rt::error::ErrorEnum for DescribeCacheClustersError {
     }
 }
 impl ::std::fmt::Display for DescribeCacheClustersError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for DescribeCacheClustersError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }
 }
 impl DescribeCacheClustersError {
     /// The modelled error with the code of `raw`, or `None` for a code `DescribeCacheClusters` does not model.
+    #[inline]
     fn modeled(
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
@@ -461,6 +490,7 @@ impl DescribeCacheClustersError {
     }
 }
 impl From<DescribeCacheClustersError> for crate::Error {
+    #[inline]
     fn from(e: DescribeCacheClustersError) -> Self {
         use DescribeCacheClustersError as E;
         match e {

@@ -78,15 +78,18 @@ impl crate::rt::Operation for DescribeServerlessCacheSnapshots {
     type Input = DescribeServerlessCacheSnapshotsRequest;
     type Output = DescribeServerlessCacheSnapshotsResponse;
     type Error = DescribeServerlessCacheSnapshotsError;
+    #[inline]
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
         request(input, &crate::rt::RequestOptions::default())
     }
+    #[inline]
     fn build_request_with(
         input: &Self::Input,
         options: &crate::rt::RequestOptions,
     ) -> Result<crate::rt::http::Request<Vec<u8>>, crate::rt::EndpointError> {
         options.resolve(request(input, options), "")
     }
+    #[inline]
     fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, Self::Error> {
         parse_response(status, body)
     }
@@ -96,15 +99,18 @@ pub type DescribeServerlessCacheSnapshotsInput = DescribeServerlessCacheSnapshot
 /// The output of `DescribeServerlessCacheSnapshots`, [`DescribeServerlessCacheSnapshotsResponse`] under the name every operation module gives its output.
 pub type DescribeServerlessCacheSnapshotsOutput = DescribeServerlessCacheSnapshotsResponse;
 /// Serializes a `DescribeServerlessCacheSnapshots` request body (`application/x-www-form-urlencoded`).
+#[inline]
 pub fn serialize_request(input: &DescribeServerlessCacheSnapshotsRequest) -> String {
     serialize(input, &crate::rt::RequestOptions::default())
 }
+#[inline]
 fn request(
     input: &DescribeServerlessCacheSnapshotsRequest,
     options: &crate::rt::RequestOptions,
 ) -> crate::rt::http::Request<Vec<u8>> {
     crate::rt::operation::form_request_with(serialize(input, options), options, false)
 }
+#[inline]
 fn serialize(
     input: &DescribeServerlessCacheSnapshotsRequest,
     options: &crate::rt::RequestOptions,
@@ -122,6 +128,7 @@ fn serialize(
     body
 }
 /// Parses the HTTP status and body of a `DescribeServerlessCacheSnapshots` response: `<DescribeServerlessCacheSnapshotsResponse><DescribeServerlessCacheSnapshotsResult>…` on success, `<ErrorResponse>` otherwise.
+#[inline]
 pub fn parse_response(
     status: u16,
     body: &[u8],
@@ -173,6 +180,7 @@ pub struct DescribeServerlessCacheSnapshotsRequest {
 }
 impl DescribeServerlessCacheSnapshotsRequest {
     /// A `DescribeServerlessCacheSnapshotsRequest` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             serverless_cache_name: None,
@@ -184,36 +192,42 @@ impl DescribeServerlessCacheSnapshotsRequest {
     }
     /// Sets the `serverless_cache_name` field.
     #[must_use]
+    #[inline]
     pub fn serverless_cache_name(mut self, v: impl Into<String>) -> Self {
         self.serverless_cache_name = Some(v.into());
         self
     }
     /// Sets the `serverless_cache_snapshot_name` field.
     #[must_use]
+    #[inline]
     pub fn serverless_cache_snapshot_name(mut self, v: impl Into<String>) -> Self {
         self.serverless_cache_snapshot_name = Some(v.into());
         self
     }
     /// Sets the `snapshot_type` field.
     #[must_use]
+    #[inline]
     pub fn snapshot_type(mut self, v: impl Into<String>) -> Self {
         self.snapshot_type = Some(v.into());
         self
     }
     /// Sets the `next_token` field.
     #[must_use]
+    #[inline]
     pub fn next_token(mut self, v: impl Into<String>) -> Self {
         self.next_token = Some(v.into());
         self
     }
     /// Sets the `max_results` field.
     #[must_use]
+    #[inline]
     pub fn max_results(mut self, v: i32) -> Self {
         self.max_results = Some(v);
         self
     }
 }
 impl crate::rt::query::QuerySerialize for DescribeServerlessCacheSnapshotsRequest {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         if let Some(v) = &self.serverless_cache_name {
             w.value("ServerlessCacheName", v);
@@ -254,6 +268,7 @@ pub struct DescribeServerlessCacheSnapshotsResponse {
 }
 impl DescribeServerlessCacheSnapshotsResponse {
     /// A `DescribeServerlessCacheSnapshotsResponse` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             next_token: None,
@@ -262,12 +277,14 @@ impl DescribeServerlessCacheSnapshotsResponse {
     }
     /// Sets the `next_token` field.
     #[must_use]
+    #[inline]
     pub fn next_token(mut self, v: impl Into<String>) -> Self {
         self.next_token = Some(v.into());
         self
     }
     /// Sets the `serverless_cache_snapshots` field.
     #[must_use]
+    #[inline]
     pub fn serverless_cache_snapshots(
         mut self,
         v: impl IntoIterator<Item = crate::types::ServerlessCacheSnapshot>,
@@ -277,6 +294,7 @@ impl DescribeServerlessCacheSnapshotsResponse {
     }
 }
 impl crate::rt::xml::XmlDeserialize for DescribeServerlessCacheSnapshotsResponse {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -319,29 +337,36 @@ pub enum DescribeServerlessCacheSnapshotsError {
 }
 impl DescribeServerlessCacheSnapshotsError {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for DescribeServerlessCacheSnapshotsError {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -353,6 +378,7 @@ impl crate::rt::error::ErrorEnum for DescribeServerlessCacheSnapshotsError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -361,17 +387,20 @@ impl crate::rt::error::ErrorEnum for DescribeServerlessCacheSnapshotsError {
     }
 }
 impl ::std::fmt::Display for DescribeServerlessCacheSnapshotsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for DescribeServerlessCacheSnapshotsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }
 }
 impl DescribeServerlessCacheSnapshotsError {
     /// The modelled error with the code of `raw`, or `None` for a code `DescribeServerlessCacheSnapshots` does not model.
+    #[inline]
     fn modeled(
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
@@ -394,6 +423,7 @@ impl DescribeServerlessCacheSnapshotsError {
     }
 }
 impl From<DescribeServerlessCacheSnapshotsError> for crate::Error {
+    #[inline]
     fn from(e: DescribeServerlessCacheSnapshotsError) -> Self {
         use DescribeServerlessCacheSnapshotsError as E;
         match e {

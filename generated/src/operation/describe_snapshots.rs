@@ -70,15 +70,18 @@ impl crate::rt::Operation for DescribeSnapshots {
     type Input = DescribeSnapshotsMessage;
     type Output = DescribeSnapshotsListMessage;
     type Error = DescribeSnapshotsError;
+    #[inline]
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
         request(input, &crate::rt::RequestOptions::default())
     }
+    #[inline]
     fn build_request_with(
         input: &Self::Input,
         options: &crate::rt::RequestOptions,
     ) -> Result<crate::rt::http::Request<Vec<u8>>, crate::rt::EndpointError> {
         options.resolve(request(input, options), "")
     }
+    #[inline]
     fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, Self::Error> {
         parse_response(status, body)
     }
@@ -88,15 +91,18 @@ pub type DescribeSnapshotsInput = DescribeSnapshotsMessage;
 /// The output of `DescribeSnapshots`, [`DescribeSnapshotsListMessage`] under the name every operation module gives its output.
 pub type DescribeSnapshotsOutput = DescribeSnapshotsListMessage;
 /// Serializes a `DescribeSnapshots` request body (`application/x-www-form-urlencoded`).
+#[inline]
 pub fn serialize_request(input: &DescribeSnapshotsMessage) -> String {
     serialize(input, &crate::rt::RequestOptions::default())
 }
+#[inline]
 fn request(
     input: &DescribeSnapshotsMessage,
     options: &crate::rt::RequestOptions,
 ) -> crate::rt::http::Request<Vec<u8>> {
     crate::rt::operation::form_request_with(serialize(input, options), options, false)
 }
+#[inline]
 fn serialize(
     input: &DescribeSnapshotsMessage,
     options: &crate::rt::RequestOptions,
@@ -114,6 +120,7 @@ fn serialize(
     body
 }
 /// Parses the HTTP status and body of a `DescribeSnapshots` response: `<DescribeSnapshotsResponse><DescribeSnapshotsResult>…` on success, `<ErrorResponse>` otherwise.
+#[inline]
 pub fn parse_response(
     status: u16,
     body: &[u8],
@@ -151,6 +158,7 @@ pub struct DescribeSnapshotsListMessage {
 }
 impl DescribeSnapshotsListMessage {
     /// A `DescribeSnapshotsListMessage` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             marker: None,
@@ -159,12 +167,14 @@ impl DescribeSnapshotsListMessage {
     }
     /// Sets the `marker` field.
     #[must_use]
+    #[inline]
     pub fn marker(mut self, v: impl Into<String>) -> Self {
         self.marker = Some(v.into());
         self
     }
     /// Sets the `snapshots` field.
     #[must_use]
+    #[inline]
     pub fn snapshots(
         mut self,
         v: impl IntoIterator<Item = crate::types::Snapshot>,
@@ -174,6 +184,7 @@ impl DescribeSnapshotsListMessage {
     }
 }
 impl crate::rt::xml::XmlDeserialize for DescribeSnapshotsListMessage {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -234,6 +245,7 @@ pub struct DescribeSnapshotsMessage {
 }
 impl DescribeSnapshotsMessage {
     /// A `DescribeSnapshotsMessage` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             replication_group_id: None,
@@ -247,48 +259,56 @@ impl DescribeSnapshotsMessage {
     }
     /// Sets the `replication_group_id` field.
     #[must_use]
+    #[inline]
     pub fn replication_group_id(mut self, v: impl Into<String>) -> Self {
         self.replication_group_id = Some(v.into());
         self
     }
     /// Sets the `cache_cluster_id` field.
     #[must_use]
+    #[inline]
     pub fn cache_cluster_id(mut self, v: impl Into<String>) -> Self {
         self.cache_cluster_id = Some(v.into());
         self
     }
     /// Sets the `snapshot_name` field.
     #[must_use]
+    #[inline]
     pub fn snapshot_name(mut self, v: impl Into<String>) -> Self {
         self.snapshot_name = Some(v.into());
         self
     }
     /// Sets the `snapshot_source` field.
     #[must_use]
+    #[inline]
     pub fn snapshot_source(mut self, v: impl Into<String>) -> Self {
         self.snapshot_source = Some(v.into());
         self
     }
     /// Sets the `marker` field.
     #[must_use]
+    #[inline]
     pub fn marker(mut self, v: impl Into<String>) -> Self {
         self.marker = Some(v.into());
         self
     }
     /// Sets the `max_records` field.
     #[must_use]
+    #[inline]
     pub fn max_records(mut self, v: i32) -> Self {
         self.max_records = Some(v);
         self
     }
     /// Sets the `show_node_group_config` field.
     #[must_use]
+    #[inline]
     pub fn show_node_group_config(mut self, v: bool) -> Self {
         self.show_node_group_config = Some(v);
         self
     }
 }
 impl crate::rt::query::QuerySerialize for DescribeSnapshotsMessage {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         if let Some(v) = &self.replication_group_id {
             w.value("ReplicationGroupId", v);
@@ -334,29 +354,36 @@ pub enum DescribeSnapshotsError {
 }
 impl DescribeSnapshotsError {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for DescribeSnapshotsError {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -368,6 +395,7 @@ impl crate::rt::error::ErrorEnum for DescribeSnapshotsError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -376,17 +404,20 @@ impl crate::rt::error::ErrorEnum for DescribeSnapshotsError {
     }
 }
 impl ::std::fmt::Display for DescribeSnapshotsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for DescribeSnapshotsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }
 }
 impl DescribeSnapshotsError {
     /// The modelled error with the code of `raw`, or `None` for a code `DescribeSnapshots` does not model.
+    #[inline]
     fn modeled(
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
@@ -405,6 +436,7 @@ impl DescribeSnapshotsError {
     }
 }
 impl From<DescribeSnapshotsError> for crate::Error {
+    #[inline]
     fn from(e: DescribeSnapshotsError) -> Self {
         use DescribeSnapshotsError as E;
         match e {

@@ -54,15 +54,18 @@ impl crate::rt::Operation for ExportServerlessCacheSnapshot {
     type Input = ExportServerlessCacheSnapshotRequest;
     type Output = ExportServerlessCacheSnapshotResponse;
     type Error = ExportServerlessCacheSnapshotError;
+    #[inline]
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
         request(input, &crate::rt::RequestOptions::default())
     }
+    #[inline]
     fn build_request_with(
         input: &Self::Input,
         options: &crate::rt::RequestOptions,
     ) -> Result<crate::rt::http::Request<Vec<u8>>, crate::rt::EndpointError> {
         options.resolve(request(input, options), "")
     }
+    #[inline]
     fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, Self::Error> {
         parse_response(status, body)
     }
@@ -72,15 +75,18 @@ pub type ExportServerlessCacheSnapshotInput = ExportServerlessCacheSnapshotReque
 /// The output of `ExportServerlessCacheSnapshot`, [`ExportServerlessCacheSnapshotResponse`] under the name every operation module gives its output.
 pub type ExportServerlessCacheSnapshotOutput = ExportServerlessCacheSnapshotResponse;
 /// Serializes a `ExportServerlessCacheSnapshot` request body (`application/x-www-form-urlencoded`).
+#[inline]
 pub fn serialize_request(input: &ExportServerlessCacheSnapshotRequest) -> String {
     serialize(input, &crate::rt::RequestOptions::default())
 }
+#[inline]
 fn request(
     input: &ExportServerlessCacheSnapshotRequest,
     options: &crate::rt::RequestOptions,
 ) -> crate::rt::http::Request<Vec<u8>> {
     crate::rt::operation::form_request_with(serialize(input, options), options, false)
 }
+#[inline]
 fn serialize(
     input: &ExportServerlessCacheSnapshotRequest,
     options: &crate::rt::RequestOptions,
@@ -98,6 +104,7 @@ fn serialize(
     body
 }
 /// Parses the HTTP status and body of a `ExportServerlessCacheSnapshot` response: `<ExportServerlessCacheSnapshotResponse><ExportServerlessCacheSnapshotResult>…` on success, `<ErrorResponse>` otherwise.
+#[inline]
 pub fn parse_response(
     status: u16,
     body: &[u8],
@@ -134,6 +141,7 @@ pub struct ExportServerlessCacheSnapshotRequest {
 }
 impl ExportServerlessCacheSnapshotRequest {
     /// A `ExportServerlessCacheSnapshotRequest` with its required members: `serverless_cache_snapshot_name`, `s3_bucket_name`.
+    #[inline]
     pub fn new(
         serverless_cache_snapshot_name: impl Into<String>,
         s3_bucket_name: impl Into<String>,
@@ -145,6 +153,7 @@ impl ExportServerlessCacheSnapshotRequest {
     }
 }
 impl crate::rt::query::QuerySerialize for ExportServerlessCacheSnapshotRequest {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         {
             let v = &self.serverless_cache_snapshot_name;
@@ -174,6 +183,7 @@ pub struct ExportServerlessCacheSnapshotResponse {
 }
 impl ExportServerlessCacheSnapshotResponse {
     /// A `ExportServerlessCacheSnapshotResponse` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             serverless_cache_snapshot: None,
@@ -181,6 +191,7 @@ impl ExportServerlessCacheSnapshotResponse {
     }
     /// Sets the `serverless_cache_snapshot` field.
     #[must_use]
+    #[inline]
     pub fn serverless_cache_snapshot(
         mut self,
         v: crate::types::ServerlessCacheSnapshot,
@@ -190,6 +201,7 @@ impl ExportServerlessCacheSnapshotResponse {
     }
 }
 impl crate::rt::xml::XmlDeserialize for ExportServerlessCacheSnapshotResponse {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -228,29 +240,36 @@ pub enum ExportServerlessCacheSnapshotError {
 }
 impl ExportServerlessCacheSnapshotError {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for ExportServerlessCacheSnapshotError {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -262,6 +281,7 @@ impl crate::rt::error::ErrorEnum for ExportServerlessCacheSnapshotError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -270,17 +290,20 @@ impl crate::rt::error::ErrorEnum for ExportServerlessCacheSnapshotError {
     }
 }
 impl ::std::fmt::Display for ExportServerlessCacheSnapshotError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for ExportServerlessCacheSnapshotError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }
 }
 impl ExportServerlessCacheSnapshotError {
     /// The modelled error with the code of `raw`, or `None` for a code `ExportServerlessCacheSnapshot` does not model.
+    #[inline]
     fn modeled(
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
@@ -303,6 +326,7 @@ impl ExportServerlessCacheSnapshotError {
     }
 }
 impl From<ExportServerlessCacheSnapshotError> for crate::Error {
+    #[inline]
     fn from(e: ExportServerlessCacheSnapshotError) -> Self {
         use ExportServerlessCacheSnapshotError as E;
         match e {

@@ -11,15 +11,18 @@ impl crate::rt::Operation for AssumeRole {
     type Input = AssumeRoleRequest;
     type Output = AssumeRoleResponse;
     type Error = AssumeRoleError;
+    #[inline]
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
         request(input, &crate::rt::RequestOptions::default())
     }
+    #[inline]
     fn build_request_with(
         input: &Self::Input,
         options: &crate::rt::RequestOptions,
     ) -> Result<crate::rt::http::Request<Vec<u8>>, crate::rt::EndpointError> {
         options.resolve(request(input, options), "")
     }
+    #[inline]
     fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, Self::Error> {
         parse_response(status, body)
     }
@@ -29,15 +32,18 @@ pub type AssumeRoleInput = AssumeRoleRequest;
 /// The output of `AssumeRole`, [`AssumeRoleResponse`] under the name every operation module gives its output.
 pub type AssumeRoleOutput = AssumeRoleResponse;
 /// Serializes a `AssumeRole` request body (`application/x-www-form-urlencoded`).
+#[inline]
 pub fn serialize_request(input: &AssumeRoleRequest) -> String {
     serialize(input, &crate::rt::RequestOptions::default())
 }
+#[inline]
 fn request(
     input: &AssumeRoleRequest,
     options: &crate::rt::RequestOptions,
 ) -> crate::rt::http::Request<Vec<u8>> {
     crate::rt::operation::form_request_with(serialize(input, options), options, false)
 }
+#[inline]
 fn serialize(input: &AssumeRoleRequest, options: &crate::rt::RequestOptions) -> String {
     static SIZE: crate::rt::query::SizeHint = crate::rt::query::SizeHint::new(640);
     let mut w = crate::rt::query::QueryWriter::new(
@@ -52,6 +58,7 @@ fn serialize(input: &AssumeRoleRequest, options: &crate::rt::RequestOptions) -> 
     body
 }
 /// Parses the HTTP status and body of a `AssumeRole` response: `<AssumeRoleResponse><AssumeRoleResult>…` on success, `<ErrorResponse>` otherwise.
+#[inline]
 pub fn parse_response(
     status: u16,
     body: &[u8],
@@ -128,6 +135,7 @@ pub struct AssumeRoleRequest {
 }
 impl AssumeRoleRequest {
     /// A `AssumeRoleRequest` with its required members: `role_arn`, `role_session_name`.
+    #[inline]
     pub fn new(
         role_arn: impl Into<String>,
         role_session_name: impl Into<String>,
@@ -149,6 +157,7 @@ impl AssumeRoleRequest {
     }
     /// Sets the `policy_arns` field.
     #[must_use]
+    #[inline]
     pub fn policy_arns(
         mut self,
         v: impl IntoIterator<Item = crate::types::PolicyDescriptorType>,
@@ -158,54 +167,63 @@ impl AssumeRoleRequest {
     }
     /// Sets the `policy` field.
     #[must_use]
+    #[inline]
     pub fn policy(mut self, v: impl Into<String>) -> Self {
         self.policy = Some(v.into());
         self
     }
     /// Sets the `duration_seconds` field.
     #[must_use]
+    #[inline]
     pub fn duration_seconds(mut self, v: i32) -> Self {
         self.duration_seconds = Some(v);
         self
     }
     /// Sets the `tags` field.
     #[must_use]
+    #[inline]
     pub fn tags(mut self, v: impl IntoIterator<Item = crate::types::Tag>) -> Self {
         self.tags = Some(v.into_iter().collect());
         self
     }
     /// Sets the `transitive_tag_keys` field.
     #[must_use]
+    #[inline]
     pub fn transitive_tag_keys(mut self, v: impl IntoIterator<Item = String>) -> Self {
         self.transitive_tag_keys = Some(v.into_iter().collect());
         self
     }
     /// Sets the `external_id` field.
     #[must_use]
+    #[inline]
     pub fn external_id(mut self, v: impl Into<String>) -> Self {
         self.external_id = Some(v.into());
         self
     }
     /// Sets the `serial_number` field.
     #[must_use]
+    #[inline]
     pub fn serial_number(mut self, v: impl Into<String>) -> Self {
         self.serial_number = Some(v.into());
         self
     }
     /// Sets the `token_code` field.
     #[must_use]
+    #[inline]
     pub fn token_code(mut self, v: impl Into<String>) -> Self {
         self.token_code = Some(v.into());
         self
     }
     /// Sets the `source_identity` field.
     #[must_use]
+    #[inline]
     pub fn source_identity(mut self, v: impl Into<String>) -> Self {
         self.source_identity = Some(v.into());
         self
     }
     /// Sets the `provided_contexts` field.
     #[must_use]
+    #[inline]
     pub fn provided_contexts(
         mut self,
         v: impl IntoIterator<Item = crate::types::ProvidedContext>,
@@ -215,6 +233,7 @@ impl AssumeRoleRequest {
     }
 }
 impl crate::rt::query::QuerySerialize for AssumeRoleRequest {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         {
             let v = &self.role_arn;
@@ -314,6 +333,7 @@ pub struct AssumeRoleResponse {
 }
 impl AssumeRoleResponse {
     /// A `AssumeRoleResponse` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             credentials: None,
@@ -324,30 +344,35 @@ impl AssumeRoleResponse {
     }
     /// Sets the `credentials` field.
     #[must_use]
+    #[inline]
     pub fn credentials(mut self, v: crate::types::Credentials) -> Self {
         self.credentials = Some(v);
         self
     }
     /// Sets the `assumed_role_user` field.
     #[must_use]
+    #[inline]
     pub fn assumed_role_user(mut self, v: crate::types::AssumedRoleUser) -> Self {
         self.assumed_role_user = Some(v);
         self
     }
     /// Sets the `packed_policy_size` field.
     #[must_use]
+    #[inline]
     pub fn packed_policy_size(mut self, v: i32) -> Self {
         self.packed_policy_size = Some(v);
         self
     }
     /// Sets the `source_identity` field.
     #[must_use]
+    #[inline]
     pub fn source_identity(mut self, v: impl Into<String>) -> Self {
         self.source_identity = Some(v.into());
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for AssumeRoleResponse {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -383,29 +408,36 @@ pub enum AssumeRoleError {
 }
 impl AssumeRoleError {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for AssumeRoleError {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -417,6 +449,7 @@ impl crate::rt::error::ErrorEnum for AssumeRoleError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -425,17 +458,20 @@ impl crate::rt::error::ErrorEnum for AssumeRoleError {
     }
 }
 impl ::std::fmt::Display for AssumeRoleError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for AssumeRoleError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }
 }
 impl AssumeRoleError {
     /// The modelled error with the code of `raw`, or `None` for a code `AssumeRole` does not model.
+    #[inline]
     fn modeled(
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
@@ -452,6 +488,7 @@ impl AssumeRoleError {
     }
 }
 impl From<AssumeRoleError> for crate::Error {
+    #[inline]
     fn from(e: AssumeRoleError) -> Self {
         use AssumeRoleError as E;
         match e {

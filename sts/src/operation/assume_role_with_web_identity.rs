@@ -15,15 +15,18 @@ impl crate::rt::Operation for AssumeRoleWithWebIdentity {
     /// schemes, `smithy.api#auth`, `smithy.api#optionalAuth`) this operation is called
     /// without authentication.
     const SIGNED: bool = false;
+    #[inline]
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
         request(input, &crate::rt::RequestOptions::default())
     }
+    #[inline]
     fn build_request_with(
         input: &Self::Input,
         options: &crate::rt::RequestOptions,
     ) -> Result<crate::rt::http::Request<Vec<u8>>, crate::rt::EndpointError> {
         options.resolve(request(input, options), "")
     }
+    #[inline]
     fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, Self::Error> {
         parse_response(status, body)
     }
@@ -33,15 +36,18 @@ pub type AssumeRoleWithWebIdentityInput = AssumeRoleWithWebIdentityRequest;
 /// The output of `AssumeRoleWithWebIdentity`, [`AssumeRoleWithWebIdentityResponse`] under the name every operation module gives its output.
 pub type AssumeRoleWithWebIdentityOutput = AssumeRoleWithWebIdentityResponse;
 /// Serializes a `AssumeRoleWithWebIdentity` request body (`application/x-www-form-urlencoded`).
+#[inline]
 pub fn serialize_request(input: &AssumeRoleWithWebIdentityRequest) -> String {
     serialize(input, &crate::rt::RequestOptions::default())
 }
+#[inline]
 fn request(
     input: &AssumeRoleWithWebIdentityRequest,
     options: &crate::rt::RequestOptions,
 ) -> crate::rt::http::Request<Vec<u8>> {
     crate::rt::operation::form_request_with(serialize(input, options), options, false)
 }
+#[inline]
 fn serialize(
     input: &AssumeRoleWithWebIdentityRequest,
     options: &crate::rt::RequestOptions,
@@ -59,6 +65,7 @@ fn serialize(
     body
 }
 /// Parses the HTTP status and body of a `AssumeRoleWithWebIdentity` response: `<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>…` on success, `<ErrorResponse>` otherwise.
+#[inline]
 pub fn parse_response(
     status: u16,
     body: &[u8],
@@ -117,6 +124,7 @@ pub struct AssumeRoleWithWebIdentityRequest {
 }
 impl AssumeRoleWithWebIdentityRequest {
     /// A `AssumeRoleWithWebIdentityRequest` with its required members: `role_arn`, `role_session_name`, `web_identity_token`.
+    #[inline]
     pub fn new(
         role_arn: impl Into<String>,
         role_session_name: impl Into<String>,
@@ -134,12 +142,14 @@ impl AssumeRoleWithWebIdentityRequest {
     }
     /// Sets the `provider_id` field.
     #[must_use]
+    #[inline]
     pub fn provider_id(mut self, v: impl Into<String>) -> Self {
         self.provider_id = Some(v.into());
         self
     }
     /// Sets the `policy_arns` field.
     #[must_use]
+    #[inline]
     pub fn policy_arns(
         mut self,
         v: impl IntoIterator<Item = crate::types::PolicyDescriptorType>,
@@ -149,18 +159,21 @@ impl AssumeRoleWithWebIdentityRequest {
     }
     /// Sets the `policy` field.
     #[must_use]
+    #[inline]
     pub fn policy(mut self, v: impl Into<String>) -> Self {
         self.policy = Some(v.into());
         self
     }
     /// Sets the `duration_seconds` field.
     #[must_use]
+    #[inline]
     pub fn duration_seconds(mut self, v: i32) -> Self {
         self.duration_seconds = Some(v);
         self
     }
 }
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AssumeRoleWithWebIdentityRequest")
             .field("role_arn", &self.role_arn)
@@ -174,6 +187,7 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityRequest {
     }
 }
 impl crate::rt::query::QuerySerialize for AssumeRoleWithWebIdentityRequest {
+    #[inline]
     fn serialize(&self, w: &mut crate::rt::query::QueryWriter) {
         {
             let v = &self.role_arn;
@@ -250,6 +264,7 @@ pub struct AssumeRoleWithWebIdentityResponse {
 }
 impl AssumeRoleWithWebIdentityResponse {
     /// A `AssumeRoleWithWebIdentityResponse` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             credentials: None,
@@ -263,48 +278,56 @@ impl AssumeRoleWithWebIdentityResponse {
     }
     /// Sets the `credentials` field.
     #[must_use]
+    #[inline]
     pub fn credentials(mut self, v: crate::types::Credentials) -> Self {
         self.credentials = Some(v);
         self
     }
     /// Sets the `subject_from_web_identity_token` field.
     #[must_use]
+    #[inline]
     pub fn subject_from_web_identity_token(mut self, v: impl Into<String>) -> Self {
         self.subject_from_web_identity_token = Some(v.into());
         self
     }
     /// Sets the `assumed_role_user` field.
     #[must_use]
+    #[inline]
     pub fn assumed_role_user(mut self, v: crate::types::AssumedRoleUser) -> Self {
         self.assumed_role_user = Some(v);
         self
     }
     /// Sets the `packed_policy_size` field.
     #[must_use]
+    #[inline]
     pub fn packed_policy_size(mut self, v: i32) -> Self {
         self.packed_policy_size = Some(v);
         self
     }
     /// Sets the `provider` field.
     #[must_use]
+    #[inline]
     pub fn provider(mut self, v: impl Into<String>) -> Self {
         self.provider = Some(v.into());
         self
     }
     /// Sets the `audience` field.
     #[must_use]
+    #[inline]
     pub fn audience(mut self, v: impl Into<String>) -> Self {
         self.audience = Some(v.into());
         self
     }
     /// Sets the `source_identity` field.
     #[must_use]
+    #[inline]
     pub fn source_identity(mut self, v: impl Into<String>) -> Self {
         self.source_identity = Some(v.into());
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for AssumeRoleWithWebIdentityResponse {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -351,29 +374,36 @@ pub enum AssumeRoleWithWebIdentityError {
 }
 impl AssumeRoleWithWebIdentityError {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for AssumeRoleWithWebIdentityError {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -388,6 +418,7 @@ impl crate::rt::error::ErrorEnum for AssumeRoleWithWebIdentityError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -396,17 +427,20 @@ impl crate::rt::error::ErrorEnum for AssumeRoleWithWebIdentityError {
     }
 }
 impl ::std::fmt::Display for AssumeRoleWithWebIdentityError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for AssumeRoleWithWebIdentityError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }
 }
 impl AssumeRoleWithWebIdentityError {
     /// The modelled error with the code of `raw`, or `None` for a code `AssumeRoleWithWebIdentity` does not model.
+    #[inline]
     fn modeled(
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
@@ -428,6 +462,7 @@ impl AssumeRoleWithWebIdentityError {
     }
 }
 impl From<AssumeRoleWithWebIdentityError> for crate::Error {
+    #[inline]
     fn from(e: AssumeRoleWithWebIdentityError) -> Self {
         use AssumeRoleWithWebIdentityError as E;
         match e {

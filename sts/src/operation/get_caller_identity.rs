@@ -11,15 +11,18 @@ impl crate::rt::Operation for GetCallerIdentity {
     type Input = GetCallerIdentityRequest;
     type Output = GetCallerIdentityResponse;
     type Error = GetCallerIdentityError;
+    #[inline]
     fn build_request(input: &Self::Input) -> crate::rt::http::Request<Vec<u8>> {
         request(input, &crate::rt::RequestOptions::default())
     }
+    #[inline]
     fn build_request_with(
         input: &Self::Input,
         options: &crate::rt::RequestOptions,
     ) -> Result<crate::rt::http::Request<Vec<u8>>, crate::rt::EndpointError> {
         options.resolve(request(input, options), "")
     }
+    #[inline]
     fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, Self::Error> {
         parse_response(status, body)
     }
@@ -29,15 +32,18 @@ pub type GetCallerIdentityInput = GetCallerIdentityRequest;
 /// The output of `GetCallerIdentity`, [`GetCallerIdentityResponse`] under the name every operation module gives its output.
 pub type GetCallerIdentityOutput = GetCallerIdentityResponse;
 /// Serializes a `GetCallerIdentity` request body (`application/x-www-form-urlencoded`).
+#[inline]
 pub fn serialize_request(input: &GetCallerIdentityRequest) -> String {
     serialize(input, &crate::rt::RequestOptions::default())
 }
+#[inline]
 fn request(
     input: &GetCallerIdentityRequest,
     options: &crate::rt::RequestOptions,
 ) -> crate::rt::http::Request<Vec<u8>> {
     crate::rt::operation::form_request_with(serialize(input, options), options, false)
 }
+#[inline]
 fn serialize(
     input: &GetCallerIdentityRequest,
     options: &crate::rt::RequestOptions,
@@ -55,6 +61,7 @@ fn serialize(
     body
 }
 /// Parses the HTTP status and body of a `GetCallerIdentity` response: `<GetCallerIdentityResponse><GetCallerIdentityResult>…` on success, `<ErrorResponse>` otherwise.
+#[inline]
 pub fn parse_response(
     status: u16,
     body: &[u8],
@@ -82,11 +89,13 @@ pub fn parse_response(
 pub struct GetCallerIdentityRequest {}
 impl GetCallerIdentityRequest {
     /// A `GetCallerIdentityRequest` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {}
     }
 }
 impl crate::rt::query::QuerySerialize for GetCallerIdentityRequest {
+    #[inline]
     fn serialize(&self, _w: &mut crate::rt::query::QueryWriter) {}
 }
 /// Who signed the request.
@@ -115,6 +124,7 @@ pub struct GetCallerIdentityResponse {
 }
 impl GetCallerIdentityResponse {
     /// A `GetCallerIdentityResponse` with every member unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             user_id: None,
@@ -124,24 +134,28 @@ impl GetCallerIdentityResponse {
     }
     /// Sets the `user_id` field.
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, v: impl Into<String>) -> Self {
         self.user_id = Some(v.into());
         self
     }
     /// Sets the `account` field.
     #[must_use]
+    #[inline]
     pub fn account(mut self, v: impl Into<String>) -> Self {
         self.account = Some(v.into());
         self
     }
     /// Sets the `arn` field.
     #[must_use]
+    #[inline]
     pub fn arn(mut self, v: impl Into<String>) -> Self {
         self.arn = Some(v.into());
         self
     }
 }
 impl crate::rt::xml::XmlDeserialize for GetCallerIdentityResponse {
+    #[inline]
     fn deserialize(
         r: &mut crate::rt::xml::XmlReader<'_>,
     ) -> Result<Self, crate::rt::xml::XmlError> {
@@ -168,29 +182,36 @@ pub enum GetCallerIdentityError {
 }
 impl GetCallerIdentityError {
     /// The error response's metadata, unless the response could not be parsed.
+    #[inline]
     pub fn meta(&self) -> Option<&crate::rt::ErrorMeta> {
         crate::rt::error::ErrorEnum::variant(self).meta()
     }
     /// The error code the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).code()
     }
     /// The error message the service sent.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).message()
     }
     /// The request id the service sent.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         crate::rt::error::ErrorEnum::variant(self).request_id()
     }
 }
 impl crate::rt::error::ErrorEnum for GetCallerIdentityError {
+    #[inline]
     fn unhandled(meta: crate::rt::ErrorMeta) -> Self {
         Self::Unhandled(meta)
     }
+    #[inline]
     fn unparseable(error: crate::rt::ResponseError) -> Self {
         Self::Unparseable(error)
     }
+    #[inline]
     fn variant(&self) -> crate::rt::error::ErrorVariant<'_> {
         use crate::rt::error::ErrorVariant;
         match self {
@@ -198,6 +219,7 @@ impl crate::rt::error::ErrorEnum for GetCallerIdentityError {
             Self::Unparseable(e) => ErrorVariant::Unparseable(e),
         }
     }
+    #[inline]
     fn into_unparseable(self) -> ::core::result::Result<crate::rt::ResponseError, Self> {
         match self {
             Self::Unparseable(e) => ::core::result::Result::Ok(e),
@@ -206,16 +228,19 @@ impl crate::rt::error::ErrorEnum for GetCallerIdentityError {
     }
 }
 impl ::std::fmt::Display for GetCallerIdentityError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&crate::rt::error::ErrorEnum::variant(self), f)
     }
 }
 impl ::std::error::Error for GetCallerIdentityError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         crate::rt::error::ErrorEnum::variant(self).source()
     }
 }
 impl From<GetCallerIdentityError> for crate::Error {
+    #[inline]
     fn from(e: GetCallerIdentityError) -> Self {
         use GetCallerIdentityError as E;
         match e {
