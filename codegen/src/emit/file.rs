@@ -1,5 +1,5 @@
 //! The one place tokens become a file: parse with `syn`, mark the library's
-//! functions `#[inline]` (see [`defer_codegen`]), print with `prettyplease`,
+//! functions `#[inline]` (see `defer_codegen`), print with `prettyplease`,
 //! prepend the `@generated` header.
 
 use crate::error::{Error, Result};
