@@ -85,13 +85,10 @@ pub struct Start<'a> {
 impl<'a> Start<'a> {
     fn new(tag: BytesStart<'a>) -> Self {
         // Once per element, where quick-xml's `local_name` would search again on every call.
-        // Nearly every name has no prefix: find that out eight bytes per step without a
-        // branch per byte (which mispredicts where the name ends), and only then look for
-        // the `:`.
+        // Nearly every name has no prefix: find that out first, and only then look for the
+        // `:` (a byte loop would mispredict where each name ends).
         let name = tag.name().into_inner();
-        let mut chunks = name.chunks_exact(8);
-        let has_colon = |bytes: &[u8]| bytes.iter().fold(false, |any, &b| any | (b == b':'));
-        let local = if chunks.by_ref().any(has_colon) || has_colon(chunks.remainder()) {
+        let local = if any_byte(name, |b| b == b':') {
             name.iter()
                 .position(|&b| b == b':')
                 .map_or(0, |colon| colon + 1)
@@ -653,14 +650,8 @@ impl<'a> XmlReader<'a> {
     #[inline]
     fn check_chars(&self, raw: &[u8]) -> Result<(), XmlError> {
         // Nearly all text has neither a control character nor the lead byte 0xEF: find that
-        // out sixteen bytes per step without a branch per byte, and only then look closer.
-        let suspect = |b: u8| b < 0x20 || b == 0xEF;
-        let mut chunks = raw.chunks_exact(16);
-        let clean = chunks
-            .by_ref()
-            .all(|chunk| !chunk.iter().fold(false, |any, &b| any | suspect(b)))
-            && !chunks.remainder().iter().any(|&b| suspect(b));
-        if clean {
+        // out first, and only then look closer.
+        if !any_byte(raw, |b| b < 0x20 || b == 0xEF) {
             return Ok(());
         }
         self.check_chars_slow(raw)
@@ -745,6 +736,15 @@ impl<'a> XmlReader<'a> {
 enum Reference {
     Char(char),
     Entity(&'static str),
+}
+
+/// Whether any byte of `bytes` is a `hit`, tested eight bytes per step and without a branch
+/// per byte (the tail too): for the scans that nearly always find nothing.
+#[inline]
+fn any_byte(bytes: &[u8], hit: impl Fn(u8) -> bool) -> bool {
+    let any = |bytes: &[u8]| bytes.iter().fold(false, |any, &b| any | hit(b));
+    let mut chunks = bytes.chunks_exact(8);
+    chunks.by_ref().any(any) || any(chunks.remainder())
 }
 
 /// Where `piece` lies in `document`, if it is a piece of it (by address: the same bytes, not
