@@ -19,8 +19,8 @@
 //! Nothing above performs I/O; the caller sends requests with the HTTP client of its choice.
 //! The `sigv4` feature adds `sigv4`, which signs such a request, and the `Credentials` it
 //! signs with (in `credentials`), in pure Rust: a sans-IO user can sign without the client.
-//! With the `client` feature (which includes `sigv4`), the async client's machinery is here
-//! too: `client` (shared configuration, sending, errors), the `credentials` providers, `retry`
+//! The `client` feature has both as well (hashing with `ring`, which it links for TLS), and
+//! the async client's machinery: `client` (shared configuration, sending, errors), the `credentials` providers, `retry`
 //! (policy and backoff), `paginate` (paginators) and `waiter` (waiters). The `serde` feature adds `Serialize` /
 //! `Deserialize` to the value types; `test-support` adds the checks that generated Smithy
 //! protocol tests call.
@@ -29,7 +29,7 @@ pub mod blob;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod compression;
-#[cfg(feature = "sigv4")]
+#[cfg(any(feature = "sigv4", feature = "client"))]
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
@@ -41,7 +41,7 @@ pub mod query;
 #[cfg(feature = "client")]
 pub mod retry;
 pub mod rules;
-#[cfg(feature = "sigv4")]
+#[cfg(any(feature = "sigv4", feature = "client"))]
 pub mod sigv4;
 #[cfg(feature = "test-support")]
 pub mod test_support;

@@ -296,7 +296,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .lines()
         .filter_map(|line| line.split_whitespace().next())
         .collect();
-    for expected in ["elasticache", "smithy-query-runtime", "sha2", "hmac"] {
+    for expected in ["elasticache", "smithy-query-runtime", "hmac-sha256"] {
         assert!(
             packages.contains(expected),
             "{expected} missing: {packages:?}"

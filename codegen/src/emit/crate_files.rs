@@ -61,8 +61,9 @@ pub fn cargo_toml(ir: &Ir, header: &str, options: &Options) -> String {
                      # async runtime or TLS; see the runtime's `sigv4` feature.\n\
                      sigv4 = [\"{rt}/sigv4\"]\n\
                      # The async client (`client::Client`): HTTP/1.1 over hyper with rustls on tokio,\n\
-                     # SigV4 signing, retries, paginators; see the runtime's `client` feature.\n\
-                     client = [\"sigv4\", \"{rt}/client\"]\n"
+                     # SigV4 signing (`rt::sigv4` too, hashing with ring), retries, paginators; see\n\
+                     # the runtime's `client` feature.\n\
+                     client = [\"{rt}/client\"]\n"
                 ),
                 format!(
                     "# Everything generated code names is reached through `rt`, this crate's\n\
@@ -130,19 +131,19 @@ serde = ["dep:serde"]
 # gzip request bodies of operations with `smithy.api#requestCompression`.
 gzip = ["dep:flate2"]
 # SigV4 signing of the requests `Operation::build_request_with` makes, without the client
-# (`rt::sigv4::sign`, `rt::credentials::Credentials`): pure Rust, no async runtime or TLS.
-sigv4 = ["dep:hmac", "dep:sha2"]
+# (`rt::sigv4::sign`, `rt::credentials::Credentials`): pure Rust (`hmac-sha256`), no async
+# runtime or TLS.
+sigv4 = ["dep:hmac-sha256"]
 # The async client (`client::Client`): HTTP/1.1 over hyper with rustls (ring, webpki
-# roots) on tokio, SigV4 signing, retries, paginators.
+# roots) on tokio, SigV4 signing (`rt::sigv4` too, hashing with ring), retries, paginators.
 client = [
-    "sigv4",
     "dep:futures-core",
     "dep:http-body-util",
     "dep:hyper-rustls",
     "dep:hyper-util",
+    "dep:ring",
     "dep:rustls",
     "dep:serde_json",
-    "dep:sha1",
     "dep:tokio",
     "dep:webpki-roots",
 ]
@@ -159,17 +160,16 @@ flate2 = { version = "1", optional = true }
 http = "1"
 quick-xml = "0.38"
 serde = { version = "1", features = ["derive"], optional = true }
-# sigv4
-hmac = { version = "0.12", default-features = false, optional = true }
-sha2 = { version = "0.10", default-features = false, optional = true }
+# sigv4 without the client
+hmac-sha256 = { version = "1.1", optional = true }
 # client
 futures-core = { version = "0.3", default-features = false, optional = true }
 http-body-util = { version = "0.1", optional = true }
 hyper-rustls = { version = "0.27", default-features = false, features = ["http1", "ring", "tls12"], optional = true }
 hyper-util = { version = "0.1", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }
+ring = { version = "0.17", default-features = false, optional = true }
 rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
 serde_json = { version = "1", optional = true }
-sha1 = { version = "0.10", default-features = false, optional = true }
 tokio = { version = "1", default-features = false, features = ["rt", "sync", "time"], optional = true }
 webpki-roots = { version = "1", optional = true }
 aws-credential-types = { version = "1", optional = true }

@@ -74,8 +74,11 @@ impl SsoSettings {
     }
 
     fn cache_file(&self, env: &Env) -> Option<PathBuf> {
-        use sha1::Digest;
-        let name = super::super::sigv4::hex(&sha1::Sha1::digest(self.cache_key.as_bytes()));
+        let sha1 = ring::digest::digest(
+            &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
+            self.cache_key.as_bytes(),
+        );
+        let name = super::super::sigv4::hex(sha1.as_ref());
         Some(
             home(env)?
                 .join(".aws/sso/cache")
