@@ -72,9 +72,9 @@ impl crate::rt::xml::XmlDeserialize for CacheClusterAlreadyExistsFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -148,9 +148,9 @@ impl crate::rt::xml::XmlDeserialize for CacheClusterNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -224,9 +224,9 @@ impl crate::rt::xml::XmlDeserialize for CacheParameterGroupNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -300,9 +300,9 @@ impl crate::rt::xml::XmlDeserialize for CacheSecurityGroupNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -376,9 +376,9 @@ impl crate::rt::xml::XmlDeserialize for CacheSubnetGroupNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -452,9 +452,9 @@ impl crate::rt::xml::XmlDeserialize for ClusterQuotaForCustomerExceededFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -528,9 +528,9 @@ impl crate::rt::xml::XmlDeserialize for InsufficientCacheClusterCapacityFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -604,9 +604,9 @@ impl crate::rt::xml::XmlDeserialize for InvalidCacheClusterStateFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -680,9 +680,9 @@ impl crate::rt::xml::XmlDeserialize for InvalidParameterCombinationException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -756,9 +756,9 @@ impl crate::rt::xml::XmlDeserialize for InvalidParameterValueException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -832,9 +832,9 @@ impl crate::rt::xml::XmlDeserialize for InvalidReplicationGroupStateFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -908,9 +908,9 @@ impl crate::rt::xml::XmlDeserialize for InvalidServerlessCacheSnapshotStateFault
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -984,9 +984,9 @@ impl crate::rt::xml::XmlDeserialize for InvalidServerlessCacheStateFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1060,9 +1060,9 @@ impl crate::rt::xml::XmlDeserialize for InvalidSnapshotStateFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1136,9 +1136,9 @@ impl crate::rt::xml::XmlDeserialize for InvalidVpcNetworkStateFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1212,9 +1212,9 @@ impl crate::rt::xml::XmlDeserialize for NodeQuotaForClusterExceededFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1288,9 +1288,9 @@ impl crate::rt::xml::XmlDeserialize for NodeQuotaForCustomerExceededFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1364,9 +1364,9 @@ impl crate::rt::xml::XmlDeserialize for ReplicationGroupNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1440,9 +1440,9 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1516,9 +1516,9 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotAlreadyExistsFaul
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1592,9 +1592,9 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1668,9 +1668,9 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshotQuotaExceededFaul
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1744,9 +1744,9 @@ impl crate::rt::xml::XmlDeserialize for ServiceLinkedRoleNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1820,9 +1820,9 @@ impl crate::rt::xml::XmlDeserialize for SnapshotAlreadyExistsFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1896,9 +1896,9 @@ impl crate::rt::xml::XmlDeserialize for SnapshotFeatureNotSupportedFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1972,9 +1972,9 @@ impl crate::rt::xml::XmlDeserialize for SnapshotNotFoundFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -2048,9 +2048,9 @@ impl crate::rt::xml::XmlDeserialize for SnapshotQuotaExceededFault {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -2124,9 +2124,9 @@ impl crate::rt::xml::XmlDeserialize for TagQuotaPerResourceExceeded {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }

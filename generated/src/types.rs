@@ -438,93 +438,91 @@ impl crate::rt::xml::XmlDeserialize for CacheCluster {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"CacheClusterId" => r.once_value(&mut out.cache_cluster_id)?,
+                b"CacheClusterId" => r.once_value(&mut out.cache_cluster_id),
                 b"ConfigurationEndpoint" => {
-                    r.once_structure(&mut out.configuration_endpoint)?
+                    r.once_structure(&mut out.configuration_endpoint)
                 }
                 b"ClientDownloadLandingPage" => {
-                    r.once_value(&mut out.client_download_landing_page)?
+                    r.once_value(&mut out.client_download_landing_page)
                 }
-                b"CacheNodeType" => r.once_value(&mut out.cache_node_type)?,
-                b"Engine" => r.once_value(&mut out.engine)?,
-                b"EngineVersion" => r.once_value(&mut out.engine_version)?,
-                b"CacheClusterStatus" => r.once_value(&mut out.cache_cluster_status)?,
-                b"NumCacheNodes" => r.once_value(&mut out.num_cache_nodes)?,
+                b"CacheNodeType" => r.once_value(&mut out.cache_node_type),
+                b"Engine" => r.once_value(&mut out.engine),
+                b"EngineVersion" => r.once_value(&mut out.engine_version),
+                b"CacheClusterStatus" => r.once_value(&mut out.cache_cluster_status),
+                b"NumCacheNodes" => r.once_value(&mut out.num_cache_nodes),
                 b"PreferredAvailabilityZone" => {
-                    r.once_value(&mut out.preferred_availability_zone)?
+                    r.once_value(&mut out.preferred_availability_zone)
                 }
-                b"PreferredOutpostArn" => r.once_value(&mut out.preferred_outpost_arn)?,
+                b"PreferredOutpostArn" => r.once_value(&mut out.preferred_outpost_arn),
                 b"CacheClusterCreateTime" => {
-                    r.once_value(&mut out.cache_cluster_create_time)?
+                    r.once_value(&mut out.cache_cluster_create_time)
                 }
                 b"PreferredMaintenanceWindow" => {
-                    r.once_value(&mut out.preferred_maintenance_window)?
+                    r.once_value(&mut out.preferred_maintenance_window)
                 }
                 b"PendingModifiedValues" => {
-                    r.once_structure(&mut out.pending_modified_values)?
+                    r.once_structure(&mut out.pending_modified_values)
                 }
                 b"NotificationConfiguration" => {
-                    r.once_structure(&mut out.notification_configuration)?
+                    r.once_structure(&mut out.notification_configuration)
                 }
                 b"CacheSecurityGroups" => {
                     r.once(
                         &mut out.cache_security_groups,
                         |r| r.list("CacheSecurityGroup", |r| r.structure()),
-                    )?
+                    )
                 }
                 b"CacheParameterGroup" => {
-                    r.once_structure(&mut out.cache_parameter_group)?
+                    r.once_structure(&mut out.cache_parameter_group)
                 }
-                b"CacheSubnetGroupName" => {
-                    r.once_value(&mut out.cache_subnet_group_name)?
-                }
+                b"CacheSubnetGroupName" => r.once_value(&mut out.cache_subnet_group_name),
                 b"CacheNodes" => {
                     r.once(
                         &mut out.cache_nodes,
                         |r| r.list("CacheNode", |r| r.structure()),
-                    )?
+                    )
                 }
                 b"AutoMinorVersionUpgrade" => {
-                    r.once_value(&mut out.auto_minor_version_upgrade)?
+                    r.once_value(&mut out.auto_minor_version_upgrade)
                 }
                 b"SecurityGroups" => {
                     r.once(
                         &mut out.security_groups,
                         |r| r.list("member", |r| r.structure()),
-                    )?
+                    )
                 }
-                b"ReplicationGroupId" => r.once_value(&mut out.replication_group_id)?,
+                b"ReplicationGroupId" => r.once_value(&mut out.replication_group_id),
                 b"SnapshotRetentionLimit" => {
-                    r.once_value(&mut out.snapshot_retention_limit)?
+                    r.once_value(&mut out.snapshot_retention_limit)
                 }
-                b"SnapshotWindow" => r.once_value(&mut out.snapshot_window)?,
-                b"AuthTokenEnabled" => r.once_value(&mut out.auth_token_enabled)?,
+                b"SnapshotWindow" => r.once_value(&mut out.snapshot_window),
+                b"AuthTokenEnabled" => r.once_value(&mut out.auth_token_enabled),
                 b"AuthTokenLastModifiedDate" => {
-                    r.once_value(&mut out.auth_token_last_modified_date)?
+                    r.once_value(&mut out.auth_token_last_modified_date)
                 }
                 b"TransitEncryptionEnabled" => {
-                    r.once_value(&mut out.transit_encryption_enabled)?
+                    r.once_value(&mut out.transit_encryption_enabled)
                 }
                 b"AtRestEncryptionEnabled" => {
-                    r.once_value(&mut out.at_rest_encryption_enabled)?
+                    r.once_value(&mut out.at_rest_encryption_enabled)
                 }
-                b"ARN" => r.once_value(&mut out.arn)?,
+                b"ARN" => r.once_value(&mut out.arn),
                 b"ReplicationGroupLogDeliveryEnabled" => {
-                    r.once_value(&mut out.replication_group_log_delivery_enabled)?
+                    r.once_value(&mut out.replication_group_log_delivery_enabled)
                 }
                 b"LogDeliveryConfigurations" => {
                     r.once(
                         &mut out.log_delivery_configurations,
                         |r| r.list("LogDeliveryConfiguration", |r| r.structure()),
-                    )?
+                    )
                 }
-                b"NetworkType" => r.once_value(&mut out.network_type)?,
-                b"IpDiscovery" => r.once_value(&mut out.ip_discovery)?,
+                b"NetworkType" => r.once_value(&mut out.network_type),
+                b"IpDiscovery" => r.once_value(&mut out.ip_discovery),
                 b"TransitEncryptionMode" => {
-                    r.once_value(&mut out.transit_encryption_mode)?
+                    r.once_value(&mut out.transit_encryption_mode)
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -653,18 +651,18 @@ impl crate::rt::xml::XmlDeserialize for CacheNode {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"CacheNodeId" => r.once_value(&mut out.cache_node_id)?,
-                b"CacheNodeStatus" => r.once_value(&mut out.cache_node_status)?,
-                b"CacheNodeCreateTime" => r.once_value(&mut out.cache_node_create_time)?,
-                b"Endpoint" => r.once_structure(&mut out.endpoint)?,
-                b"ParameterGroupStatus" => r.once_value(&mut out.parameter_group_status)?,
-                b"SourceCacheNodeId" => r.once_value(&mut out.source_cache_node_id)?,
+                b"CacheNodeId" => r.once_value(&mut out.cache_node_id),
+                b"CacheNodeStatus" => r.once_value(&mut out.cache_node_status),
+                b"CacheNodeCreateTime" => r.once_value(&mut out.cache_node_create_time),
+                b"Endpoint" => r.once_structure(&mut out.endpoint),
+                b"ParameterGroupStatus" => r.once_value(&mut out.parameter_group_status),
+                b"SourceCacheNodeId" => r.once_value(&mut out.source_cache_node_id),
                 b"CustomerAvailabilityZone" => {
-                    r.once_value(&mut out.customer_availability_zone)?
+                    r.once_value(&mut out.customer_availability_zone)
                 }
-                b"CustomerOutpostArn" => r.once_value(&mut out.customer_outpost_arn)?,
-                _ => r.skip()?,
-            }
+                b"CustomerOutpostArn" => r.once_value(&mut out.customer_outpost_arn),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -737,17 +735,17 @@ impl crate::rt::xml::XmlDeserialize for CacheParameterGroupStatus {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"CacheParameterGroupName" => {
-                    r.once_value(&mut out.cache_parameter_group_name)?
+                    r.once_value(&mut out.cache_parameter_group_name)
                 }
-                b"ParameterApplyStatus" => r.once_value(&mut out.parameter_apply_status)?,
+                b"ParameterApplyStatus" => r.once_value(&mut out.parameter_apply_status),
                 b"CacheNodeIdsToReboot" => {
                     r.once(
                         &mut out.cache_node_ids_to_reboot,
                         |r| r.list("CacheNodeId", |r| r.read()),
-                    )?
+                    )
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -805,11 +803,11 @@ impl crate::rt::xml::XmlDeserialize for CacheSecurityGroupMembership {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"CacheSecurityGroupName" => {
-                    r.once_value(&mut out.cache_security_group_name)?
+                    r.once_value(&mut out.cache_security_group_name)
                 }
-                b"Status" => r.once_value(&mut out.status)?,
-                _ => r.skip()?,
-            }
+                b"Status" => r.once_value(&mut out.status),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -859,9 +857,9 @@ impl crate::rt::xml::XmlDeserialize for CloudWatchLogsDestinationDetails {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"LogGroup" => r.once_value(&mut out.log_group)?,
-                _ => r.skip()?,
-            }
+                b"LogGroup" => r.once_value(&mut out.log_group),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -935,13 +933,13 @@ impl crate::rt::xml::XmlDeserialize for DestinationDetails {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"CloudWatchLogsDetails" => {
-                    r.once_structure(&mut out.cloud_watch_logs_details)?
+                    r.once_structure(&mut out.cloud_watch_logs_details)
                 }
                 b"KinesisFirehoseDetails" => {
-                    r.once_structure(&mut out.kinesis_firehose_details)?
+                    r.once_structure(&mut out.kinesis_firehose_details)
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -995,10 +993,10 @@ impl crate::rt::xml::XmlDeserialize for Endpoint {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"Address" => r.once_value(&mut out.address)?,
-                b"Port" => r.once_value(&mut out.port)?,
-                _ => r.skip()?,
-            }
+                b"Address" => r.once_value(&mut out.address),
+                b"Port" => r.once_value(&mut out.port),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1048,9 +1046,9 @@ impl crate::rt::xml::XmlDeserialize for KinesisFirehoseDestinationDetails {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"DeliveryStream" => r.once_value(&mut out.delivery_stream)?,
-                _ => r.skip()?,
-            }
+                b"DeliveryStream" => r.once_value(&mut out.delivery_stream),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1155,14 +1153,14 @@ impl crate::rt::xml::XmlDeserialize for LogDeliveryConfiguration {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"LogType" => r.once_value(&mut out.log_type)?,
-                b"DestinationType" => r.once_value(&mut out.destination_type)?,
-                b"DestinationDetails" => r.once_structure(&mut out.destination_details)?,
-                b"LogFormat" => r.once_value(&mut out.log_format)?,
-                b"Status" => r.once_value(&mut out.status)?,
-                b"Message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"LogType" => r.once_value(&mut out.log_type),
+                b"DestinationType" => r.once_value(&mut out.destination_type),
+                b"DestinationDetails" => r.once_structure(&mut out.destination_details),
+                b"LogFormat" => r.once_value(&mut out.log_format),
+                b"Status" => r.once_value(&mut out.status),
+                b"Message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1381,27 +1379,27 @@ impl crate::rt::xml::XmlDeserialize for NodeGroupConfiguration {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"NodeGroupId" => r.once_value(&mut out.node_group_id)?,
-                b"Slots" => r.once_value(&mut out.slots)?,
-                b"ReplicaCount" => r.once_value(&mut out.replica_count)?,
+                b"NodeGroupId" => r.once_value(&mut out.node_group_id),
+                b"Slots" => r.once_value(&mut out.slots),
+                b"ReplicaCount" => r.once_value(&mut out.replica_count),
                 b"PrimaryAvailabilityZone" => {
-                    r.once_value(&mut out.primary_availability_zone)?
+                    r.once_value(&mut out.primary_availability_zone)
                 }
                 b"ReplicaAvailabilityZones" => {
                     r.once(
                         &mut out.replica_availability_zones,
                         |r| r.list("AvailabilityZone", |r| r.read()),
-                    )?
+                    )
                 }
-                b"PrimaryOutpostArn" => r.once_value(&mut out.primary_outpost_arn)?,
+                b"PrimaryOutpostArn" => r.once_value(&mut out.primary_outpost_arn),
                 b"ReplicaOutpostArns" => {
                     r.once(
                         &mut out.replica_outpost_arns,
                         |r| r.list("OutpostArn", |r| r.read()),
-                    )?
+                    )
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1518,17 +1516,17 @@ impl crate::rt::xml::XmlDeserialize for NodeSnapshot {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"CacheClusterId" => r.once_value(&mut out.cache_cluster_id)?,
-                b"NodeGroupId" => r.once_value(&mut out.node_group_id)?,
-                b"CacheNodeId" => r.once_value(&mut out.cache_node_id)?,
+                b"CacheClusterId" => r.once_value(&mut out.cache_cluster_id),
+                b"NodeGroupId" => r.once_value(&mut out.node_group_id),
+                b"CacheNodeId" => r.once_value(&mut out.cache_node_id),
                 b"NodeGroupConfiguration" => {
-                    r.once_structure(&mut out.node_group_configuration)?
+                    r.once_structure(&mut out.node_group_configuration)
                 }
-                b"CacheSize" => r.once_value(&mut out.cache_size)?,
-                b"CacheNodeCreateTime" => r.once_value(&mut out.cache_node_create_time)?,
-                b"SnapshotCreateTime" => r.once_value(&mut out.snapshot_create_time)?,
-                _ => r.skip()?,
-            }
+                b"CacheSize" => r.once_value(&mut out.cache_size),
+                b"CacheNodeCreateTime" => r.once_value(&mut out.cache_node_create_time),
+                b"SnapshotCreateTime" => r.once_value(&mut out.snapshot_create_time),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1585,10 +1583,10 @@ impl crate::rt::xml::XmlDeserialize for NotificationConfiguration {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"TopicArn" => r.once_value(&mut out.topic_arn)?,
-                b"TopicStatus" => r.once_value(&mut out.topic_status)?,
-                _ => r.skip()?,
-            }
+                b"TopicArn" => r.once_value(&mut out.topic_arn),
+                b"TopicStatus" => r.once_value(&mut out.topic_status),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1669,12 +1667,12 @@ impl crate::rt::xml::XmlDeserialize for PendingLogDeliveryConfiguration {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"LogType" => r.once_value(&mut out.log_type)?,
-                b"DestinationType" => r.once_value(&mut out.destination_type)?,
-                b"DestinationDetails" => r.once_structure(&mut out.destination_details)?,
-                b"LogFormat" => r.once_value(&mut out.log_format)?,
-                _ => r.skip()?,
-            }
+                b"LogType" => r.once_value(&mut out.log_type),
+                b"DestinationType" => r.once_value(&mut out.destination_type),
+                b"DestinationDetails" => r.once_structure(&mut out.destination_details),
+                b"LogFormat" => r.once_value(&mut out.log_format),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1824,31 +1822,31 @@ impl crate::rt::xml::XmlDeserialize for PendingModifiedValues {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"NumCacheNodes" => r.once_value(&mut out.num_cache_nodes)?,
+                b"NumCacheNodes" => r.once_value(&mut out.num_cache_nodes),
                 b"CacheNodeIdsToRemove" => {
                     r.once(
                         &mut out.cache_node_ids_to_remove,
                         |r| r.list("CacheNodeId", |r| r.read()),
-                    )?
+                    )
                 }
-                b"EngineVersion" => r.once_value(&mut out.engine_version)?,
-                b"CacheNodeType" => r.once_value(&mut out.cache_node_type)?,
-                b"AuthTokenStatus" => r.once_value(&mut out.auth_token_status)?,
+                b"EngineVersion" => r.once_value(&mut out.engine_version),
+                b"CacheNodeType" => r.once_value(&mut out.cache_node_type),
+                b"AuthTokenStatus" => r.once_value(&mut out.auth_token_status),
                 b"LogDeliveryConfigurations" => {
                     r.once(
                         &mut out.log_delivery_configurations,
                         |r| r.list("member", |r| r.structure()),
-                    )?
+                    )
                 }
                 b"TransitEncryptionEnabled" => {
-                    r.once_value(&mut out.transit_encryption_enabled)?
+                    r.once_value(&mut out.transit_encryption_enabled)
                 }
                 b"TransitEncryptionMode" => {
-                    r.once_value(&mut out.transit_encryption_mode)?
+                    r.once_value(&mut out.transit_encryption_mode)
                 }
-                b"ScaleConfig" => r.once_structure(&mut out.scale_config)?,
-                _ => r.skip()?,
-            }
+                b"ScaleConfig" => r.once_structure(&mut out.scale_config),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1905,10 +1903,10 @@ impl crate::rt::xml::XmlDeserialize for ScaleConfig {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"ScalePercentage" => r.once_value(&mut out.scale_percentage)?,
-                b"ScaleIntervalMinutes" => r.once_value(&mut out.scale_interval_minutes)?,
-                _ => r.skip()?,
-            }
+                b"ScalePercentage" => r.once_value(&mut out.scale_percentage),
+                b"ScaleIntervalMinutes" => r.once_value(&mut out.scale_interval_minutes),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -1965,10 +1963,10 @@ impl crate::rt::xml::XmlDeserialize for SecurityGroupMembership {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"SecurityGroupId" => r.once_value(&mut out.security_group_id)?,
-                b"Status" => r.once_value(&mut out.status)?,
-                _ => r.skip()?,
-            }
+                b"SecurityGroupId" => r.once_value(&mut out.security_group_id),
+                b"Status" => r.once_value(&mut out.status),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -2037,11 +2035,11 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheConfiguration {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"ServerlessCacheName" => r.once_value(&mut out.serverless_cache_name)?,
-                b"Engine" => r.once_value(&mut out.engine)?,
-                b"MajorEngineVersion" => r.once_value(&mut out.major_engine_version)?,
-                _ => r.skip()?,
-            }
+                b"ServerlessCacheName" => r.once_value(&mut out.serverless_cache_name),
+                b"Engine" => r.once_value(&mut out.engine),
+                b"MajorEngineVersion" => r.once_value(&mut out.major_engine_version),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -2187,20 +2185,20 @@ impl crate::rt::xml::XmlDeserialize for ServerlessCacheSnapshot {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"ServerlessCacheSnapshotName" => {
-                    r.once_value(&mut out.serverless_cache_snapshot_name)?
+                    r.once_value(&mut out.serverless_cache_snapshot_name)
                 }
-                b"ARN" => r.once_value(&mut out.arn)?,
-                b"KmsKeyId" => r.once_value(&mut out.kms_key_id)?,
-                b"SnapshotType" => r.once_value(&mut out.snapshot_type)?,
-                b"Status" => r.once_value(&mut out.status)?,
-                b"CreateTime" => r.once_value(&mut out.create_time)?,
-                b"ExpiryTime" => r.once_value(&mut out.expiry_time)?,
-                b"BytesUsedForCache" => r.once_value(&mut out.bytes_used_for_cache)?,
+                b"ARN" => r.once_value(&mut out.arn),
+                b"KmsKeyId" => r.once_value(&mut out.kms_key_id),
+                b"SnapshotType" => r.once_value(&mut out.snapshot_type),
+                b"Status" => r.once_value(&mut out.status),
+                b"CreateTime" => r.once_value(&mut out.create_time),
+                b"ExpiryTime" => r.once_value(&mut out.expiry_time),
+                b"BytesUsedForCache" => r.once_value(&mut out.bytes_used_for_cache),
                 b"ServerlessCacheConfiguration" => {
-                    r.once_structure(&mut out.serverless_cache_configuration)?
+                    r.once_structure(&mut out.serverless_cache_configuration)
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -2570,57 +2568,55 @@ impl crate::rt::xml::XmlDeserialize for Snapshot {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"SnapshotName" => r.once_value(&mut out.snapshot_name)?,
-                b"ReplicationGroupId" => r.once_value(&mut out.replication_group_id)?,
+                b"SnapshotName" => r.once_value(&mut out.snapshot_name),
+                b"ReplicationGroupId" => r.once_value(&mut out.replication_group_id),
                 b"ReplicationGroupDescription" => {
-                    r.once_value(&mut out.replication_group_description)?
+                    r.once_value(&mut out.replication_group_description)
                 }
-                b"CacheClusterId" => r.once_value(&mut out.cache_cluster_id)?,
-                b"SnapshotStatus" => r.once_value(&mut out.snapshot_status)?,
-                b"SnapshotSource" => r.once_value(&mut out.snapshot_source)?,
-                b"CacheNodeType" => r.once_value(&mut out.cache_node_type)?,
-                b"Engine" => r.once_value(&mut out.engine)?,
-                b"EngineVersion" => r.once_value(&mut out.engine_version)?,
-                b"NumCacheNodes" => r.once_value(&mut out.num_cache_nodes)?,
+                b"CacheClusterId" => r.once_value(&mut out.cache_cluster_id),
+                b"SnapshotStatus" => r.once_value(&mut out.snapshot_status),
+                b"SnapshotSource" => r.once_value(&mut out.snapshot_source),
+                b"CacheNodeType" => r.once_value(&mut out.cache_node_type),
+                b"Engine" => r.once_value(&mut out.engine),
+                b"EngineVersion" => r.once_value(&mut out.engine_version),
+                b"NumCacheNodes" => r.once_value(&mut out.num_cache_nodes),
                 b"PreferredAvailabilityZone" => {
-                    r.once_value(&mut out.preferred_availability_zone)?
+                    r.once_value(&mut out.preferred_availability_zone)
                 }
-                b"PreferredOutpostArn" => r.once_value(&mut out.preferred_outpost_arn)?,
+                b"PreferredOutpostArn" => r.once_value(&mut out.preferred_outpost_arn),
                 b"CacheClusterCreateTime" => {
-                    r.once_value(&mut out.cache_cluster_create_time)?
+                    r.once_value(&mut out.cache_cluster_create_time)
                 }
                 b"PreferredMaintenanceWindow" => {
-                    r.once_value(&mut out.preferred_maintenance_window)?
+                    r.once_value(&mut out.preferred_maintenance_window)
                 }
-                b"TopicArn" => r.once_value(&mut out.topic_arn)?,
-                b"Port" => r.once_value(&mut out.port)?,
+                b"TopicArn" => r.once_value(&mut out.topic_arn),
+                b"Port" => r.once_value(&mut out.port),
                 b"CacheParameterGroupName" => {
-                    r.once_value(&mut out.cache_parameter_group_name)?
+                    r.once_value(&mut out.cache_parameter_group_name)
                 }
-                b"CacheSubnetGroupName" => {
-                    r.once_value(&mut out.cache_subnet_group_name)?
-                }
-                b"VpcId" => r.once_value(&mut out.vpc_id)?,
+                b"CacheSubnetGroupName" => r.once_value(&mut out.cache_subnet_group_name),
+                b"VpcId" => r.once_value(&mut out.vpc_id),
                 b"AutoMinorVersionUpgrade" => {
-                    r.once_value(&mut out.auto_minor_version_upgrade)?
+                    r.once_value(&mut out.auto_minor_version_upgrade)
                 }
                 b"SnapshotRetentionLimit" => {
-                    r.once_value(&mut out.snapshot_retention_limit)?
+                    r.once_value(&mut out.snapshot_retention_limit)
                 }
-                b"SnapshotWindow" => r.once_value(&mut out.snapshot_window)?,
-                b"NumNodeGroups" => r.once_value(&mut out.num_node_groups)?,
-                b"AutomaticFailover" => r.once_value(&mut out.automatic_failover)?,
+                b"SnapshotWindow" => r.once_value(&mut out.snapshot_window),
+                b"NumNodeGroups" => r.once_value(&mut out.num_node_groups),
+                b"AutomaticFailover" => r.once_value(&mut out.automatic_failover),
                 b"NodeSnapshots" => {
                     r.once(
                         &mut out.node_snapshots,
                         |r| r.list("NodeSnapshot", |r| r.structure()),
-                    )?
+                    )
                 }
-                b"KmsKeyId" => r.once_value(&mut out.kms_key_id)?,
-                b"ARN" => r.once_value(&mut out.arn)?,
-                b"DataTiering" => r.once_value(&mut out.data_tiering)?,
-                _ => r.skip()?,
-            }
+                b"KmsKeyId" => r.once_value(&mut out.kms_key_id),
+                b"ARN" => r.once_value(&mut out.arn),
+                b"DataTiering" => r.once_value(&mut out.data_tiering),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }

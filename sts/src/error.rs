@@ -72,9 +72,9 @@ impl crate::rt::xml::XmlDeserialize for ExpiredTokenException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -148,9 +148,9 @@ impl crate::rt::xml::XmlDeserialize for IdpCommunicationErrorException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -224,9 +224,9 @@ impl crate::rt::xml::XmlDeserialize for IdpRejectedClaimException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -300,9 +300,9 @@ impl crate::rt::xml::XmlDeserialize for InvalidIdentityTokenException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -376,9 +376,9 @@ impl crate::rt::xml::XmlDeserialize for MalformedPolicyDocumentException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -452,9 +452,9 @@ impl crate::rt::xml::XmlDeserialize for PackedPolicyTooLargeException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -528,9 +528,9 @@ impl crate::rt::xml::XmlDeserialize for RegionDisabledException {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"message" => r.once_value(&mut out.message)?,
-                _ => r.skip()?,
-            }
+                b"message" => r.once_value(&mut out.message),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }

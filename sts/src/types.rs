@@ -53,10 +53,10 @@ impl crate::rt::xml::XmlDeserialize for AssumedRoleUser {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"AssumedRoleId" => r.once_value(&mut out.assumed_role_id)?,
-                b"Arn" => r.once_value(&mut out.arn)?,
-                _ => r.skip()?,
-            }
+                b"AssumedRoleId" => r.once_value(&mut out.assumed_role_id),
+                b"Arn" => r.once_value(&mut out.arn),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -153,12 +153,12 @@ impl crate::rt::xml::XmlDeserialize for Credentials {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"AccessKeyId" => r.once_value(&mut out.access_key_id)?,
-                b"SecretAccessKey" => r.once_value(&mut out.secret_access_key)?,
-                b"SessionToken" => r.once_value(&mut out.session_token)?,
-                b"Expiration" => r.once_value(&mut out.expiration)?,
-                _ => r.skip()?,
-            }
+                b"AccessKeyId" => r.once_value(&mut out.access_key_id),
+                b"SecretAccessKey" => r.once_value(&mut out.secret_access_key),
+                b"SessionToken" => r.once_value(&mut out.session_token),
+                b"Expiration" => r.once_value(&mut out.expiration),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }

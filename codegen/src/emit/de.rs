@@ -19,17 +19,17 @@ pub fn structure_impl(scope: &Scope<'_>, s: &Structure) -> TokenStream {
         let assign = match &m.ty {
             Ty::List(l) if l.flattened => {
                 let item = here(&l.item);
-                quote!(r.item(&mut out.#field, |r| #item)?)
+                quote!(r.item(&mut out.#field, |r| #item))
             }
             Ty::Map(map) if map.flattened => {
                 let (k, v) = (&map.key_element, &map.value_element);
                 let fk = here(&map.key);
                 let fv = here(&map.value);
-                quote!(r.map_entry(&mut out.#field, #k, #v, |r| #fk, |r| #fv)?)
+                quote!(r.map_entry(&mut out.#field, #k, #v, |r| #fk, |r| #fv))
             }
             // The common cases without a closure: one instance per type, not per member.
-            Ty::Structure(_) if !m.boxed => quote!(r.once_structure(&mut out.#field)?),
-            ty if !m.boxed && is_plain_value(ty) => quote!(r.once_value(&mut out.#field)?),
+            Ty::Structure(_) if !m.boxed => quote!(r.once_structure(&mut out.#field)),
+            ty if !m.boxed && is_plain_value(ty) => quote!(r.once_value(&mut out.#field)),
             ty => {
                 let value = here(ty);
                 let value = if m.boxed {
@@ -38,7 +38,7 @@ pub fn structure_impl(scope: &Scope<'_>, s: &Structure) -> TokenStream {
                 } else {
                     value
                 };
-                quote!(r.once(&mut out.#field, |r| #value)?)
+                quote!(r.once(&mut out.#field, |r| #value))
             }
         };
         quote!(#tag => #assign,)
@@ -66,8 +66,8 @@ pub fn structure_impl(scope: &Scope<'_>, s: &Structure) -> TokenStream {
                 while let Some(start) = r.next_child()? {
                     match start.local_name() {
                         #(#arms)*
-                        _ => r.skip()?,
-                    }
+                        _ => r.skip(),
+                    }?;
                 }
             },
         )

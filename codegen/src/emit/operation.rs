@@ -157,16 +157,21 @@ pub fn module(ir: &Ir, op: &Operation) -> TokenStream {
         .filter_map(|id| ir.structure(id))
         .map(|s| s.name.ident())
         .collect();
-    // `Self::Variant(raw.modeled()?)` rather than `raw.modeled().map(Self::Variant)`: the
-    // closure and `Result::map` would be compiled once per (operation, error) pair.
+    // A `match` rather than `raw.modeled().map(Self::Variant)`, whose closure and
+    // `Result::map` would be compiled once per (operation, error) pair, and rather than `?`,
+    // whose `Try` and `From` calls each arm would make the compiler resolve and check again.
+    let err = scope.std("Err");
+    let ok = scope.std("Ok");
     let dispatch = op.errors.iter().filter_map(|id| ir.structure(id)).map(|s| {
         let name = s.name.ident();
         let code = s.error.as_ref().map_or(String::new(), |e| e.code.clone());
-        quote!(#code => Self::#name(raw.modeled()?),)
+        quote!(#code => match raw.modeled() {
+            #ok(e) => Self::#name(e),
+            #err(e) => return #err(e),
+        },)
     });
     let error_doc = format!(" The errors `{wire}` can return.");
     let (option, some, none) = (scope.std("Option"), scope.std("Some"), scope.std("None"));
-    let ok = scope.std("Ok");
     let (modeled_arg, modeled_fn) = if op.errors.is_empty() {
         (quote!(|_| #ok(#none)), quote!())
     } else {

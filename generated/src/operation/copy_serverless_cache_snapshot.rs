@@ -246,10 +246,10 @@ impl crate::rt::xml::XmlDeserialize for CopyServerlessCacheSnapshotResponse {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"ServerlessCacheSnapshot" => {
-                    r.once_structure(&mut out.serverless_cache_snapshot)?
+                    r.once_structure(&mut out.serverless_cache_snapshot)
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -368,28 +368,52 @@ impl CopyServerlessCacheSnapshotError {
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
             "InvalidParameterCombination" => {
-                Self::InvalidParameterCombinationException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterCombinationException(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidParameterValue" => {
-                Self::InvalidParameterValueException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterValueException(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidServerlessCacheSnapshotStateFault" => {
-                Self::InvalidServerlessCacheSnapshotStateFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidServerlessCacheSnapshotStateFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "ServerlessCacheSnapshotAlreadyExistsFault" => {
-                Self::ServerlessCacheSnapshotAlreadyExistsFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::ServerlessCacheSnapshotAlreadyExistsFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "ServerlessCacheSnapshotNotFoundFault" => {
-                Self::ServerlessCacheSnapshotNotFoundFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::ServerlessCacheSnapshotNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "ServerlessCacheSnapshotQuotaExceededFault" => {
-                Self::ServerlessCacheSnapshotQuotaExceededFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::ServerlessCacheSnapshotQuotaExceededFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "ServiceLinkedRoleNotFoundFault" => {
-                Self::ServiceLinkedRoleNotFoundFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::ServiceLinkedRoleNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "TagQuotaPerResourceExceeded" => {
-                Self::TagQuotaPerResourceExceeded(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::TagQuotaPerResourceExceeded(e),
+                    Err(e) => return Err(e),
+                }
             }
             _ => return Ok(None),
         };

@@ -273,9 +273,9 @@ impl crate::rt::xml::XmlDeserialize for CopySnapshotResult {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"Snapshot" => r.once_structure(&mut out.snapshot)?,
-                _ => r.skip()?,
-            }
+                b"Snapshot" => r.once_structure(&mut out.snapshot),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -379,21 +379,46 @@ impl CopySnapshotError {
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
             "InvalidParameterCombination" => {
-                Self::InvalidParameterCombinationException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterCombinationException(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidParameterValue" => {
-                Self::InvalidParameterValueException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterValueException(e),
+                    Err(e) => return Err(e),
+                }
             }
-            "InvalidSnapshotState" => Self::InvalidSnapshotStateFault(raw.modeled()?),
+            "InvalidSnapshotState" => {
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidSnapshotStateFault(e),
+                    Err(e) => return Err(e),
+                }
+            }
             "SnapshotAlreadyExistsFault" => {
-                Self::SnapshotAlreadyExistsFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::SnapshotAlreadyExistsFault(e),
+                    Err(e) => return Err(e),
+                }
             }
-            "SnapshotNotFoundFault" => Self::SnapshotNotFoundFault(raw.modeled()?),
+            "SnapshotNotFoundFault" => {
+                match raw.modeled() {
+                    Ok(e) => Self::SnapshotNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
+            }
             "SnapshotQuotaExceededFault" => {
-                Self::SnapshotQuotaExceededFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::SnapshotQuotaExceededFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "TagQuotaPerResourceExceeded" => {
-                Self::TagQuotaPerResourceExceeded(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::TagQuotaPerResourceExceeded(e),
+                    Err(e) => return Err(e),
+                }
             }
             _ => return Ok(None),
         };

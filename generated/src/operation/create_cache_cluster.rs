@@ -765,9 +765,9 @@ impl crate::rt::xml::XmlDeserialize for CreateCacheClusterResult {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"CacheCluster" => r.once_structure(&mut out.cache_cluster)?,
-                _ => r.skip()?,
-            }
+                b"CacheCluster" => r.once_structure(&mut out.cache_cluster),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -896,46 +896,88 @@ impl CreateCacheClusterError {
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
             "CacheClusterAlreadyExists" => {
-                Self::CacheClusterAlreadyExistsFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::CacheClusterAlreadyExistsFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "CacheParameterGroupNotFound" => {
-                Self::CacheParameterGroupNotFoundFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::CacheParameterGroupNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "CacheSecurityGroupNotFound" => {
-                Self::CacheSecurityGroupNotFoundFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::CacheSecurityGroupNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "CacheSubnetGroupNotFoundFault" => {
-                Self::CacheSubnetGroupNotFoundFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::CacheSubnetGroupNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "ClusterQuotaForCustomerExceeded" => {
-                Self::ClusterQuotaForCustomerExceededFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::ClusterQuotaForCustomerExceededFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InsufficientCacheClusterCapacity" => {
-                Self::InsufficientCacheClusterCapacityFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InsufficientCacheClusterCapacityFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidParameterCombination" => {
-                Self::InvalidParameterCombinationException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterCombinationException(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidParameterValue" => {
-                Self::InvalidParameterValueException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterValueException(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidReplicationGroupState" => {
-                Self::InvalidReplicationGroupStateFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidReplicationGroupStateFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidVPCNetworkStateFault" => {
-                Self::InvalidVpcNetworkStateFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidVpcNetworkStateFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "NodeQuotaForClusterExceeded" => {
-                Self::NodeQuotaForClusterExceededFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::NodeQuotaForClusterExceededFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "NodeQuotaForCustomerExceeded" => {
-                Self::NodeQuotaForCustomerExceededFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::NodeQuotaForCustomerExceededFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "ReplicationGroupNotFoundFault" => {
-                Self::ReplicationGroupNotFoundFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::ReplicationGroupNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "TagQuotaPerResourceExceeded" => {
-                Self::TagQuotaPerResourceExceeded(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::TagQuotaPerResourceExceeded(e),
+                    Err(e) => return Err(e),
+                }
             }
             _ => return Ok(None),
         };

@@ -382,9 +382,9 @@ impl crate::rt::xml::XmlDeserialize for CreateSnapshotResult {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"Snapshot" => r.once_structure(&mut out.snapshot)?,
-                _ => r.skip()?,
-            }
+                b"Snapshot" => r.once_structure(&mut out.snapshot),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -496,33 +496,65 @@ impl CreateSnapshotError {
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
-            "CacheClusterNotFound" => Self::CacheClusterNotFoundFault(raw.modeled()?),
+            "CacheClusterNotFound" => {
+                match raw.modeled() {
+                    Ok(e) => Self::CacheClusterNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
+            }
             "InvalidCacheClusterState" => {
-                Self::InvalidCacheClusterStateFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidCacheClusterStateFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidParameterCombination" => {
-                Self::InvalidParameterCombinationException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterCombinationException(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidParameterValue" => {
-                Self::InvalidParameterValueException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterValueException(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidReplicationGroupState" => {
-                Self::InvalidReplicationGroupStateFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidReplicationGroupStateFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "ReplicationGroupNotFoundFault" => {
-                Self::ReplicationGroupNotFoundFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::ReplicationGroupNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "SnapshotAlreadyExistsFault" => {
-                Self::SnapshotAlreadyExistsFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::SnapshotAlreadyExistsFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "SnapshotFeatureNotSupportedFault" => {
-                Self::SnapshotFeatureNotSupportedFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::SnapshotFeatureNotSupportedFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "SnapshotQuotaExceededFault" => {
-                Self::SnapshotQuotaExceededFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::SnapshotQuotaExceededFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "TagQuotaPerResourceExceeded" => {
-                Self::TagQuotaPerResourceExceeded(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::TagQuotaPerResourceExceeded(e),
+                    Err(e) => return Err(e),
+                }
             }
             _ => return Ok(None),
         };

@@ -221,9 +221,9 @@ impl crate::rt::xml::XmlDeserialize for DeleteCacheClusterResult {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"CacheCluster" => r.once_structure(&mut out.cache_cluster)?,
-                _ => r.skip()?,
-            }
+                b"CacheCluster" => r.once_structure(&mut out.cache_cluster),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -326,24 +326,47 @@ impl DeleteCacheClusterError {
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
-            "CacheClusterNotFound" => Self::CacheClusterNotFoundFault(raw.modeled()?),
+            "CacheClusterNotFound" => {
+                match raw.modeled() {
+                    Ok(e) => Self::CacheClusterNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
+            }
             "InvalidCacheClusterState" => {
-                Self::InvalidCacheClusterStateFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidCacheClusterStateFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidParameterCombination" => {
-                Self::InvalidParameterCombinationException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterCombinationException(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidParameterValue" => {
-                Self::InvalidParameterValueException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterValueException(e),
+                    Err(e) => return Err(e),
+                }
             }
             "SnapshotAlreadyExistsFault" => {
-                Self::SnapshotAlreadyExistsFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::SnapshotAlreadyExistsFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "SnapshotFeatureNotSupportedFault" => {
-                Self::SnapshotFeatureNotSupportedFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::SnapshotFeatureNotSupportedFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "SnapshotQuotaExceededFault" => {
-                Self::SnapshotQuotaExceededFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::SnapshotQuotaExceededFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             _ => return Ok(None),
         };

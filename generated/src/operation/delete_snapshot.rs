@@ -206,9 +206,9 @@ impl crate::rt::xml::XmlDeserialize for DeleteSnapshotResult {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"Snapshot" => r.once_structure(&mut out.snapshot)?,
-                _ => r.skip()?,
-            }
+                b"Snapshot" => r.once_structure(&mut out.snapshot),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -303,13 +303,29 @@ impl DeleteSnapshotError {
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
             "InvalidParameterCombination" => {
-                Self::InvalidParameterCombinationException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterCombinationException(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidParameterValue" => {
-                Self::InvalidParameterValueException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterValueException(e),
+                    Err(e) => return Err(e),
+                }
             }
-            "InvalidSnapshotState" => Self::InvalidSnapshotStateFault(raw.modeled()?),
-            "SnapshotNotFoundFault" => Self::SnapshotNotFoundFault(raw.modeled()?),
+            "InvalidSnapshotState" => {
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidSnapshotStateFault(e),
+                    Err(e) => return Err(e),
+                }
+            }
+            "SnapshotNotFoundFault" => {
+                match raw.modeled() {
+                    Ok(e) => Self::SnapshotNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
+            }
             _ => return Ok(None),
         };
         Ok(Some(error))

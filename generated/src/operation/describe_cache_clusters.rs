@@ -279,15 +279,15 @@ impl crate::rt::xml::XmlDeserialize for CacheClusterMessage {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"Marker" => r.once_value(&mut out.marker)?,
+                b"Marker" => r.once_value(&mut out.marker),
                 b"CacheClusters" => {
                     r.once(
                         &mut out.cache_clusters,
                         |r| r.list("CacheCluster", |r| r.structure()),
-                    )?
+                    )
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -477,12 +477,23 @@ impl DescribeCacheClustersError {
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
-            "CacheClusterNotFound" => Self::CacheClusterNotFoundFault(raw.modeled()?),
+            "CacheClusterNotFound" => {
+                match raw.modeled() {
+                    Ok(e) => Self::CacheClusterNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
+            }
             "InvalidParameterCombination" => {
-                Self::InvalidParameterCombinationException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterCombinationException(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidParameterValue" => {
-                Self::InvalidParameterValueException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterValueException(e),
+                    Err(e) => return Err(e),
+                }
             }
             _ => return Ok(None),
         };

@@ -301,15 +301,15 @@ impl crate::rt::xml::XmlDeserialize for DescribeServerlessCacheSnapshotsResponse
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"NextToken" => r.once_value(&mut out.next_token)?,
+                b"NextToken" => r.once_value(&mut out.next_token),
                 b"ServerlessCacheSnapshots" => {
                     r.once(
                         &mut out.serverless_cache_snapshots,
                         |r| r.list("ServerlessCacheSnapshot", |r| r.structure()),
-                    )?
+                    )
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -406,16 +406,28 @@ impl DescribeServerlessCacheSnapshotsError {
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
             "InvalidParameterCombination" => {
-                Self::InvalidParameterCombinationException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterCombinationException(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidParameterValue" => {
-                Self::InvalidParameterValueException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterValueException(e),
+                    Err(e) => return Err(e),
+                }
             }
             "ServerlessCacheNotFoundFault" => {
-                Self::ServerlessCacheNotFoundFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::ServerlessCacheNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "ServerlessCacheSnapshotNotFoundFault" => {
-                Self::ServerlessCacheSnapshotNotFoundFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::ServerlessCacheSnapshotNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             _ => return Ok(None),
         };

@@ -191,15 +191,12 @@ impl crate::rt::xml::XmlDeserialize for DescribeSnapshotsListMessage {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"Marker" => r.once_value(&mut out.marker)?,
+                b"Marker" => r.once_value(&mut out.marker),
                 b"Snapshots" => {
-                    r.once(
-                        &mut out.snapshots,
-                        |r| r.list("Snapshot", |r| r.structure()),
-                    )?
+                    r.once(&mut out.snapshots, |r| r.list("Snapshot", |r| r.structure()))
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -422,14 +419,30 @@ impl DescribeSnapshotsError {
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
-            "CacheClusterNotFound" => Self::CacheClusterNotFoundFault(raw.modeled()?),
+            "CacheClusterNotFound" => {
+                match raw.modeled() {
+                    Ok(e) => Self::CacheClusterNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
+            }
             "InvalidParameterCombination" => {
-                Self::InvalidParameterCombinationException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterCombinationException(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidParameterValue" => {
-                Self::InvalidParameterValueException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterValueException(e),
+                    Err(e) => return Err(e),
+                }
             }
-            "SnapshotNotFoundFault" => Self::SnapshotNotFoundFault(raw.modeled()?),
+            "SnapshotNotFoundFault" => {
+                match raw.modeled() {
+                    Ok(e) => Self::SnapshotNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
+            }
             _ => return Ok(None),
         };
         Ok(Some(error))

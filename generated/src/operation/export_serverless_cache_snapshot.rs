@@ -209,10 +209,10 @@ impl crate::rt::xml::XmlDeserialize for ExportServerlessCacheSnapshotResponse {
         while let Some(start) = r.next_child()? {
             match start.local_name() {
                 b"ServerlessCacheSnapshot" => {
-                    r.once_structure(&mut out.serverless_cache_snapshot)?
+                    r.once_structure(&mut out.serverless_cache_snapshot)
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -309,16 +309,28 @@ impl ExportServerlessCacheSnapshotError {
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
             "InvalidParameterValue" => {
-                Self::InvalidParameterValueException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidParameterValueException(e),
+                    Err(e) => return Err(e),
+                }
             }
             "InvalidServerlessCacheSnapshotStateFault" => {
-                Self::InvalidServerlessCacheSnapshotStateFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidServerlessCacheSnapshotStateFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "ServerlessCacheSnapshotNotFoundFault" => {
-                Self::ServerlessCacheSnapshotNotFoundFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::ServerlessCacheSnapshotNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             "ServiceLinkedRoleNotFoundFault" => {
-                Self::ServiceLinkedRoleNotFoundFault(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::ServiceLinkedRoleNotFoundFault(e),
+                    Err(e) => return Err(e),
+                }
             }
             _ => return Ok(None),
         };

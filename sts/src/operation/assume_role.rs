@@ -379,12 +379,12 @@ impl crate::rt::xml::XmlDeserialize for AssumeRoleResponse {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"Credentials" => r.once_structure(&mut out.credentials)?,
-                b"AssumedRoleUser" => r.once_structure(&mut out.assumed_role_user)?,
-                b"PackedPolicySize" => r.once_value(&mut out.packed_policy_size)?,
-                b"SourceIdentity" => r.once_value(&mut out.source_identity)?,
-                _ => r.skip()?,
-            }
+                b"Credentials" => r.once_structure(&mut out.credentials),
+                b"AssumedRoleUser" => r.once_structure(&mut out.assumed_role_user),
+                b"PackedPolicySize" => r.once_value(&mut out.packed_policy_size),
+                b"SourceIdentity" => r.once_value(&mut out.source_identity),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -476,12 +476,30 @@ impl AssumeRoleError {
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
-            "ExpiredTokenException" => Self::ExpiredTokenException(raw.modeled()?),
-            "MalformedPolicyDocument" => {
-                Self::MalformedPolicyDocumentException(raw.modeled()?)
+            "ExpiredTokenException" => {
+                match raw.modeled() {
+                    Ok(e) => Self::ExpiredTokenException(e),
+                    Err(e) => return Err(e),
+                }
             }
-            "PackedPolicyTooLarge" => Self::PackedPolicyTooLargeException(raw.modeled()?),
-            "RegionDisabledException" => Self::RegionDisabledException(raw.modeled()?),
+            "MalformedPolicyDocument" => {
+                match raw.modeled() {
+                    Ok(e) => Self::MalformedPolicyDocumentException(e),
+                    Err(e) => return Err(e),
+                }
+            }
+            "PackedPolicyTooLarge" => {
+                match raw.modeled() {
+                    Ok(e) => Self::PackedPolicyTooLargeException(e),
+                    Err(e) => return Err(e),
+                }
+            }
+            "RegionDisabledException" => {
+                match raw.modeled() {
+                    Ok(e) => Self::RegionDisabledException(e),
+                    Err(e) => return Err(e),
+                }
+            }
             _ => return Ok(None),
         };
         Ok(Some(error))

@@ -334,17 +334,17 @@ impl crate::rt::xml::XmlDeserialize for AssumeRoleWithWebIdentityResponse {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"Credentials" => r.once_structure(&mut out.credentials)?,
+                b"Credentials" => r.once_structure(&mut out.credentials),
                 b"SubjectFromWebIdentityToken" => {
-                    r.once_value(&mut out.subject_from_web_identity_token)?
+                    r.once_value(&mut out.subject_from_web_identity_token)
                 }
-                b"AssumedRoleUser" => r.once_structure(&mut out.assumed_role_user)?,
-                b"PackedPolicySize" => r.once_value(&mut out.packed_policy_size)?,
-                b"Provider" => r.once_value(&mut out.provider)?,
-                b"Audience" => r.once_value(&mut out.audience)?,
-                b"SourceIdentity" => r.once_value(&mut out.source_identity)?,
-                _ => r.skip()?,
-            }
+                b"AssumedRoleUser" => r.once_structure(&mut out.assumed_role_user),
+                b"PackedPolicySize" => r.once_value(&mut out.packed_policy_size),
+                b"Provider" => r.once_value(&mut out.provider),
+                b"Audience" => r.once_value(&mut out.audience),
+                b"SourceIdentity" => r.once_value(&mut out.source_identity),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
@@ -445,17 +445,48 @@ impl AssumeRoleWithWebIdentityError {
         raw: &crate::rt::RawError<'_>,
     ) -> Result<Option<Self>, crate::rt::ResponseError> {
         let error = match raw.code() {
-            "ExpiredTokenException" => Self::ExpiredTokenException(raw.modeled()?),
+            "ExpiredTokenException" => {
+                match raw.modeled() {
+                    Ok(e) => Self::ExpiredTokenException(e),
+                    Err(e) => return Err(e),
+                }
+            }
             "IDPCommunicationError" => {
-                Self::IdpCommunicationErrorException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::IdpCommunicationErrorException(e),
+                    Err(e) => return Err(e),
+                }
             }
-            "IDPRejectedClaim" => Self::IdpRejectedClaimException(raw.modeled()?),
-            "InvalidIdentityToken" => Self::InvalidIdentityTokenException(raw.modeled()?),
+            "IDPRejectedClaim" => {
+                match raw.modeled() {
+                    Ok(e) => Self::IdpRejectedClaimException(e),
+                    Err(e) => return Err(e),
+                }
+            }
+            "InvalidIdentityToken" => {
+                match raw.modeled() {
+                    Ok(e) => Self::InvalidIdentityTokenException(e),
+                    Err(e) => return Err(e),
+                }
+            }
             "MalformedPolicyDocument" => {
-                Self::MalformedPolicyDocumentException(raw.modeled()?)
+                match raw.modeled() {
+                    Ok(e) => Self::MalformedPolicyDocumentException(e),
+                    Err(e) => return Err(e),
+                }
             }
-            "PackedPolicyTooLarge" => Self::PackedPolicyTooLargeException(raw.modeled()?),
-            "RegionDisabledException" => Self::RegionDisabledException(raw.modeled()?),
+            "PackedPolicyTooLarge" => {
+                match raw.modeled() {
+                    Ok(e) => Self::PackedPolicyTooLargeException(e),
+                    Err(e) => return Err(e),
+                }
+            }
+            "RegionDisabledException" => {
+                match raw.modeled() {
+                    Ok(e) => Self::RegionDisabledException(e),
+                    Err(e) => return Err(e),
+                }
+            }
             _ => return Ok(None),
         };
         Ok(Some(error))

@@ -162,11 +162,11 @@ impl crate::rt::xml::XmlDeserialize for GetCallerIdentityResponse {
         let mut out = Self::default();
         while let Some(start) = r.next_child()? {
             match start.local_name() {
-                b"UserId" => r.once_value(&mut out.user_id)?,
-                b"Account" => r.once_value(&mut out.account)?,
-                b"Arn" => r.once_value(&mut out.arn)?,
-                _ => r.skip()?,
-            }
+                b"UserId" => r.once_value(&mut out.user_id),
+                b"Account" => r.once_value(&mut out.account),
+                b"Arn" => r.once_value(&mut out.arn),
+                _ => r.skip(),
+            }?;
         }
         Ok(out)
     }
