@@ -43,6 +43,11 @@ read -r -a variants <<<"${VARIANTS:-ours-sansio ours-client sdk-minimal sdk-defa
 read -r -a profiles <<<"${PROFILES:-debug release}"
 mkdir -p "$WORK"
 export CARGO_TERM_COLOR=never
+# Cargo keeps incremental caches only for workspace members and path dependencies. Our crate
+# is a path dependency here, where a user's copy from a registry would be built without them,
+# as the SDK's crates are: builds run without incremental caches, so that both sides build
+# their service crate the same way (for the SDK variants this changes only the tiny program).
+export CARGO_INCREMENTAL=0
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 LOAD_BEFORE="$(load)"
