@@ -143,7 +143,6 @@ client = [
     "dep:hyper-util",
     "dep:ring",
     "dep:rustls",
-    "dep:serde_json",
     "dep:tokio",
     "dep:webpki-roots",
 ]
@@ -169,7 +168,6 @@ hyper-rustls = { version = "0.27", default-features = false, features = ["http1"
 hyper-util = { version = "0.1", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }
 ring = { version = "0.17", default-features = false, optional = true }
 rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
-serde_json = { version = "1", optional = true }
 tokio = { version = "1", default-features = false, features = ["rt", "sync", "time"], optional = true }
 webpki-roots = { version = "1", optional = true }
 aws-credential-types = { version = "1", optional = true }

@@ -56,6 +56,10 @@ pub const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/credentials/imds.rs"),
     ),
     (
+        "credentials/json.rs",
+        include_str!("../../../runtime/src/credentials/json.rs"),
+    ),
+    (
         "credentials/process.rs",
         include_str!("../../../runtime/src/credentials/process.rs"),
     ),

@@ -1,6 +1,7 @@
 //! The container credentials endpoint of ECS tasks and EKS pods (Pod Identity).
 
 use super::http::{Failure, Http};
+use super::json::Json;
 use super::{from_json, CredentialsError, Env, ProvideCredentials, ProvideFuture};
 use std::net::IpAddr;
 use std::time::Duration;
@@ -120,7 +121,7 @@ impl ContainerProvider {
                     CredentialsError::failed(format!("container credentials endpoint {url}: {why}"))
                 }
             })?;
-            let value: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
+            let value = Json::parse(&body).ok();
             match status {
                 200..=299 => {
                     let value = value.ok_or_else(|| {
@@ -140,7 +141,7 @@ impl ContainerProvider {
                     let why = value
                         .as_ref()
                         .and_then(|v| v.get("message").or_else(|| v.get("Message")))
-                        .and_then(serde_json::Value::as_str)
+                        .and_then(Json::as_str)
                         .map(|m| format!(": {}", m.chars().take(200).collect::<String>()))
                         .unwrap_or_default();
                     return Err(CredentialsError::failed(format!(

@@ -7,6 +7,7 @@
 
 use super::cache::{SystemClock, TimeSource};
 use super::http::{Failure, Http};
+use super::json::Json;
 use super::{from_json, Credentials, CredentialsError, Env, ProvideCredentials, ProvideFuture};
 use std::fmt;
 use std::sync::Arc;
@@ -240,9 +241,9 @@ impl ImdsClient {
             })?;
         let text = self.get(&format!("{CREDENTIALS_PATH}{role}")).await?;
         let what = format!("the instance metadata credentials of role `{role}`");
-        let value: serde_json::Value = serde_json::from_str(&text)
+        let value = Json::parse(text.as_bytes())
             .map_err(|e| CredentialsError::failed(format!("{what} are not JSON: {e}")))?;
-        match value.get("Code").and_then(serde_json::Value::as_str) {
+        match value.get("Code").and_then(Json::as_str) {
             Some("Success") | None => {}
             Some(code) => return Err(CredentialsError::failed(format!("{what}: Code is {code}"))),
         }

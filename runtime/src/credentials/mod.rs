@@ -44,6 +44,8 @@ mod http;
 #[cfg(feature = "client")]
 mod imds;
 #[cfg(feature = "client")]
+mod json;
+#[cfg(feature = "client")]
 mod process;
 #[cfg(feature = "client")]
 mod profile;

@@ -1,5 +1,6 @@
 //! `credential_process`: credentials printed by a program the profile names.
 
+use super::json::Json;
 use super::{from_json, Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 
 /// Runs a command (through `sh -c`, or `cmd /C` on Windows) and reads credentials from its
@@ -76,11 +77,11 @@ impl ProcessProvider {
             )));
         }
         let what = format!("the output of {} `{}`", self.origin, self.command);
-        let value: serde_json::Value = serde_json::from_slice(&output.stdout).map_err(|e| {
-            // serde_json's message gives the line and column, never the text.
+        let value = Json::parse(&output.stdout).map_err(|e| {
+            // The message gives the line and column, never the text.
             CredentialsError::failed(format!("{what} is not JSON: {e}"))
         })?;
-        match value.get("Version").and_then(serde_json::Value::as_i64) {
+        match value.get("Version").and_then(Json::as_i64) {
             Some(1) => {}
             _ => {
                 return Err(CredentialsError::failed(format!(

@@ -2,6 +2,7 @@
 //! ([`Env`]), the [`EnvironmentProvider`], and the reading of credentials documents
 //! (feature `client`).
 
+use super::json::Json;
 use super::{Credentials, CredentialsError};
 use std::collections::HashMap;
 use std::fmt;
@@ -190,21 +191,21 @@ fn parse_expiration(text: &str, what: &str) -> Result<SystemTime, CredentialsErr
 /// Credentials from a JSON object with the given field names; `what` names the document
 /// in errors. Values are never put in messages.
 pub(crate) fn from_json(
-    value: &serde_json::Value,
+    value: &Json,
     fields: [&str; 4],
     what: &str,
 ) -> Result<Credentials, CredentialsError> {
     let [id_field, secret_field, token_field, expiry_field] = fields;
-    let Some(object) = value.as_object() else {
+    let object @ Json::Object(_) = value else {
         return Err(CredentialsError::failed(format!(
             "{what} is not a JSON object"
         )));
     };
     let string = |field: &str, required: bool| -> Result<Option<String>, CredentialsError> {
         match object.get(field) {
-            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
-            None | Some(serde_json::Value::Null) if !required => Ok(None),
-            None | Some(serde_json::Value::Null) => {
+            Some(Json::String(s)) => Ok(Some(s.clone())),
+            None | Some(Json::Null) if !required => Ok(None),
+            None | Some(Json::Null) => {
                 Err(CredentialsError::failed(format!("{what} has no `{field}`")))
             }
             Some(_) => Err(CredentialsError::failed(format!(
@@ -216,9 +217,9 @@ pub(crate) fn from_json(
     let secret = string(secret_field, true)?.unwrap_or_default();
     let token = string(token_field, false)?;
     let expiry = match object.get(expiry_field) {
-        Some(serde_json::Value::String(s)) => Some(parse_expiration(s, what)?),
+        Some(Json::String(s)) => Some(parse_expiration(s, what)?),
         // SSO gives milliseconds since the epoch.
-        Some(serde_json::Value::Number(n)) => match n.as_i64() {
+        Some(n @ Json::Number(_)) => match n.as_i64() {
             Some(ms) => SystemTime::try_from(super::super::time::DateTime::from_millis(ms)).ok(),
             None => None,
         },
@@ -270,10 +271,11 @@ mod tests {
 
     #[test]
     fn credentials_documents() {
-        let doc = serde_json::json!({
-            "AccessKeyId": "ASIA1", "SecretAccessKey": "SECRET", "Token": "TOKEN",
-            "Expiration": "2026-11-30T12:00:00Z"
-        });
+        let json = |text: &str| Json::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let doc = json(
+            r#"{"AccessKeyId": "ASIA1", "SecretAccessKey": "SECRET", "Token": "TOKEN",
+                "Expiration": "2026-11-30T12:00:00Z"}"#,
+        );
         let fields = ["AccessKeyId", "SecretAccessKey", "Token", "Expiration"];
         let c = from_json(&doc, fields, "the document").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.session_token(), Some("TOKEN"));
@@ -281,10 +283,11 @@ mod tests {
             c.expiry().map(crate::DateTime::from),
             Some(crate::DateTime::from_secs(1_796_040_000))
         );
-        let bad = serde_json::json!({"AccessKeyId": "ASIA1", "Token": "SECRET-TOKEN"});
+        let bad = json(r#"{"AccessKeyId": "ASIA1", "Token": "SECRET-TOKEN"}"#);
         let e = from_json(&bad, fields, "the document").expect_err("no secret");
         assert_eq!(e.message(), "the document has no `SecretAccessKey`");
-        let bad = serde_json::json!({"AccessKeyId": "A", "SecretAccessKey": "SECRET", "Expiration": "soon"});
+        let bad =
+            json(r#"{"AccessKeyId": "A", "SecretAccessKey": "SECRET", "Expiration": "soon"}"#);
         let e = from_json(&bad, fields, "the document").expect_err("bad time");
         assert!(!e.message().contains("SECRET") && e.message().contains("Expiration"));
     }

@@ -4,6 +4,7 @@
 //! The token is read, not refreshed: when it has expired the error says to log in again.
 
 use super::http::Http;
+use super::json::Json;
 use super::profile::{home, ProfileFiles};
 use super::{from_json, Credentials, CredentialsError, Env};
 use std::path::PathBuf;
@@ -98,12 +99,12 @@ impl SsoSettings {
                 self.login
             ))
         })?;
-        let token: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        let token = Json::parse(text.as_bytes()).map_err(|e| {
             CredentialsError::failed(format!("{what}: {} is not JSON: {e}", path.display()))
         })?;
         let access_token = token
             .get("accessToken")
-            .and_then(serde_json::Value::as_str)
+            .and_then(Json::as_str)
             .filter(|t| http::HeaderValue::from_str(t).is_ok())
             .ok_or_else(|| {
                 CredentialsError::failed(format!(
@@ -113,7 +114,7 @@ impl SsoSettings {
             })?;
         let expires = token
             .get("expiresAt")
-            .and_then(serde_json::Value::as_str)
+            .and_then(Json::as_str)
             .and_then(|t| super::super::time::DateTime::parse_date_time(t).ok())
             .and_then(|t| SystemTime::try_from(t).ok());
         if expires.is_none_or(|t| t <= SystemTime::now()) {
@@ -147,7 +148,7 @@ impl SsoSettings {
                 self.role_name, self.account_id
             )));
         }
-        let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
+        let value = Json::parse(&body).map_err(|e| {
             CredentialsError::failed(format!(
                 "{what}: GetRoleCredentials answer is not JSON: {e}"
             ))
