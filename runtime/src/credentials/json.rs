@@ -117,6 +117,16 @@ impl Parser<'_> {
         }
     }
 
+    /// Skips whitespace, then steps over `byte` if it comes next.
+    fn eat(&mut self, byte: u8) -> bool {
+        self.whitespace();
+        let next = self.peek() == Some(byte);
+        if next {
+            self.pos += 1;
+        }
+        next
+    }
+
     fn literal(&mut self, word: &'static [u8], value: Json) -> Result<Json, JsonError> {
         for &expected in word {
             if self.peek() != Some(expected) {
@@ -139,30 +149,23 @@ impl Parser<'_> {
             Some(b'[') => {
                 let depth = self.enter(depth)?;
                 let mut items = Vec::new();
-                self.whitespace();
-                if self.peek() == Some(b']') {
-                    self.pos += 1;
+                if self.eat(b']') {
                     return Ok(Json::Array(items));
                 }
                 loop {
                     items.push(self.value(depth)?);
-                    self.whitespace();
-                    match self.peek() {
-                        Some(b',') => self.pos += 1,
-                        Some(b']') => {
-                            self.pos += 1;
-                            return Ok(Json::Array(items));
-                        }
-                        _ => return Err(self.error("expected `,` or `]`")),
+                    if self.eat(b']') {
+                        return Ok(Json::Array(items));
+                    }
+                    if !self.eat(b',') {
+                        return Err(self.error("expected `,` or `]`"));
                     }
                 }
             }
             Some(b'{') => {
                 let depth = self.enter(depth)?;
                 let mut members = Vec::new();
-                self.whitespace();
-                if self.peek() == Some(b'}') {
-                    self.pos += 1;
+                if self.eat(b'}') {
                     return Ok(Json::Object(members));
                 }
                 loop {
@@ -171,20 +174,15 @@ impl Parser<'_> {
                         return Err(self.error("expected a member name"));
                     }
                     let name = self.string()?;
-                    self.whitespace();
-                    if self.peek() != Some(b':') {
+                    if !self.eat(b':') {
                         return Err(self.error("expected `:`"));
                     }
-                    self.pos += 1;
                     members.push((name, self.value(depth)?));
-                    self.whitespace();
-                    match self.peek() {
-                        Some(b',') => self.pos += 1,
-                        Some(b'}') => {
-                            self.pos += 1;
-                            return Ok(Json::Object(members));
-                        }
-                        _ => return Err(self.error("expected `,` or `}`")),
+                    if self.eat(b'}') {
+                        return Ok(Json::Object(members));
+                    }
+                    if !self.eat(b',') {
+                        return Err(self.error("expected `,` or `}`"));
                     }
                 }
             }
