@@ -20,10 +20,10 @@
 //! The `sigv4` feature adds `sigv4`, which signs such a request, and the `Credentials` it
 //! signs with (in `credentials`), in pure Rust: a sans-IO user can sign without the client.
 //! The `client` feature has both as well (hashing with `ring`, which it links for TLS), and
-//! the async client's machinery: `client` (shared configuration, sending, errors), the `credentials` providers, `retry`
-//! (policy and backoff), `paginate` (paginators) and `waiter` (waiters). The `serde` feature adds `Serialize` /
-//! `Deserialize` to the value types; `test-support` adds the checks that generated Smithy
-//! protocol tests call.
+//! the async client's machinery: `client` (shared configuration, sending, errors), the
+//! `credentials` providers, `retry` (policy and backoff), `paginate` (paginators) and
+//! `waiter` (waiters). The `serde` feature adds `Serialize` / `Deserialize` to the value
+//! types; `test-support` adds the checks that generated Smithy protocol tests call.
 
 pub mod blob;
 #[cfg(feature = "client")]
